@@ -1,0 +1,64 @@
+#pragma once
+
+#include "config/ConfigError.h"
+#include "config/TableSpec.h"
+
+#include <QList>
+#include <QProcessEnvironment>
+#include <QString>
+
+namespace tablesync {
+
+class EnvFile;
+
+// How to reach one server. The password is kept here only; nothing prints it.
+struct ConnectionSettings
+{
+    QString role; // "source" or "target", for messages
+    QString host;
+    int port = 3306;
+    QString user;
+    QString password;
+    QString database;
+    int connectTimeoutSeconds = 10;
+    int readTimeoutSeconds = 600;
+    int writeTimeoutSeconds = 600;
+    QString sslCa;
+    QString sslCert;
+    QString sslKey;
+
+    // "user@host:port/database", never with the password.
+    QString displayName() const;
+};
+
+// Everything the engine runs on, built from .env + process environment + tables.json.
+struct Settings
+{
+    static constexpr int kDefaultFetchLimit = 10000;
+    // A batch smaller than this costs a round trip and a commit for a handful of rows;
+    // the old pipeline documented FETCH_LIMIT=1, which is raised to this with a warning.
+    static constexpr int kMinFetchLimit = 1000;
+
+    ConnectionSettings source;
+    ConnectionSettings target;
+    int fetchLimit = kDefaultFetchLimit;
+    int requestedFetchLimit = kDefaultFetchLimit; // as configured, before raising to the minimum
+    int intervalSeconds = 60;
+    int poolSize = 20;
+    int maxOverflow = 30;
+    int poolTimeoutSeconds = 60;
+    int poolRecycleSeconds = 3600;
+    QString healthHost = QStringLiteral("127.0.0.1");
+    int healthPort = 8089;
+    QList<TableSpec> tables;
+
+    // Reads the keys of the table in README.md from `env`, each overridden by the same key in
+    // `processEnv`. Missing required keys, bad numbers and out-of-range ports are appended to
+    // `errors`, naming the file and line (or "environment" for a process variable).
+    static Settings fromEnv(const EnvFile &env, const QProcessEnvironment &processEnv, ConfigErrors &errors);
+
+    // Warnings worth logging (e.g. FETCH_LIMIT raised). Not errors.
+    QStringList warnings() const;
+};
+
+} // namespace tablesync

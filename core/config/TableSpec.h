@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace tablesync {
+
+// One entry of tables.json: what to sync and how.
+struct TableSpec
+{
+    QString table;                       // source and target table name
+    QStringList primaryKey;              // one or more columns
+    QString modifier;                    // empty: full refresh; else the incremental cursor column
+    std::optional<QString> initialValue; // where incremental sync starts without state (text form)
+    int batchSize = 0;                   // rows per batch for this table; 0 = FETCH_LIMIT
+    int entryIndex = 0;                  // 1-based position in tables.json, for messages
+
+    bool isIncremental() const { return !modifier.isEmpty(); }
+};
+
+} // namespace tablesync

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Two throwaway MariaDB servers (source and target) for the tests, the demo and CI.
+#
+#   tests/support/sandbox.sh start    start both (no-op for one already answering)
+#   tests/support/sandbox.sh stop     stop both by the pid in their pid files
+#   tests/support/sandbox.sh status   say which answer
+#   tests/support/sandbox.sh env      print the path of the .env describing them
+#
+# Settings (environment): TABLESYNC_SANDBOX_DIR (default /tmp/tablesync-sandbox),
+# TABLESYNC_SOURCE_PORT (13306), TABLESYNC_TARGET_PORT (13307).
+# Each server lives in $DIR/<role>/ with its own config, data, socket, log and pid file, listens on
+# 127.0.0.1 only, and has a user `tablesync` (password `tablesync`) owning the database
+# `source_db` (source) or `target_db` (target). $DIR/sandbox.env is a ready tablesync .env for them.
+# Servers run without systemd, as FACTS-qt-mysql.md describes.
+set -euo pipefail
+
+DIR=${TABLESYNC_SANDBOX_DIR:-/tmp/tablesync-sandbox}
+SOURCE_PORT=${TABLESYNC_SOURCE_PORT:-13306}
+TARGET_PORT=${TABLESYNC_TARGET_PORT:-13307}
+USER_NAME=tablesync
+USER_PASS=tablesync
+
+die() { echo "sandbox: $*" >&2; exit 1; }
+
+find_server() {
+    for candidate in mariadbd /usr/sbin/mariadbd mysqld /usr/sbin/mysqld; do
+        if command -v "$candidate" >/dev/null 2>&1; then command -v "$candidate"; return; fi
+    done
+    die "no mariadbd found; install it with: apt-get install -y mariadb-server mariadb-client"
+}
+
+port_of() { [ "$1" = source ] && echo "$SOURCE_PORT" || echo "$TARGET_PORT"; }
+db_of() { [ "$1" = source ] && echo source_db || echo target_db; }
+
+# Root over the private socket: works before any TCP user exists.
+root_sql() { mariadb --no-defaults -uroot --socket="$DIR/$1/mysqld.sock" --default-character-set=utf8mb4 "${@:2}"; }
+
+answers() { root_sql "$1" -N -e 'SELECT 1' >/dev/null 2>&1; }
+
+write_config() {
+    local role=$1 home=$DIR/$1
+    cat >"$home/my.cnf" <<CNF
+[mariadbd]
+datadir=$home/data
+socket=$home/mysqld.sock
+pid-file=$home/mysqld.pid
+log-error=$home/error.log
+port=$(port_of "$role")
+bind-address=127.0.0.1
+skip-name-resolve
+character-set-server=utf8mb4
+collation-server=utf8mb4_unicode_ci
+max_connections=300
+local_infile=ON
+innodb_buffer_pool_size=256M
+innodb_log_file_size=256M
+innodb_flush_log_at_trx_commit=2
+sync_binlog=0
+skip-log-bin
+CNF
+}
+
+start_one() {
+    local role=$1 home=$DIR/$1 server
+    if answers "$role"; then echo "sandbox: $role already running on port $(port_of "$role")"; return; fi
+    server=$(find_server)
+    mkdir -p "$home"
+    write_config "$role"
+    if [ ! -d "$home/data/mysql" ]; then
+        rm -rf "$home/data"
+        mariadb-install-db --defaults-file="$home/my.cnf" --user=root \
+            --auth-root-authentication-method=normal --skip-test-db >"$home/install.log" 2>&1 \
+            || { cat "$home/install.log" >&2; die "mariadb-install-db failed for $role"; }
+    fi
+    # Detached from this shell so the server outlives the script; stopped by `stop`.
+    setsid "$server" --defaults-file="$home/my.cnf" --user=root </dev/null >>"$home/stdout.log" 2>&1 &
+    for _ in $(seq 1 300); do
+        answers "$role" && break
+        sleep 0.1
+    done
+    answers "$role" || { tail -n 30 "$home/error.log" >&2 || true; die "$role server did not answer within 30 s"; }
+    root_sql "$role" -e "
+        CREATE USER IF NOT EXISTS '$USER_NAME'@'127.0.0.1' IDENTIFIED BY '$USER_PASS';
+        CREATE USER IF NOT EXISTS '$USER_NAME'@'localhost' IDENTIFIED BY '$USER_PASS';
+        GRANT ALL PRIVILEGES ON *.* TO '$USER_NAME'@'127.0.0.1' WITH GRANT OPTION;
+        GRANT ALL PRIVILEGES ON *.* TO '$USER_NAME'@'localhost' WITH GRANT OPTION;
+        CREATE DATABASE IF NOT EXISTS \`$(db_of "$role")\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+        FLUSH PRIVILEGES;"
+    echo "sandbox: $role running on 127.0.0.1:$(port_of "$role") (pid $(cat "$home/mysqld.pid"))"
+}
+
+stop_one() {
+    local role=$1 pidfile=$DIR/$1/mysqld.pid pid
+    [ -f "$pidfile" ] || { echo "sandbox: $role not running"; return; }
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid"
+        for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    fi
+    rm -f "$pidfile"
+    echo "sandbox: $role stopped"
+}
+
+write_env() {
+    cat >"$DIR/sandbox.env" <<ENV
+# Written by tests/support/sandbox.sh: the two sandbox servers.
+SOURCE_DB_HOST=127.0.0.1
+SOURCE_DB_PORT=$SOURCE_PORT
+SOURCE_DB_USER=$USER_NAME
+SOURCE_DB_PASS=$USER_PASS
+SOURCE_DB_NAME=source_db
+TARGET_DB_HOST=127.0.0.1
+TARGET_DB_PORT=$TARGET_PORT
+TARGET_DB_USER=$USER_NAME
+TARGET_DB_PASS=$USER_PASS
+TARGET_DB_NAME=target_db
+INTERVAL=0
+ENV
+    chmod 600 "$DIR/sandbox.env"
+}
+
+case ${1:-start} in
+start)
+    mkdir -p "$DIR" && chmod 700 "$DIR"
+    start_one source
+    start_one target
+    write_env
+    ;;
+stop) stop_one source; stop_one target ;;
+restart-target) stop_one target; start_one target ;;
+status)
+    for role in source target; do
+        if answers "$role"; then echo "$role: running on $(port_of "$role")"; else echo "$role: not running"; fi
+    done
+    ;;
+env) echo "$DIR/sandbox.env" ;;
+*) die "usage: $0 start|stop|status|env|restart-target" ;;
+esac
