@@ -1,1 +1,218 @@
-// placeholder
+#include "config/Settings.h"
+
+#include "config/EnvFile.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <utility>
+
+namespace tablesync {
+
+namespace {
+
+constexpr int kUnbounded = std::numeric_limits<int>::max();
+constexpr int kNoSpecialValue = std::numeric_limits<int>::min();
+
+// Where a key's value lands.
+enum class Scope {
+    Global,          // one key, a member of Settings
+    EachConnection,  // SOURCE_<name> and TARGET_<name>, a member of each ConnectionSettings
+    BothConnections, // one key, the same member of both ConnectionSettings
+};
+
+// One configuration key: every key, its default and its limits live in kKeys below, so adding a
+// key is one line and the parsing and messages cannot drift apart.
+struct KeySpec
+{
+    QStringView name;
+    Scope scope = Scope::Global;
+    bool required = false;  // text: must be set and not empty
+    bool allowEmpty = true; // text: an explicit empty value is accepted
+    QStringView defaultText = {};
+    int defaultNumber = 0;
+    int min = 0;
+    int max = kUnbounded;
+    int specialValue = kNoSpecialValue; // a value allowed outside min..max, e.g. -1 = never
+    QString Settings::*text = nullptr;
+    int Settings::*number = nullptr;
+    QString ConnectionSettings::*connectionText = nullptr;
+    int ConnectionSettings::*connectionNumber = nullptr;
+
+    bool isNumber() const { return number || connectionNumber; }
+};
+
+using CS = ConnectionSettings;
+using S = Settings;
+
+// clang-format off
+constexpr KeySpec kKeys[] = {
+    {.name = u"DB_USER", .scope = Scope::EachConnection, .required = true, .connectionText = &CS::user},
+    {.name = u"DB_PASS", .scope = Scope::EachConnection, .connectionText = &CS::password},
+    {.name = u"DB_HOST", .scope = Scope::EachConnection, .required = true, .connectionText = &CS::host},
+    {.name = u"DB_PORT", .scope = Scope::EachConnection, .defaultNumber = 3306, .min = 1, .max = 65535,
+     .connectionNumber = &CS::port},
+    {.name = u"DB_NAME", .scope = Scope::EachConnection, .required = true, .connectionText = &CS::database},
+    {.name = u"DB_SSL_CA", .scope = Scope::EachConnection, .connectionText = &CS::sslCa},
+    {.name = u"DB_SSL_CERT", .scope = Scope::EachConnection, .connectionText = &CS::sslCert},
+    {.name = u"DB_SSL_KEY", .scope = Scope::EachConnection, .connectionText = &CS::sslKey},
+    {.name = u"DB_CONNECT_TIMEOUT", .scope = Scope::BothConnections, .defaultNumber = 10, .min = 1,
+     .connectionNumber = &CS::connectTimeoutSeconds},
+    {.name = u"DB_READ_TIMEOUT", .scope = Scope::BothConnections, .defaultNumber = 600, .min = 1,
+     .connectionNumber = &CS::readTimeoutSeconds},
+    {.name = u"DB_WRITE_TIMEOUT", .scope = Scope::BothConnections, .defaultNumber = 600, .min = 1,
+     .connectionNumber = &CS::writeTimeoutSeconds},
+    // Values below kMinFetchLimit are accepted here and raised afterwards (with a warning).
+    {.name = u"FETCH_LIMIT", .defaultNumber = S::kDefaultFetchLimit, .min = 1, .max = 1'000'000,
+     .number = &S::requestedFetchLimit},
+    // The same week-long limit as --interval.
+    {.name = u"INTERVAL", .defaultNumber = 60, .min = 0, .max = 7 * 24 * 3600, .number = &S::intervalSeconds},
+    {.name = u"POOL_SIZE", .defaultNumber = 20, .min = 1, .number = &S::poolSize},
+    {.name = u"MAX_OVERFLOW", .defaultNumber = 30, .min = 0, .number = &S::maxOverflow},
+    {.name = u"POOL_TIMEOUT", .defaultNumber = 60, .min = 1, .number = &S::poolTimeoutSeconds},
+    {.name = u"POOL_RECYCLE", .defaultNumber = 3600, .min = 1, .specialValue = -1,
+     .number = &S::poolRecycleSeconds},
+    {.name = u"HEALTH_HOST", .allowEmpty = false, .defaultText = u"127.0.0.1", .text = &S::healthHost},
+    {.name = u"HEALTH_PORT", .defaultNumber = 8089, .min = 1, .max = 65535, .number = &S::healthPort},
+};
+// clang-format on
+
+// A value as found, and where, for messages.
+struct Found
+{
+    bool present = false;
+    QString value;
+    QString file;
+    QString location;
+};
+
+Found lookup(const QString &key, const EnvFile &env, const QProcessEnvironment &processEnv)
+{
+    if (processEnv.contains(key))
+        return {true, processEnv.value(key), u"environment"_qs, QString()};
+    if (env.contains(key)) {
+        const int line = env.line(key);
+        return {true, env.value(key), env.fileName(), line > 0 ? u"line "_qs + QString::number(line) : QString()};
+    }
+    return {};
+}
+
+QString rangeText(const KeySpec &spec)
+{
+    QString text = spec.max == kUnbounded
+                       ? u"at least "_qs + QString::number(spec.min)
+                       : QStringLiteral("from %1 to %2").arg(QString::number(spec.min), QString::number(spec.max));
+    if (spec.specialValue != kNoSpecialValue)
+        text = QString::number(spec.specialValue) + u" or "_qs + text;
+    return text;
+}
+
+// Whole numbers only, as Python's int() reads them (sign and surrounding blanks allowed);
+// "5.0", "5s" and "0x10" are errors rather than a silently different number.
+std::optional<int> readNumber(const KeySpec &spec, const QString &key, const Found &found, ConfigErrors &errors)
+{
+    const QString text = found.value.trimmed();
+    const QString shown = key + u": \""_qs + found.value + u'"';
+    const qsizetype digitsFrom = (text.startsWith(u'-') || text.startsWith(u'+')) ? 1 : 0;
+    const bool wellFormed = text.size() > digitsFrom && std::all_of(text.cbegin() + digitsFrom, text.cend(),
+                                                                    [](QChar c) { return c >= u'0' && c <= u'9'; });
+    if (!wellFormed) {
+        errors << ConfigError{found.file, found.location, shown + u" is not a whole number"_qs};
+        return std::nullopt;
+    }
+    bool ok = false;
+    const qlonglong value = text.toLongLong(&ok);
+    const bool inRange = ok && ((value >= spec.min && value <= spec.max) || value == spec.specialValue);
+    if (!inRange) {
+        errors << ConfigError{found.file, found.location, shown + u" is out of range; expected "_qs + rangeText(spec)};
+        return std::nullopt;
+    }
+    return int(value);
+}
+
+void readKey(const KeySpec &spec, const QString &key, const EnvFile &env, const QProcessEnvironment &processEnv,
+             ConfigErrors &errors, QString *text, int *number)
+{
+    const Found found = lookup(key, env, processEnv);
+    if (spec.isNumber()) {
+        *number = spec.defaultNumber;
+        if (found.present) {
+            if (const auto value = readNumber(spec, key, found, errors))
+                *number = *value;
+        }
+        return;
+    }
+    *text = spec.defaultText.toString();
+    if (!found.present) {
+        if (spec.required)
+            errors << ConfigError{env.fileName(), QString(), u"missing "_qs + key};
+        return;
+    }
+    if (found.value.isEmpty() && (spec.required || !spec.allowEmpty)) {
+        errors << ConfigError{found.file, found.location, key + u" is empty"_qs};
+        return;
+    }
+    *text = found.value;
+}
+
+} // namespace
+
+QString ConnectionSettings::displayName() const
+{
+    // An IPv6 address gets brackets so its colons do not read as the port.
+    const QString shownHost = host.contains(u':') ? QString(u'[' + host + u']') : host;
+    return user + u'@' + shownHost + u':' + QString::number(port) + u'/' + database;
+}
+
+Settings Settings::fromEnv(const EnvFile &env, const QProcessEnvironment &processEnv, ConfigErrors &errors)
+{
+    Settings settings;
+    settings.source.role = u"source"_qs;
+    settings.target.role = u"target"_qs;
+    const std::pair<QString, ConnectionSettings *> connections[] = {{u"SOURCE_"_qs, &settings.source},
+                                                                    {u"TARGET_"_qs, &settings.target}};
+
+    for (const KeySpec &spec : kKeys) {
+        switch (spec.scope) {
+        case Scope::Global:
+            readKey(spec, spec.name.toString(), env, processEnv, errors, spec.text ? &(settings.*spec.text) : nullptr,
+                    spec.number ? &(settings.*spec.number) : nullptr);
+            break;
+        case Scope::EachConnection:
+            for (const auto &[prefix, connection] : connections) {
+                readKey(spec, prefix + spec.name, env, processEnv, errors,
+                        spec.connectionText ? &(connection->*spec.connectionText) : nullptr,
+                        spec.connectionNumber ? &(connection->*spec.connectionNumber) : nullptr);
+            }
+            break;
+        case Scope::BothConnections: {
+            int value = 0;
+            QString text;
+            readKey(spec, spec.name.toString(), env, processEnv, errors, &text, &value);
+            for (const auto &[prefix, connection] : connections) {
+                if (spec.connectionNumber)
+                    connection->*spec.connectionNumber = value;
+                else
+                    connection->*spec.connectionText = text;
+            }
+            break;
+        }
+        }
+    }
+
+    settings.fetchLimit = std::max(settings.requestedFetchLimit, kMinFetchLimit);
+    return settings;
+}
+
+QStringList Settings::warnings() const
+{
+    QStringList result;
+    if (requestedFetchLimit < kMinFetchLimit && fetchLimit != requestedFetchLimit) {
+        result << QStringLiteral("FETCH_LIMIT=%1 is too small to be efficient (every batch costs a round trip "
+                                 "and a commit); using %2 rows per batch instead")
+                      .arg(QString::number(requestedFetchLimit), QString::number(fetchLimit));
+    }
+    return result;
+}
+
+} // namespace tablesync

@@ -52,6 +52,7 @@ character-set-server=utf8mb4
 collation-server=utf8mb4_unicode_ci
 max_connections=300
 local_infile=ON
+max_recursive_iterations=10000000
 innodb_buffer_pool_size=256M
 innodb_log_file_size=256M
 innodb_flush_log_at_trx_commit=2

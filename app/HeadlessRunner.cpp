@@ -1,0 +1,104 @@
+#include "HeadlessRunner.h"
+
+#include "sync/SyncEngine.h"
+#include "sync/SyncService.h"
+
+#include <QDateTime>
+
+#include <cstdio>
+
+namespace tablesync {
+
+HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
+    : QObject(parent)
+    , m_service(new SyncService(settings, this))
+    , m_out(stdout)
+    , m_tableCount(int(settings.tables.size()))
+{
+    for (const QString &warning : settings.warnings())
+        log(u"warning: "_qs + warning);
+    log(QStringLiteral("source %1, target %2, %3 table(s), %4")
+            .arg(settings.source.displayName(), settings.target.displayName())
+            .arg(settings.tables.size())
+            .arg(settings.intervalSeconds > 0 ? QStringLiteral("every %1 s").arg(settings.intervalSeconds)
+                                              : u"once"_qs));
+
+    SyncEngine *engine = m_service->engine();
+    connect(engine, &SyncEngine::runStarted, this, [this](const QString &loadId, int tables) {
+        log(QStringLiteral("run %1 started: %2 table(s)").arg(loadId).arg(tables));
+    });
+    connect(engine, &SyncEngine::tableSyncStarted, this, [this](const QString &table, const QString &strategy) {
+        log(QStringLiteral("[%1] %2 sync started").arg(table, strategy));
+    });
+    connect(engine, &SyncEngine::tableMessage, this, [this](const QString &table, const QString &message) {
+        log(table.isEmpty() ? message : QStringLiteral("[%1] %2").arg(table, message));
+    });
+    connect(engine, &SyncEngine::batchCommitted, this,
+            [this](const QString &table, qint64 batch, qint64 soFar, qint64 estimate) {
+                const QString of = estimate > 0 ? QStringLiteral(" of ~%1").arg(estimate) : QString();
+                log(QStringLiteral("[%1] batch committed: %2 row(s), %3%4 so far")
+                        .arg(table)
+                        .arg(batch)
+                        .arg(soFar)
+                        .arg(of));
+            });
+    connect(engine, &SyncEngine::tableSyncFinished, this, [this](const TableResult &r) {
+        switch (r.outcome) {
+        case TableOutcome::Succeeded:
+            log(QStringLiteral("[%1] done: %2 row(s) in %3 ms%4")
+                    .arg(r.table)
+                    .arg(r.rowsWritten)
+                    .arg(r.elapsedMs)
+                    .arg(r.cursor.isEmpty() ? QString() : u", cursor "_qs + r.cursor));
+            break;
+        case TableOutcome::Stopped:
+            log(QStringLiteral("[%1] stopped after %2 row(s); the next run resumes from the last committed batch")
+                    .arg(r.table)
+                    .arg(r.rowsWritten));
+            break;
+        case TableOutcome::Failed:
+            log(QStringLiteral("[%1] FAILED: %2").arg(r.table, r.error));
+            break;
+        }
+    });
+    connect(engine, &SyncEngine::runFinished, this, &HeadlessRunner::onRunFinished);
+    connect(engine, &SyncEngine::nextRunScheduled, this,
+            [this](qint64 seconds) { log(QStringLiteral("next run in %1 s").arg(seconds)); });
+    connect(
+        engine, &SyncEngine::stopped, this, [this] { Q_EMIT finished(m_exitStatus); }, Qt::SingleShotConnection);
+}
+
+HeadlessRunner::~HeadlessRunner() = default;
+
+void HeadlessRunner::start()
+{
+    m_service->startSchedule();
+}
+
+void HeadlessRunner::stop(int signalNumber)
+{
+    log(QStringLiteral("signal %1 received: finishing the batch in flight, then stopping").arg(signalNumber));
+    m_service->requestStop();
+}
+
+void HeadlessRunner::onRunFinished(const RunSummary &summary)
+{
+    m_exitStatus = summary.failedCount() == 0 ? 0 : 1; // a table stopped by a signal is not a failure
+    qint64 rows = 0;
+    for (const TableResult &t : summary.tables)
+        rows += t.rowsWritten;
+    log(QStringLiteral("run %1 finished in %2 ms: %3 of %4 table(s) synced, %5 failed, %6 row(s) written")
+            .arg(summary.loadId)
+            .arg(summary.elapsedMs)
+            .arg(summary.tables.size() - summary.failedCount())
+            .arg(m_tableCount)
+            .arg(summary.failedCount())
+            .arg(rows));
+}
+
+void HeadlessRunner::log(const QString &line)
+{
+    m_out << QDateTime::currentDateTime().toString(Qt::ISODateWithMs) << u' ' << line << Qt::endl;
+}
+
+} // namespace tablesync

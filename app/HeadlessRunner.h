@@ -1,0 +1,40 @@
+#pragma once
+
+#include "config/Settings.h"
+#include "sync/SyncTypes.h"
+
+#include <QObject>
+#include <QTextStream>
+
+namespace tablesync {
+
+class SyncService;
+
+// The headless front end: runs the engine on its schedule, prints readable log lines for
+// what it does, stops cleanly on SIGTERM/SIGINT and decides the exit status.
+class HeadlessRunner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HeadlessRunner(const Settings &settings, QObject *parent = nullptr);
+    ~HeadlessRunner() override;
+
+    void start();
+    void stop(int signalNumber);
+    // 0 when no table of the last run failed (stopped ones did not), 1 when one failed.
+    int exitStatus() const { return m_exitStatus; }
+
+Q_SIGNALS:
+    void finished(int exitStatus);
+
+private:
+    void log(const QString &line);
+    void onRunFinished(const RunSummary &summary);
+
+    SyncService *m_service = nullptr;
+    QTextStream m_out;
+    int m_exitStatus = 0;
+    int m_tableCount = 0;
+};
+
+} // namespace tablesync

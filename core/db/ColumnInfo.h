@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace tablesync {
+
+// How a column's values travel from source to target without losing a byte.
+// See FACTS-qt-mysql.md: QtSql mangles DECIMAL, temporal values, BIT and (via formatValue) bytes.
+enum class ValueKind {
+    Integer,  // TINYINT..BIGINT, signed or unsigned, YEAR: exact in the binary protocol
+    Decimal,  // read as text (CAST AS CHAR), written as text
+    Float,    // FLOAT/DOUBLE: read as DOUBLE (17 significant digits survive the driver)
+    Temporal, // DATE/DATETIME/TIMESTAMP/TIME: read as text, so no time-zone or precision loss
+    Bit,      // read as `col+0`, an unsigned integer
+    Text,     // CHAR/VARCHAR/TEXT/ENUM/SET/JSON: read as raw bytes, written back in the column's charset
+    Bytes,    // BINARY/VARBINARY/BLOB and anything else: raw bytes
+};
+
+struct ColumnInfo
+{
+    QString name;
+    QString dataType;   // lower case, e.g. "varchar", "datetime"
+    QString columnType; // full definition, e.g. "varchar(20)", "int(10) unsigned"
+    bool nullable = true;
+    QString defaultExpression; // information_schema COLUMN_DEFAULT (MariaDB: an SQL expression); empty = none
+    QString extra;             // e.g. "on update current_timestamp()", "auto_increment"
+    QString charset;           // empty for non-text columns
+    QString collation;
+    QString generationExpression; // non-empty for generated columns
+    bool generated = false;
+    bool stored = false; // generated STORED/PERSISTENT
+    int numericPrecision = 0;
+    int numericScale = 0;
+    int datetimePrecision = 0;
+
+    ValueKind kind() const;
+    bool isUnsigned() const { return columnType.contains(QStringLiteral("unsigned")); }
+    // Can rows be ordered by this column to drive an incremental cursor?
+    bool canOrderRows() const;
+};
+
+struct TableSchema
+{
+    QString name;
+    bool exists = false;
+    QList<ColumnInfo> columns;
+    QStringList primaryKey;        // columns of PRIMARY KEY, in key order
+    QList<QStringList> uniqueKeys; // every unique index (PRIMARY included), columns in key order
+    qint64 estimatedRows = 0;      // information_schema TABLE_ROWS (an estimate for InnoDB)
+    qint64 averageRowLength = 0;   // bytes
+
+    const ColumnInfo *column(const QString &name) const;
+    bool hasUniqueKeyOn(const QStringList &columns) const;
+};
+
+} // namespace tablesync

@@ -1,0 +1,161 @@
+#include "db/DbConnection.h"
+
+#include "db/DbError.h"
+
+#include <QAtomicInteger>
+#include <QMutex>
+#include <QSqlError>
+#include <QThread>
+
+namespace tablesync {
+
+namespace {
+// Qt 6.4 can hang at shutdown when connections are opened in parallel (QTBUG-112961):
+// adding and opening connections is serialised.
+QMutex &openMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+QString uniqueConnectionName(const QString &role)
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("tablesync-%1-%2").arg(role).arg(counter.fetchAndAddRelaxed(1) + 1);
+}
+} // namespace
+
+DbConnection::DbConnection(ConnectionSettings settings)
+    : m_settings(std::move(settings))
+    , m_connectionName(uniqueConnectionName(m_settings.role))
+{}
+
+DbConnection::~DbConnection()
+{
+    close();
+}
+
+QSqlDatabase DbConnection::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+bool DbConnection::isOpen() const
+{
+    return QSqlDatabase::contains(m_connectionName) && database().isOpen();
+}
+
+void DbConnection::open()
+{
+    close();
+    QString error;
+    {
+        QMutexLocker lock(&openMutex());
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), m_connectionName);
+        db.setHostName(m_settings.host);
+        db.setPort(m_settings.port);
+        db.setUserName(m_settings.user);
+        db.setPassword(m_settings.password);
+        db.setDatabaseName(m_settings.database);
+        QStringList options{
+            QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=%1").arg(m_settings.connectTimeoutSeconds),
+            QStringLiteral("MYSQL_OPT_READ_TIMEOUT=%1").arg(m_settings.readTimeoutSeconds),
+            QStringLiteral("MYSQL_OPT_WRITE_TIMEOUT=%1").arg(m_settings.writeTimeoutSeconds),
+        };
+        if (!m_settings.sslCa.isEmpty())
+            options << u"SSL_CA="_qs + m_settings.sslCa;
+        if (!m_settings.sslCert.isEmpty())
+            options << u"SSL_CERT="_qs + m_settings.sslCert;
+        if (!m_settings.sslKey.isEmpty())
+            options << u"SSL_KEY="_qs + m_settings.sslKey;
+        db.setConnectOptions(options.join(u';'));
+        if (!db.open())
+            error = db.lastError().databaseText().isEmpty() ? db.lastError().text() : db.lastError().databaseText();
+    }
+    if (!error.isEmpty()) {
+        close();
+        throw DbError(QStringLiteral("cannot connect to the %1 server %2: %3")
+                          .arg(m_settings.role, m_settings.displayName(), error));
+    }
+    applySessionSettings();
+}
+
+void DbConnection::applySessionSettings()
+{
+    exec(u"SET NAMES utf8mb4"_qs, u"setting the connection character set"_qs);
+    exec(u"SET time_zone = '+00:00'"_qs, u"setting the session time zone"_qs);
+    // STRICT: a value the target cannot hold is an error, never a silent truncation.
+    // No NO_ZERO_DATE/NO_ZERO_IN_DATE: zero dates the source holds are copied as they are.
+    // NO_AUTO_VALUE_ON_ZERO: an AUTO_INCREMENT key of 0 stays 0.
+    exec(u"SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"_qs,
+         u"setting the session sql_mode"_qs);
+    const QVariant version = scalar(u"SELECT VERSION()"_qs, {}, u"reading the server version"_qs);
+    m_serverVersion = version.toString();
+    const QVariant packet = scalar(u"SELECT @@max_allowed_packet"_qs, {}, u"reading max_allowed_packet"_qs);
+    m_maxAllowedPacket = packet.toLongLong();
+}
+
+void DbConnection::close()
+{
+    if (!QSqlDatabase::contains(m_connectionName))
+        return;
+    QMutexLocker lock(&openMutex());
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlQuery DbConnection::newQuery() const
+{
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.setNumericalPrecisionPolicy(QSql::HighPrecision);
+    return query;
+}
+
+void DbConnection::exec(const QString &sql, const QString &what)
+{
+    QSqlQuery query = newQuery();
+    if (!query.exec(sql))
+        throw DbError::from(what, query.lastError());
+}
+
+QSqlQuery DbConnection::select(const QString &sql, const QVariantList &values, const QString &what)
+{
+    QSqlQuery query = newQuery();
+    if (!query.prepare(sql))
+        throw DbError::from(what, query.lastError());
+    for (int i = 0; i < values.size(); ++i)
+        query.bindValue(i, values.at(i));
+    if (!query.exec())
+        throw DbError::from(what, query.lastError());
+    return query;
+}
+
+QVariant DbConnection::scalar(const QString &sql, const QVariantList &values, const QString &what)
+{
+    QSqlQuery query = select(sql, values, what);
+    return query.next() ? query.value(0) : QVariant();
+}
+
+void DbConnection::beginTransaction()
+{
+    if (!database().transaction())
+        throw DbError::from(u"starting a transaction on the "_qs + m_settings.role, database().lastError());
+}
+
+void DbConnection::commit()
+{
+    if (!database().commit())
+        throw DbError::from(u"committing on the "_qs + m_settings.role, database().lastError());
+}
+
+void DbConnection::rollback()
+{
+    if (isOpen())
+        database().rollback();
+}
+
+} // namespace tablesync

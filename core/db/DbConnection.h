@@ -1,0 +1,56 @@
+#pragma once
+
+#include "config/Settings.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariantList>
+
+namespace tablesync {
+
+// One MySQL/MariaDB connection, born, used and removed on the thread that created it
+// (QtSql's rule, FACTS-qt-mysql.md). Opening applies the session settings an exact copy needs:
+// utf8mb4, time_zone +00:00 (TIMESTAMP values do not shift) and a sql_mode that accepts what
+// the source holds (zero dates, an AUTO_INCREMENT key of 0).
+class DbConnection
+{
+public:
+    explicit DbConnection(ConnectionSettings settings);
+    ~DbConnection();
+    DbConnection(const DbConnection &) = delete;
+    DbConnection &operator=(const DbConnection &) = delete;
+
+    // Throws DbError naming the server (never the password) when the server cannot be reached.
+    void open();
+    void close();
+    bool isOpen() const;
+
+    const ConnectionSettings &settings() const { return m_settings; }
+    QSqlDatabase database() const;
+    QString serverVersion() const { return m_serverVersion; }
+    qint64 maxAllowedPacket() const { return m_maxAllowedPacket; }
+
+    // A query on this connection with DECIMAL kept exact.
+    QSqlQuery newQuery() const;
+    // Runs one statement; throws DbError with `what` and the server's message on failure.
+    void exec(const QString &sql, const QString &what);
+    // Runs a statement with positional values and returns the query positioned before the first row.
+    QSqlQuery select(const QString &sql, const QVariantList &values, const QString &what);
+    // The first column of the first row, or an invalid QVariant when there is no row.
+    QVariant scalar(const QString &sql, const QVariantList &values, const QString &what);
+
+    void beginTransaction();
+    void commit();
+    void rollback();
+
+private:
+    void applySessionSettings();
+
+    ConnectionSettings m_settings;
+    QString m_connectionName;
+    QString m_serverVersion;
+    qint64 m_maxAllowedPacket = 16 * 1024 * 1024;
+};
+
+} // namespace tablesync

@@ -1,0 +1,130 @@
+#include "db/MySqlDialect.h"
+
+namespace tablesync {
+
+QString MySqlDialect::quoteIdentifier(const QString &name) const
+{
+    // Backticks inside a name are doubled; everything else is literal inside backticks.
+    QString quoted = name;
+    quoted.replace(u'`', u"``"_qs);
+    return u'`' + quoted + u'`';
+}
+
+QString MySqlDialect::quoteString(const QString &value)
+{
+    QString escaped = value;
+    escaped.replace(u'\\', u"\\\\"_qs);
+    escaped.replace(u'\'', u"''"_qs);
+    escaped.replace(QChar(0), u"\\0"_qs);
+    return u'\'' + escaped + u'\'';
+}
+
+QString MySqlDialect::castTypeFor(const ColumnInfo &column)
+{
+    if (column.dataType == u"date")
+        return u"DATE"_qs;
+    if (column.dataType == u"time")
+        return u"TIME(6)"_qs;
+    if (column.dataType == u"datetime" || column.dataType == u"timestamp")
+        return u"DATETIME(6)"_qs;
+    if (column.kind() == ValueKind::Decimal)
+        return QStringLiteral("DECIMAL(%1,%2)").arg(column.numericPrecision).arg(column.numericScale);
+    if (column.kind() == ValueKind::Integer)
+        return column.isUnsigned() ? u"UNSIGNED"_qs : u"SIGNED"_qs;
+    return u"CHAR"_qs;
+}
+
+QString MySqlDialect::readExpression(const ColumnInfo &column) const
+{
+    const QString name = quoteIdentifier(column.name);
+    switch (column.kind()) {
+    case ValueKind::Integer:
+    case ValueKind::Bytes:
+        return name;
+    case ValueKind::Float:
+        // libmariadb turns a FLOAT into text with 6 digits on the way to Qt; widened to DOUBLE
+        // (exact) it arrives with all 17, and the target rounds it back to the same FLOAT.
+        return column.dataType == u"float" ? u"CAST("_qs + name + u" AS DOUBLE)"_qs : name;
+    case ValueKind::Decimal:
+    case ValueKind::Temporal:
+        // Text keeps every digit and fraction and, with the session at +00:00, every TIMESTAMP.
+        return u"CAST("_qs + name + u" AS CHAR)"_qs;
+    case ValueKind::Bit:
+        return u"("_qs + name + u"+0)"_qs;
+    case ValueKind::Text:
+        // The stored bytes, whatever the charset: no decoding and re-encoding on the way.
+        return u"CAST("_qs + name + u" AS BINARY)"_qs;
+    }
+    return name;
+}
+
+QString MySqlDialect::writePlaceholder(const ColumnInfo &column) const
+{
+    if (column.kind() == ValueKind::Text) {
+        // The bytes are the column's own encoding: relabel them, do not convert them.
+        return u"CONVERT(? USING "_qs + column.charset + u')';
+    }
+    return u"?"_qs;
+}
+
+QString MySqlDialect::comparePlaceholder(const ColumnInfo &column) const
+{
+    switch (column.kind()) {
+    case ValueKind::Text:
+        return u"CONVERT(? USING "_qs + column.charset + u") COLLATE "_qs + column.collation;
+    case ValueKind::Decimal:
+    case ValueKind::Temporal:
+        return u"CAST(? AS "_qs + castTypeFor(column) + u')';
+    default:
+        return u"?"_qs;
+    }
+}
+
+QString MySqlDialect::keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const
+{
+    bindOrder.clear();
+    QStringList alternatives;
+    for (int i = 0; i < keyColumns.size(); ++i) {
+        QStringList terms;
+        for (int j = 0; j < i; ++j) {
+            terms << quoteIdentifier(keyColumns[j].name) + u" = "_qs + comparePlaceholder(keyColumns[j]);
+            bindOrder << j;
+        }
+        terms << quoteIdentifier(keyColumns[i].name) + u" > "_qs + comparePlaceholder(keyColumns[i]);
+        bindOrder << i;
+        alternatives << u'(' + terms.join(u" AND "_qs) + u')';
+    }
+    return u'(' + alternatives.join(u" OR "_qs) + u')';
+}
+
+QString MySqlDialect::insertRows(const QString &table, const QList<ColumnInfo> &columns,
+                                 const QStringList &extraColumns, int rowCount, bool upsert) const
+{
+    QStringList names;
+    QStringList placeholders;
+    for (const ColumnInfo &c : columns) {
+        names << quoteIdentifier(c.name);
+        placeholders << writePlaceholder(c);
+    }
+    for (const QString &extra : extraColumns) {
+        names << quoteIdentifier(extra);
+        placeholders << u"?"_qs;
+    }
+    const QString row = u'(' + placeholders.join(u',') + u')';
+    QString sql = u"INSERT INTO "_qs + quoteIdentifier(table) + u" ("_qs + names.join(u',') + u") VALUES "_qs;
+    sql.reserve(sql.size() + rowCount * (row.size() + 1) + names.size() * 40);
+    for (int r = 0; r < rowCount; ++r) {
+        if (r > 0)
+            sql += u',';
+        sql += row;
+    }
+    if (upsert) {
+        QStringList updates;
+        for (const QString &name : names)
+            updates << name + u"=VALUES("_qs + name + u')';
+        sql += u" ON DUPLICATE KEY UPDATE "_qs + updates.join(u',');
+    }
+    return sql;
+}
+
+} // namespace tablesync

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "db/ColumnInfo.h"
+
+#include <QList>
+#include <QString>
+
+namespace tablesync {
+
+// The SQL text tablesync needs, for one server family. MySQL/MariaDB first (MySqlDialect);
+// everything server-specific that the sync code builds goes through here so another
+// family (PostgreSQL via QPSQL) can follow with its own implementation.
+class SqlDialect
+{
+public:
+    virtual ~SqlDialect() = default;
+
+    // A safely quoted identifier (table or column name), whatever characters it holds.
+    virtual QString quoteIdentifier(const QString &name) const = 0;
+
+    // The expression that reads `column` so its value arrives exactly (see ValueKind).
+    virtual QString readExpression(const ColumnInfo &column) const = 0;
+    // The expression a placeholder takes to write a value read by readExpression() into `column`.
+    virtual QString writePlaceholder(const ColumnInfo &column) const = 0;
+    // The expression a placeholder takes to compare a value read by readExpression() with
+    // `column` in the column's own order (collation, numeric or temporal order).
+    virtual QString comparePlaceholder(const ColumnInfo &column) const = 0;
+
+    // Keyset condition "rows after the bound key": for key columns (k1, k2, ...) the expanded
+    // form `k1 > ? OR (k1 = ? AND k2 > ?) OR ...`, which the range optimizer uses on an index.
+    // `bindOrder` receives, per placeholder, the index of the key value it takes.
+    virtual QString keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const = 0;
+
+    // Multi-row INSERT of `rowCount` rows; with `upsert`, existing keys are updated in place.
+    // `extraColumns` are plain-placeholder columns appended to each row (the _dlt_ columns).
+    virtual QString insertRows(const QString &table, const QList<ColumnInfo> &columns, const QStringList &extraColumns,
+                               int rowCount, bool upsert) const = 0;
+};
+
+} // namespace tablesync

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "db/ColumnInfo.h"
+#include "sync/Page.h"
+
+#include <QHash>
+#include <QSqlQuery>
+
+namespace tablesync {
+
+class DbConnection;
+class SqlDialect;
+
+// Writes pages into a target table with prepared multi-row INSERTs (or upserts), each bounded
+// by the placeholder limit (65,535) and by bytes (a share of max_allowed_packet), adding the
+// `_dlt_load_id` and `_dlt_id` of every row. The caller owns the transaction.
+class BatchWriter
+{
+public:
+    // `columns` describe the page's values as read from the source (their charset decides how
+    // text bytes are labelled); `keyIndexes` are the primary-key positions within them.
+    BatchWriter(DbConnection &target, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
+                QList<int> keyIndexes, QString loadId, bool upsert);
+
+    // Writes each row's first columns().size() values; a page may carry more (read-only helpers
+    // such as a generated modifier column) after them.
+    void write(const Page &page);
+
+    // The stable `_dlt_id` of a row: base64url of the MD5 of its length-prefixed key values,
+    // so re-syncing a row gives it the same id.
+    static QString rowId(const Page &page, int row, const QList<int> &keyIndexes);
+
+private:
+    QSqlQuery &statementFor(int rowCount);
+    void flush(const Page &page, int firstRow, int rowCount);
+    static qint64 approximateBytes(const QVariant &value);
+
+    DbConnection &m_target;
+    const SqlDialect &m_dialect;
+    QString m_table;
+    QList<ColumnInfo> m_columns;
+    QList<int> m_keyIndexes;
+    QString m_loadId;
+    bool m_upsert;
+    int m_maxRowsPerStatement;
+    qint64 m_maxStatementBytes;
+    QHash<int, QSqlQuery> m_statements; // prepared, by row count
+};
+
+} // namespace tablesync

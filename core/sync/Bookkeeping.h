@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+namespace tablesync {
+
+class DbConnection;
+
+// The tables tablesync keeps in the target beside the synced ones:
+//  - `_dlt_loads`, as dlt keeps it: one row per load, status 0 = complete, so consumers that
+//    filter on complete loads keep working;
+//  - `_tablesync_state`: the incremental cursor per table, written in the same transaction as
+//    the rows it covers, so a crash never skips or repeats a committed batch.
+class Bookkeeping
+{
+public:
+    static constexpr auto kStateTable = "_tablesync_state";
+    static constexpr auto kLoadsTable = "_dlt_loads";
+
+    explicit Bookkeeping(DbConnection &target);
+
+    void ensureTables();
+
+    // The stored cursor of `table`, if any was stored for the same modifier column.
+    std::optional<QString> cursor(const QString &table, const QString &modifier);
+    // Must run inside the caller's transaction on the target.
+    void saveCursor(const QString &table, const QString &modifier, const QString &cursor, const QString &loadId);
+    // Forget the cursor: the next incremental pass reads from the start again.
+    void resetCursor(const QString &table);
+
+    // status 0: every table of the run succeeded; 1: some failed (their rows were not loaded).
+    void recordLoad(const QString &loadId, int status);
+
+private:
+    DbConnection &m_target;
+};
+
+} // namespace tablesync

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "db/ColumnInfo.h"
+#include "sync/Page.h"
+
+#include <QSqlQuery>
+#include <QVariantList>
+
+#include <optional>
+
+namespace tablesync {
+
+class DbConnection;
+class SqlDialect;
+
+// Reads a table in keyset pages: `SELECT cols ... WHERE <after the last key> ORDER BY key LIMIT n`,
+// one prepared statement re-executed per page. QMYSQL buffers a whole result in memory
+// (FACTS-qt-mysql.md), so pages are what keep memory flat whatever the table size.
+class PageReader
+{
+public:
+    // `columns` are read in order; `orderColumns` (each also among `columns`) define the keyset.
+    // With `lowerBound`, the first page starts at rows whose first order column is >= it.
+    PageReader(DbConnection &source, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
+               QList<ColumnInfo> orderColumns, int pageRows, std::optional<QVariant> lowerBound);
+
+    // Fills `page` with the next rows; returns false when no rows are left.
+    bool next(Page &page);
+    // True once a page came back shorter than the limit: there is nothing after it.
+    bool atEnd() const { return m_atEnd; }
+
+private:
+    QString selectSql(const QString &where) const;
+
+    DbConnection &m_source;
+    QString m_table;
+    QList<ColumnInfo> m_columns;
+    QList<int> m_orderIndexes; // positions of the order columns in m_columns
+    QList<int> m_keysetBindOrder;
+    int m_pageRows;
+    std::optional<QVariant> m_lowerBound;
+    QSqlQuery m_firstQuery;
+    QSqlQuery m_afterQuery;
+    QVariantList m_lastKey; // order-column values of the last row read
+    bool m_started = false;
+    bool m_atEnd = false;
+};
+
+} // namespace tablesync

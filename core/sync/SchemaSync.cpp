@@ -1,0 +1,131 @@
+#include "sync/SchemaSync.h"
+
+#include "db/DbConnection.h"
+#include "db/SchemaReader.h"
+#include "db/SqlDialect.h"
+
+#include <QRegularExpression>
+
+namespace tablesync {
+
+SchemaSync::SchemaSync(DbConnection &source, DbConnection &target, const SqlDialect &dialect)
+    : m_source(source)
+    , m_target(target)
+    , m_dialect(dialect)
+{}
+
+QString SchemaSync::targetCreateStatement(const QString &sourceCreate)
+{
+    QStringList lines = sourceCreate.split(u'\n');
+    QStringList kept;
+    for (const QString &line : std::as_const(lines)) {
+        if (line.trimmed().startsWith(u"CONSTRAINT"_qs) && line.contains(u"FOREIGN KEY"_qs))
+            continue;
+        kept << line;
+    }
+    // A removed last definition leaves a dangling comma before the closing parenthesis.
+    for (int i = 1; i < kept.size(); ++i) {
+        if (kept[i].startsWith(u')') && kept[i - 1].endsWith(u','))
+            kept[i - 1].chop(1);
+    }
+    QString statement = kept.join(u'\n');
+    static const QRegularExpression autoIncrement(u" AUTO_INCREMENT=\\d+"_qs);
+    statement.remove(autoIncrement);
+    return statement;
+}
+
+QString SchemaSync::columnDefinition(const ColumnInfo &c) const
+{
+    QString def = m_dialect.quoteIdentifier(c.name) + u' ' + c.columnType;
+    if (!c.charset.isEmpty() && c.kind() == ValueKind::Text)
+        def += u" CHARACTER SET "_qs + c.charset + u" COLLATE "_qs + c.collation;
+    if (c.generated) {
+        def += u" GENERATED ALWAYS AS ("_qs + c.generationExpression + (c.stored ? u") STORED"_qs : u") VIRTUAL"_qs);
+        return def;
+    }
+    def += c.nullable ? u" NULL"_qs : u" NOT NULL"_qs;
+    // MariaDB reports COLUMN_DEFAULT as an SQL expression ('text', 0, NULL, current_timestamp()).
+    if (!c.defaultExpression.isEmpty())
+        def += u" DEFAULT "_qs + c.defaultExpression;
+    static const QRegularExpression onUpdate(u"on update ([^ ]+\\(\\d*\\))"_qs,
+                                             QRegularExpression::CaseInsensitiveOption);
+    const auto match = onUpdate.match(c.extra);
+    if (match.hasMatch())
+        def += u" ON UPDATE "_qs + match.captured(1);
+    return def;
+}
+
+SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const TableSpec &spec,
+                                     const std::function<void()> &beforeAddingColumns)
+{
+    Result result;
+    const QString table = m_dialect.quoteIdentifier(sourceSchema.name);
+    TableSchema target = SchemaReader::readTable(m_target, sourceSchema.name);
+
+    if (!target.exists) {
+        const QString create = targetCreateStatement(SchemaReader::showCreateTable(m_source, sourceSchema.name));
+        m_target.exec(create, u"creating "_qs + sourceSchema.name + u" in the target"_qs);
+        result.created = true;
+        result.notes << u"created the table from the source definition"_qs;
+        target = SchemaReader::readTable(m_target, sourceSchema.name);
+    }
+
+    QStringList additions;
+    QString previous;
+    for (const ColumnInfo &column : sourceSchema.columns) {
+        const ColumnInfo *existing = target.column(column.name);
+        if (!existing) {
+            QString add = u"ADD COLUMN "_qs + columnDefinition(column);
+            if (!previous.isEmpty() && target.column(previous))
+                add += u" AFTER "_qs + m_dialect.quoteIdentifier(previous);
+            additions << add;
+            result.addedColumns << column.name;
+        } else if (existing->columnType != column.columnType ||
+                   (column.kind() == ValueKind::Text && existing->charset != column.charset)) {
+            result.drift << QStringLiteral("column %1 is %2%3 in the source but %4%5 in the target; "
+                                           "left as it is")
+                                .arg(column.name, column.columnType,
+                                     column.charset.isEmpty() ? QString() : u' ' + column.charset, existing->columnType,
+                                     existing->charset.isEmpty() ? QString() : u' ' + existing->charset);
+        }
+        previous = column.name;
+    }
+    if (!additions.isEmpty()) {
+        if (beforeAddingColumns)
+            beforeAddingColumns();
+        m_target.exec(u"ALTER TABLE "_qs + table + u' ' + additions.join(u", "_qs),
+                      u"adding columns to "_qs + sourceSchema.name + u" in the target"_qs);
+        result.notes << u"added column(s) "_qs + result.addedColumns.join(u", "_qs);
+    }
+
+    QStringList dltColumns;
+    if (!target.column(QString::fromLatin1(kLoadIdColumn)))
+        dltColumns << u"ADD COLUMN `_dlt_load_id` text NOT NULL"_qs;
+    if (!target.column(QString::fromLatin1(kRowIdColumn)))
+        dltColumns << u"ADD COLUMN `_dlt_id` varchar(128) NOT NULL"_qs;
+    if (!dltColumns.isEmpty()) {
+        m_target.exec(u"ALTER TABLE "_qs + table + u' ' + dltColumns.join(u", "_qs),
+                      u"adding the _dlt_ columns to "_qs + sourceSchema.name);
+        if (!result.created)
+            result.notes << u"added the _dlt_ columns"_qs;
+    }
+
+    if (!additions.isEmpty() || !dltColumns.isEmpty())
+        target = SchemaReader::readTable(m_target, sourceSchema.name);
+
+    // Upserts match rows by the configured key, so the target needs a unique index on exactly it.
+    if (!target.hasUniqueKeyOn(spec.primaryKey)) {
+        QStringList quoted;
+        for (const QString &column : spec.primaryKey)
+            quoted << m_dialect.quoteIdentifier(column);
+        m_target.exec(u"ALTER TABLE "_qs + table + u" ADD UNIQUE KEY `_tablesync_pk` ("_qs + quoted.join(u',') + u')',
+                      u"adding a unique key on ("_qs + spec.primaryKey.join(u", "_qs) + u") to "_qs +
+                          sourceSchema.name + u" in the target (the key the upserts match on)"_qs);
+        result.notes << u"added a unique key on ("_qs + spec.primaryKey.join(u", "_qs) + u')';
+        target = SchemaReader::readTable(m_target, sourceSchema.name);
+    }
+    result.target = target;
+    return result;
+}
+
+} // namespace tablesync

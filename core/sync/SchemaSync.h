@@ -1,0 +1,52 @@
+#pragma once
+
+#include "config/TableSpec.h"
+#include "db/ColumnInfo.h"
+
+#include <QStringList>
+
+namespace tablesync {
+
+class DbConnection;
+class SqlDialect;
+
+// Brings a target table's shape in line with its source before any data moves:
+// creates a missing table from the source definition, adds source columns the target lacks
+// (same type, nullability, default, charset and collation), adds the `_dlt_` columns and a
+// unique key on the configured primary key. Never drops or alters an existing column;
+// a type that differs is reported as drift.
+class SchemaSync
+{
+public:
+    static constexpr auto kLoadIdColumn = "_dlt_load_id";
+    static constexpr auto kRowIdColumn = "_dlt_id";
+
+    struct Result
+    {
+        TableSchema target;       // the target's definition after the changes
+        bool created = false;     // the table did not exist
+        QStringList addedColumns; // source columns added to an existing table
+        QStringList notes;        // what was changed, for the log
+        QStringList drift;        // differences left alone, for the log
+    };
+
+    SchemaSync(DbConnection &source, DbConnection &target, const SqlDialect &dialect);
+
+    // `beforeAddingColumns` runs before the first ALTER that adds a source column (the
+    // incremental job resets its cursor there so the new column gets filled for every row).
+    Result apply(const TableSchema &sourceSchema, const TableSpec &spec,
+                 const std::function<void()> &beforeAddingColumns);
+
+    // The CREATE TABLE text for the target: the source's, without foreign keys (the referenced
+    // tables may not be synced) and without the AUTO_INCREMENT counter.
+    static QString targetCreateStatement(const QString &sourceCreate);
+    // A column definition for ALTER TABLE ... ADD COLUMN, from information_schema.
+    QString columnDefinition(const ColumnInfo &column) const;
+
+private:
+    DbConnection &m_source;
+    DbConnection &m_target;
+    const SqlDialect &m_dialect;
+};
+
+} // namespace tablesync

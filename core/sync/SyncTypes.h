@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+namespace tablesync {
+
+enum class TableOutcome { Succeeded, Failed, Stopped };
+
+// What one table's sync did in one run.
+struct TableResult
+{
+    QString table;
+    TableOutcome outcome = TableOutcome::Succeeded;
+    qint64 rowsWritten = 0;
+    qint64 elapsedMs = 0;
+    QString strategy; // "incremental" or "full refresh"
+    QString error;    // why it failed, in words a DBA can act on
+    QString cursor;   // incremental: the stored cursor after the run
+};
+
+// What one pass over the configured tables did.
+struct RunSummary
+{
+    QString loadId;
+    QList<TableResult> tables;
+    qint64 elapsedMs = 0;
+
+    bool allSucceeded() const
+    {
+        for (const TableResult &t : tables) {
+            if (t.outcome != TableOutcome::Succeeded)
+                return false;
+        }
+        return true;
+    }
+    int failedCount() const
+    {
+        int n = 0;
+        for (const TableResult &t : tables)
+            n += t.outcome == TableOutcome::Failed ? 1 : 0;
+        return n;
+    }
+};
+
+} // namespace tablesync
+
+Q_DECLARE_METATYPE(tablesync::TableResult)
+Q_DECLARE_METATYPE(tablesync::RunSummary)

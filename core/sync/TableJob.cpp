@@ -1,0 +1,285 @@
+#include "sync/TableJob.h"
+
+#include "db/DbConnection.h"
+#include "db/DbError.h"
+#include "db/MySqlDialect.h"
+#include "db/SchemaReader.h"
+#include "sync/BatchWriter.h"
+#include "sync/Bookkeeping.h"
+#include "sync/PageReader.h"
+#include "sync/SchemaSync.h"
+
+#include <QCryptographicHash>
+
+#include <algorithm>
+
+namespace tablesync {
+
+namespace {
+// A page is bounded in bytes as well as rows: wide rows get fewer per page.
+constexpr qint64 kPageByteBudget = 64LL * 1024 * 1024;
+
+// A configuration that does not match the source: the table fails, the others go on.
+class ConfigMismatch : public std::runtime_error
+{
+public:
+    explicit ConfigMismatch(const QString &message)
+        : std::runtime_error(message.toStdString())
+        , text(message)
+    {}
+    QString text;
+};
+
+// Names for the full-refresh staging tables, within MySQL's 64-character limit.
+QString helperTableName(const QString &prefix, const QString &table)
+{
+    if (prefix.size() + table.size() <= 64)
+        return prefix + table;
+    const QByteArray digest = QCryptographicHash::hash(table.toUtf8(), QCryptographicHash::Md5).toHex();
+    return prefix + QString::fromLatin1(digest);
+}
+} // namespace
+
+TableJob::TableJob(SyncContext &context, TableSpec spec)
+    : m_context(context)
+    , m_spec(std::move(spec))
+{
+    m_result.table = m_spec.table;
+    m_result.strategy = m_spec.isIncremental() ? u"incremental"_qs : u"full refresh"_qs;
+}
+
+TableResult TableJob::run()
+{
+    m_timer.start();
+    try {
+        const TableSchema source = checkAgainstSource();
+        bool columnsAdded = false;
+        SchemaSync schemaSync(m_context.source, m_context.target, m_context.dialect);
+        Bookkeeping bookkeeping(m_context.target);
+        const SchemaSync::Result schema = schemaSync.apply(source, m_spec, [&] {
+            // Rows already in the target need the new column filled: read them all again.
+            // The cursor goes before the ALTER, so a crash in between cannot skip the refill.
+            columnsAdded = true;
+            if (m_spec.isIncremental())
+                bookkeeping.resetCursor(m_spec.table);
+        });
+        for (const QString &note : schema.notes)
+            m_context.progress.tableMessage(m_spec.table, u"schema: "_qs + note);
+        for (const QString &drift : schema.drift)
+            m_context.progress.tableMessage(m_spec.table, u"schema drift: "_qs + drift);
+        if (columnsAdded && m_spec.isIncremental())
+            m_context.progress.tableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
+
+        if (m_spec.isIncremental())
+            syncIncremental(source, columnsAdded);
+        else
+            syncFullRefresh(source);
+    } catch (const ConfigMismatch &e) {
+        m_result.outcome = TableOutcome::Failed;
+        m_result.error = e.text;
+    } catch (const DbError &e) {
+        m_context.target.rollback();
+        m_result.outcome = TableOutcome::Failed;
+        m_result.error = e.message();
+    }
+    m_result.elapsedMs = m_timer.elapsed();
+    return m_result;
+}
+
+TableSchema TableJob::checkAgainstSource()
+{
+    const TableSchema source = SchemaReader::readTable(m_context.source, m_spec.table);
+    const QString where = QStringLiteral("tables.json entry %1 (%2): ").arg(m_spec.entryIndex).arg(m_spec.table);
+    if (!source.exists) {
+        throw ConfigMismatch(where + QStringLiteral("table %1 does not exist in the source database %2")
+                                         .arg(m_spec.table, m_context.settings.source.database));
+    }
+    auto columnList = [&] {
+        QStringList names;
+        for (const ColumnInfo &c : source.columns)
+            names << c.name;
+        return names.join(u", "_qs);
+    };
+    for (const QString &key : m_spec.primaryKey) {
+        if (!source.column(key)) {
+            throw ConfigMismatch(where + QStringLiteral("primary_key column %1 does not exist in the source "
+                                                        "table (its columns: %2)")
+                                             .arg(key, columnList()));
+        }
+    }
+    if (m_spec.isIncremental()) {
+        const ColumnInfo *modifier = source.column(m_spec.modifier);
+        if (!modifier) {
+            throw ConfigMismatch(where + QStringLiteral("modifier column %1 does not exist in the source "
+                                                        "table (its columns: %2)")
+                                             .arg(m_spec.modifier, columnList()));
+        }
+        if (!modifier->canOrderRows()) {
+            throw ConfigMismatch(where + QStringLiteral("modifier column %1 is %2, which cannot order rows "
+                                                        "reliably; use an integer, DECIMAL, DATE, DATETIME "
+                                                        "or TIMESTAMP column")
+                                             .arg(m_spec.modifier, modifier->columnType));
+        }
+        if (m_spec.initialValue) {
+            const QVariant cast =
+                m_context.source.scalar(u"SELECT CAST(? AS "_qs + MySqlDialect::castTypeFor(*modifier) + u")"_qs,
+                                        {*m_spec.initialValue}, u"checking initial_value"_qs);
+            if (cast.isNull()) {
+                throw ConfigMismatch(where + QStringLiteral("initial_value \"%1\" is not a valid %2 value")
+                                                 .arg(*m_spec.initialValue, modifier->columnType));
+            }
+        }
+    }
+    return source;
+}
+
+QList<ColumnInfo> TableJob::writableColumns(const TableSchema &source) const
+{
+    QList<ColumnInfo> columns;
+    for (const ColumnInfo &c : source.columns) {
+        if (!c.generated)
+            columns << c;
+    }
+    return columns;
+}
+
+QList<int> TableJob::keyIndexes(const QList<ColumnInfo> &columns) const
+{
+    QList<int> indexes;
+    for (const QString &key : m_spec.primaryKey) {
+        for (int i = 0; i < columns.size(); ++i) {
+            if (columns[i].name.compare(key, Qt::CaseInsensitive) == 0)
+                indexes << i;
+        }
+    }
+    return indexes;
+}
+
+int TableJob::pageRows(const TableSchema &source) const
+{
+    const int configured = m_spec.batchSize > 0 ? m_spec.batchSize : m_context.settings.fetchLimit;
+    if (source.averageRowLength <= 0)
+        return configured;
+    const qint64 byBytes = std::max<qint64>(1, kPageByteBudget / source.averageRowLength);
+    return int(std::min<qint64>(configured, byBytes));
+}
+
+QVariant TableJob::bindableCursor(const ColumnInfo &modifier, const QString &text) const
+{
+    // An integer compared with a string is compared as a double in MySQL: bind integers as such.
+    if (modifier.kind() == ValueKind::Integer)
+        return modifier.isUnsigned() ? QVariant(text.toULongLong()) : QVariant(text.toLongLong());
+    return text;
+}
+
+void TableJob::syncIncremental(const TableSchema &source, bool /*columnsAdded*/)
+{
+    Bookkeeping bookkeeping(m_context.target);
+    const ColumnInfo modifier = *source.column(m_spec.modifier);
+
+    std::optional<QString> start = bookkeeping.cursor(m_spec.table, modifier.name);
+    if (!start && m_spec.initialValue)
+        start = *m_spec.initialValue;
+    m_context.progress.tableMessage(m_spec.table, start ? u"reading rows with "_qs + modifier.name + u" >= "_qs + *start
+                                                        : u"no cursor yet: reading every row"_qs);
+
+    const QList<ColumnInfo> written = writableColumns(source);
+    QList<ColumnInfo> read = written;
+    if (modifier.generated)
+        read << modifier;
+    int modifierIndex = 0;
+    for (int i = 0; i < read.size(); ++i) {
+        if (read[i].name == modifier.name)
+            modifierIndex = i;
+    }
+    QList<ColumnInfo> order{modifier};
+    for (const QString &key : m_spec.primaryKey)
+        order << *source.column(key);
+
+    std::optional<QVariant> lowerBound;
+    if (start)
+        lowerBound = bindableCursor(modifier, *start);
+    PageReader reader(m_context.source, m_context.dialect, source.name, read, order, pageRows(source), lowerBound);
+    BatchWriter writer(m_context.target, m_context.dialect, source.name, written, keyIndexes(written), m_context.loadId,
+                       /*upsert=*/true);
+
+    Page page;
+    while (reader.next(page)) {
+        const QString cursor = page.value(page.rowCount() - 1, modifierIndex).toString();
+        m_context.target.beginTransaction();
+        writer.write(page);
+        bookkeeping.saveCursor(m_spec.table, modifier.name, cursor, m_context.loadId);
+        m_context.target.commit();
+        m_result.rowsWritten += page.rowCount();
+        m_result.cursor = cursor;
+        m_context.progress.batchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten, -1);
+        if (stopRequested() && !reader.atEnd()) {
+            m_result.outcome = TableOutcome::Stopped;
+            return;
+        }
+    }
+    if (m_result.cursor.isEmpty() && start)
+        m_result.cursor = *start;
+}
+
+void TableJob::syncFullRefresh(const TableSchema &source)
+{
+    DbConnection &target = m_context.target;
+    const SqlDialect &dialect = m_context.dialect;
+    const QString staging = helperTableName(u"_tsnew_"_qs, source.name);
+    const QString retired = helperTableName(u"_tsold_"_qs, source.name);
+    const QString quotedTable = dialect.quoteIdentifier(source.name);
+    const QString quotedStaging = dialect.quoteIdentifier(staging);
+    const QString quotedRetired = dialect.quoteIdentifier(retired);
+
+    // Leftovers of a run that was killed are dropped before anything else.
+    target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging + u", "_qs + quotedRetired,
+                u"dropping leftover staging tables of "_qs + source.name);
+    target.exec(u"CREATE TABLE "_qs + quotedStaging + u" LIKE "_qs + quotedTable,
+                u"creating the staging table for "_qs + source.name);
+
+    // One consistent snapshot of the source for the whole copy.
+    m_context.source.exec(u"START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"_qs,
+                          u"starting a snapshot of the source"_qs);
+    try {
+        const QList<ColumnInfo> written = writableColumns(source);
+        QList<ColumnInfo> order;
+        for (const QString &key : m_spec.primaryKey)
+            order << *source.column(key);
+        PageReader reader(m_context.source, dialect, source.name, written, order, pageRows(source), std::nullopt);
+        BatchWriter writer(target, dialect, staging, written, keyIndexes(written), m_context.loadId,
+                           /*upsert=*/false);
+        Page page;
+        while (reader.next(page)) {
+            target.beginTransaction();
+            writer.write(page);
+            target.commit();
+            m_result.rowsWritten += page.rowCount();
+            m_context.progress.batchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten,
+                                              source.estimatedRows);
+            if (stopRequested() && !reader.atEnd()) {
+                m_context.source.exec(u"COMMIT"_qs, u"ending the source snapshot"_qs);
+                target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);
+                m_result.outcome = TableOutcome::Stopped;
+                return;
+            }
+        }
+        m_context.source.exec(u"COMMIT"_qs, u"ending the source snapshot"_qs);
+    } catch (const DbError &) {
+        m_context.source.rollback();
+        target.rollback();
+        try {
+            target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);
+        } catch (const DbError &) {
+            // The next run drops it before it starts.
+        }
+        throw;
+    }
+    // One RENAME of both tables is atomic: readers see the old content or the new, never neither.
+    target.exec(u"RENAME TABLE "_qs + quotedTable + u" TO "_qs + quotedRetired + u", "_qs + quotedStaging + u" TO "_qs +
+                    quotedTable,
+                u"swapping in the new content of "_qs + source.name);
+    target.exec(u"DROP TABLE "_qs + quotedRetired, u"dropping the previous content of "_qs + source.name);
+}
+
+} // namespace tablesync

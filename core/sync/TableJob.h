@@ -1,0 +1,64 @@
+#pragma once
+
+#include "config/Settings.h"
+#include "config/TableSpec.h"
+#include "db/ColumnInfo.h"
+#include "sync/SyncTypes.h"
+
+#include <QElapsedTimer>
+
+#include <atomic>
+
+namespace tablesync {
+
+class DbConnection;
+class SqlDialect;
+
+// What a table job tells the world while it runs. The engine turns these into signals.
+class SyncProgress
+{
+public:
+    virtual ~SyncProgress() = default;
+    virtual void tableMessage(const QString &table, const QString &message) = 0;
+    virtual void batchCommitted(const QString &table, qint64 rowsInBatch, qint64 rowsSoFar, qint64 estimatedTotal) = 0;
+};
+
+// Everything a table job needs from the run it belongs to.
+struct SyncContext
+{
+    DbConnection &source;
+    DbConnection &target;
+    const SqlDialect &dialect;
+    const Settings &settings;
+    QString loadId;
+    const std::atomic_bool &stopRequested;
+    SyncProgress &progress;
+};
+
+// Syncs one table once: checks its configuration against the source, brings the target's
+// schema in line, then copies rows incrementally (modifier set) or by full refresh.
+// All failures end up in the returned TableResult; nothing is thrown out of run().
+class TableJob
+{
+public:
+    TableJob(SyncContext &context, TableSpec spec);
+    TableResult run();
+
+private:
+    TableSchema checkAgainstSource();
+    void syncIncremental(const TableSchema &source, bool columnsAdded);
+    void syncFullRefresh(const TableSchema &source);
+    // Source columns the target can take (generated ones are computed there, not written).
+    QList<ColumnInfo> writableColumns(const TableSchema &source) const;
+    QList<int> keyIndexes(const QList<ColumnInfo> &columns) const;
+    int pageRows(const TableSchema &source) const;
+    QVariant bindableCursor(const ColumnInfo &modifier, const QString &text) const;
+    bool stopRequested() const { return m_context.stopRequested.load(); }
+
+    SyncContext &m_context;
+    TableSpec m_spec;
+    TableResult m_result;
+    QElapsedTimer m_timer;
+};
+
+} // namespace tablesync

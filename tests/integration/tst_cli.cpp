@@ -1,0 +1,224 @@
+// The tablesync binary as users run it: exit statuses, configuration errors, a kill -9 in the
+// middle of a large incremental load, and a clean stop on SIGTERM.
+#include "TestSandbox.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace tablesync;
+using namespace tablesync::test;
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void versionAndHelp();
+    void badConfigurationExitsWithTwo_data();
+    void badConfigurationExitsWithTwo();
+    void failingTableExitsWithOneAndOthersSync();
+    void killedDuringIncrementalLoadConvergesOnRerun();
+    void sigtermStopsCleanly();
+
+private:
+    struct Result
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    Result run(const QStringList &arguments, int timeoutMs = 120000);
+    void writeFile(const QString &name, const QByteArray &content);
+    void writeEnv();
+    void createBigTable(int rows);
+
+    QString m_binary;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<SandboxPair> m_db;
+};
+
+void TestCli::initTestCase()
+{
+    m_binary = qEnvironmentVariable("TABLESYNC_BINARY");
+    QVERIFY2(QFile::exists(m_binary), "TABLESYNC_BINARY must name the built tablesync");
+}
+
+void TestCli::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_db = std::make_unique<SandboxPair>(u"cli"_qs);
+    writeEnv();
+}
+
+void TestCli::writeFile(const QString &name, const QByteArray &content)
+{
+    QFile file(m_dir->filePath(name));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+}
+
+void TestCli::writeEnv()
+{
+    const Settings &s = m_db->settings;
+    QByteArray env;
+    for (const ConnectionSettings *c : {&s.source, &s.target}) {
+        const QByteArray prefix = c->role == u"source" ? "SOURCE_DB_" : "TARGET_DB_";
+        env += prefix + "HOST=" + c->host.toUtf8() + "\n" + prefix + "PORT=" + QByteArray::number(c->port) + "\n" +
+               prefix + "USER=" + c->user.toUtf8() + "\n" + prefix + "PASS='" + c->password.toUtf8() + "'\n" + prefix +
+               "NAME=" + c->database.toUtf8() + "  # a comment after the value\n";
+    }
+    env += "FETCH_LIMIT=1\nINTERVAL=0\n";
+    writeFile(u".env"_qs, env);
+}
+
+TestCli::Result TestCli::run(const QStringList &arguments, int timeoutMs)
+{
+    QProcess process;
+    process.setWorkingDirectory(m_dir->path());
+    process.start(m_binary, arguments);
+    Result result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+void TestCli::versionAndHelp()
+{
+    Result version = run({u"--version"_qs});
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY(version.out.startsWith(u"tablesync 0."_qs));
+    Result help = run({u"--help"_qs});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains(u"--headless"_qs));
+    QVERIFY(help.out.contains(u"Exit status"_qs));
+}
+
+void TestCli::badConfigurationExitsWithTwo_data()
+{
+    QTest::addColumn<QByteArray>("tablesJson");
+    QTest::addColumn<QStringList>("extraArguments");
+    QTest::addColumn<QString>("expectedError");
+    const QByteArray good = R"([{"table": "t", "primary_key": "id"}])";
+    QTest::newRow("unknown option") << good << QStringList{u"--bogus"_qs} << u"unknown option --bogus"_qs;
+    QTest::newRow("bad interval") << good << QStringList{u"--interval"_qs, u"soon"_qs} << u"--interval"_qs;
+    QTest::newRow("missing tables file") << QByteArray() << QStringList{} << u"tables.json"_qs;
+    QTest::newRow("invalid json") << QByteArray("[{\"table\": ") << QStringList{} << u"tables.json, line 1"_qs;
+    QTest::newRow("missing primary_key") << QByteArray(R"([{"table": "t"}])") << QStringList{} << u"entry 1 (t)"_qs;
+    QTest::newRow("unknown key") << QByteArray(R"([{"table": "t", "primary_key": "id", "modifer": "m"}])")
+                                 << QStringList{} << u"modifer"_qs;
+    QTest::newRow("unknown --table") << good << QStringList{u"--table"_qs, u"nope"_qs} << u"--table nope"_qs;
+    QTest::newRow("missing env file") << good << QStringList{u"--env"_qs, u"/nonexistent/.env"_qs}
+                                      << u"/nonexistent/.env"_qs;
+}
+
+void TestCli::badConfigurationExitsWithTwo()
+{
+    QFETCH(QByteArray, tablesJson);
+    QFETCH(QStringList, extraArguments);
+    QFETCH(QString, expectedError);
+    if (!tablesJson.isEmpty())
+        writeFile(u"tables.json"_qs, tablesJson);
+    Result r = run(QStringList{u"--headless"_qs, u"--once"_qs} + extraArguments);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(expectedError), qPrintable(r.err));
+    QVERIFY2(!r.err.contains(m_db->settings.source.password + u'\n') || m_db->settings.source.password.isEmpty(),
+             "the password must not be printed");
+}
+
+void TestCli::failingTableExitsWithOneAndOthersSync()
+{
+    m_db->source->exec(u"CREATE TABLE ok (id INT PRIMARY KEY, v VARCHAR(10))"_qs);
+    m_db->source->exec(u"INSERT INTO ok VALUES (1, 'ä'), (2, 'b')"_qs);
+    writeFile(u"tables.json"_qs, R"([{"table": "missing", "primary_key": "id", "modifier": "m"},
+                                     {"table": "ok", "primary_key": ["id"]}])");
+    Result r = run({u"--headless"_qs, u"--once"_qs});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.contains(u"[missing] FAILED: tables.json entry 1 (missing): table missing does not exist"_qs),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains(u"FETCH_LIMIT"_qs), qPrintable(r.out)); // the raised minimum is logged
+    QCOMPARE(m_db->target->count(u"ok"_qs), 2);
+    QVERIFY(!r.out.contains(u"password"_qs, Qt::CaseInsensitive));
+}
+
+void TestCli::createBigTable(int rows)
+{
+    m_db->source->exec(u"CREATE TABLE big (id INT PRIMARY KEY, payload VARCHAR(200), m DATETIME(6) NOT NULL, "
+                       "KEY (m))"_qs);
+    m_db->source->exec(QStringLiteral("INSERT INTO big WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                                      "WHERE i < %1) SELECT i, REPEAT(CONCAT('payload ', i), 5), "
+                                      "TIMESTAMPADD(MICROSECOND, i * 10, '2024-01-01') FROM n")
+                           .arg(rows));
+}
+
+void TestCli::killedDuringIncrementalLoadConvergesOnRerun()
+{
+    constexpr int kRows = 150000;
+    createBigTable(kRows);
+    writeFile(u"tables.json"_qs, R"([{"table": "big", "primary_key": "id", "modifier": "m", "batch_size": 1000}])");
+
+    QProcess process;
+    process.setWorkingDirectory(m_dir->path());
+    process.start(m_binary, {u"--headless"_qs, u"--once"_qs});
+    QVERIFY(process.waitForStarted());
+    QByteArray out;
+    // Wait until a few batches are committed, then kill it without warning.
+    while (out.count("batch committed") < 5 && process.state() == QProcess::Running) {
+        process.waitForReadyRead(10000);
+        out += process.readAllStandardOutput();
+    }
+    QVERIFY2(process.state() == QProcess::Running, "the load finished before it could be killed");
+    ::kill(pid_t(process.processId()), SIGKILL);
+    process.waitForFinished();
+
+    const qint64 partial = m_db->target->count(u"big"_qs);
+    QVERIFY2(partial >= 5000 && partial < kRows, qPrintable(QString::number(partial)));
+    // The stored cursor covers exactly the committed rows: none past it, all up to it.
+    const QString cursor = m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString();
+    QCOMPARE(m_db->target->scalar(u"SELECT CAST(MAX(m) AS CHAR) FROM big"_qs).toString(), cursor);
+    QCOMPARE(m_db->source->scalar(u"SELECT COUNT(*) FROM big WHERE m <= ?"_qs, {cursor}).toLongLong(), partial);
+
+    Result rerun = run({u"--headless"_qs, u"--once"_qs}, 300000);
+    QCOMPARE(rerun.exitCode, 0);
+    QCOMPARE(m_db->target->count(u"big"_qs), kRows);
+    QCOMPARE(m_db->target->dump(u"big"_qs, u"id"_qs), m_db->source->dump(u"big"_qs, u"id"_qs));
+}
+
+void TestCli::sigtermStopsCleanly()
+{
+    createBigTable(100000);
+    writeFile(u"tables.json"_qs, R"([{"table": "big", "primary_key": "id", "modifier": "m", "batch_size": 1000}])");
+    QProcess process;
+    process.setWorkingDirectory(m_dir->path());
+    process.start(m_binary, {u"--headless"_qs, u"--interval"_qs, u"3600"_qs});
+    QVERIFY(process.waitForStarted());
+    QByteArray out;
+    while (out.count("batch committed") < 3 && process.state() == QProcess::Running) {
+        process.waitForReadyRead(10000);
+        out += process.readAllStandardOutput();
+    }
+    ::kill(pid_t(process.processId()), SIGTERM);
+    QVERIFY(process.waitForFinished(30000));
+    out += process.readAllStandardOutput();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY2(out.contains("stopped after"), out.constData());
+    // What was committed is consistent with the cursor, and a rerun completes the table.
+    const QString cursor = m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString();
+    QCOMPARE(m_db->source->scalar(u"SELECT COUNT(*) FROM big WHERE m <= ?"_qs, {cursor}).toLongLong(),
+             m_db->target->count(u"big"_qs));
+    QCOMPARE(run({u"--headless"_qs, u"--once"_qs}, 300000).exitCode, 0);
+    QCOMPARE(m_db->target->count(u"big"_qs), 100000);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,99 @@
+// Full refresh: the new content is built beside the old and swapped in atomically.
+#include "TestSandbox.h"
+
+#include <QTest>
+
+using namespace tablesync;
+using namespace tablesync::test;
+
+class TestFullRefresh : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void replacesContentIncludingDeletes();
+    void leftoverStagingTablesOfAKilledRunAreDropped();
+    void hostileAndLongTableNamesAreQuoted();
+
+private:
+    std::unique_ptr<SandboxPair> m_db;
+};
+
+void TestFullRefresh::init()
+{
+    m_db = std::make_unique<SandboxPair>(u"full"_qs);
+}
+
+void TestFullRefresh::replacesContentIncludingDeletes()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE p (sku VARCHAR(10) PRIMARY KEY, title VARCHAR(100), price DECIMAL(8,2), KEY (title))"_qs);
+    src.exec(u"INSERT INTO p WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
+             "SELECT CONCAT('S', i), CONCAT('Titel ', i, ' ß'), i / 7 FROM n"_qs);
+    const QList<TableSpec> tables{tableSpec(u"p"_qs, {u"sku"_qs}, QString(), 1000)};
+    RunOutcome first = runSync(m_db->settings, tables);
+    QVERIFY2(first.summary.allSucceeded(), qPrintable(first.log()));
+    QCOMPARE(first.table(u"p"_qs)->rowsWritten, 2500);
+    QCOMPARE(m_db->target->dump(u"p"_qs, u"sku"_qs), src.dump(u"p"_qs, u"sku"_qs));
+    // The target keeps the source's secondary index.
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                          "AND TABLE_NAME = 'p' AND INDEX_NAME = 'title'"_qs)
+                 .toInt(),
+             1);
+
+    src.exec(u"DELETE FROM p WHERE sku IN ('S1', 'S2000')"_qs);
+    src.exec(u"UPDATE p SET price = 0 WHERE sku = 'S5'"_qs);
+    src.exec(u"INSERT INTO p VALUES ('NEW', 'neu', 1.5)"_qs);
+    RunOutcome second = runSync(m_db->settings, tables);
+    QVERIFY2(second.summary.allSucceeded(), qPrintable(second.log()));
+    QCOMPARE(m_db->target->count(u"p"_qs), 2499);
+    QCOMPARE(m_db->target->dump(u"p"_qs, u"sku"_qs), src.dump(u"p"_qs, u"sku"_qs));
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(DISTINCT _dlt_load_id) FROM p"_qs).toInt(), 1);
+    QCOMPARE(m_db->target->scalar(u"SELECT MIN(_dlt_load_id) FROM p"_qs).toString(), second.summary.loadId);
+    // No staging table is left behind.
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                          "AND TABLE_NAME LIKE '\\_ts%'"_qs)
+                 .toInt(),
+             0);
+}
+
+void TestFullRefresh::leftoverStagingTablesOfAKilledRunAreDropped()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE k (id INT PRIMARY KEY, v TEXT)"_qs);
+    src.exec(u"INSERT INTO k VALUES (1, 'one'), (2, 'two')"_qs);
+    m_db->target->exec(u"CREATE TABLE _tsnew_k (junk INT)"_qs);
+    m_db->target->exec(u"CREATE TABLE _tsold_k (junk INT)"_qs);
+    RunOutcome run = runSync(m_db->settings, {tableSpec(u"k"_qs, {u"id"_qs})});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QCOMPARE(m_db->target->dump(u"k"_qs, u"id"_qs), src.dump(u"k"_qs, u"id"_qs));
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"_qs)
+                 .toInt(),
+             3); // k, _dlt_loads, _tablesync_state
+}
+
+void TestFullRefresh::hostileAndLongTableNamesAreQuoted()
+{
+    TestDb &src = *m_db->source;
+    const QString hostile = u"x`; DROP TABLE victim; -- ü"_qs;
+    const QString longName = QString(64, u'l');
+    src.exec(u"CREATE TABLE victim (id INT PRIMARY KEY)"_qs);
+    m_db->target->exec(u"CREATE TABLE victim (id INT PRIMARY KEY)"_qs);
+    m_db->target->exec(u"INSERT INTO victim VALUES (42)"_qs);
+    src.exec(u"CREATE TABLE `x``; DROP TABLE victim; -- ü` (`we``ird col` INT PRIMARY KEY, `sp ace` VARCHAR(5), "
+             "`m;` DATETIME NOT NULL)"_qs);
+    src.exec(u"INSERT INTO `x``; DROP TABLE victim; -- ü` VALUES (1, 'a', '2024-01-01'), (2, 'b', '2024-01-02')"_qs);
+    src.exec(u"CREATE TABLE `"_qs + longName + u"` (id INT PRIMARY KEY, v INT)"_qs);
+    src.exec(u"INSERT INTO `"_qs + longName + u"` VALUES (1, 1)"_qs);
+    RunOutcome run =
+        runSync(m_db->settings, {tableSpec(hostile, {u"we`ird col"_qs}, u"m;"_qs, 1), tableSpec(longName, {u"id"_qs})});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM `x``; DROP TABLE victim; -- ü`"_qs).toInt(), 2);
+    QCOMPARE(m_db->target->count(longName), 1);
+    QCOMPARE(m_db->target->scalar(u"SELECT id FROM victim"_qs).toInt(), 42);
+}
+
+QTEST_GUILESS_MAIN(TestFullRefresh)
+#include "tst_fullrefresh.moc"

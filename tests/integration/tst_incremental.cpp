@@ -1,0 +1,201 @@
+// Incremental sync by a modifier column: keyset batches ordered by (modifier, key), the cursor
+// committed with each batch, upserts by single and composite keys.
+#include "TestSandbox.h"
+
+#include <QTest>
+
+using namespace tablesync;
+using namespace tablesync::test;
+
+class TestIncremental : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void copiesThenFollowsUpdatesAndInserts();
+    void compositeKeyWithManyRowsSharingOneModifierValue();
+    void stringKeysFollowTheirCollation();
+    void initialValueSetsWhereATableWithoutStateStarts();
+    void cursorIsStoredAndARunResumesFromIt();
+    void integerModifierBeyondDoublePrecision();
+    void configurationThatDoesNotMatchTheSourceFailsThatTableAlone();
+
+private:
+    void expectIdentical(const QString &table, const QString &orderBy);
+    std::unique_ptr<SandboxPair> m_db;
+};
+
+void TestIncremental::init()
+{
+    m_db = std::make_unique<SandboxPair>(u"incr"_qs);
+}
+
+void TestIncremental::expectIdentical(const QString &table, const QString &orderBy)
+{
+    const auto source = m_db->source->dump(table, orderBy);
+    const auto target = m_db->target->dump(table, orderBy);
+    QCOMPARE(target.size(), source.size());
+    for (int row = 0; row < source.size(); ++row)
+        QCOMPARE(target[row], source[row]);
+}
+
+void TestIncremental::copiesThenFollowsUpdatesAndInserts()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(50), price DECIMAL(10,2), "
+             "updated_at DATETIME(6) NOT NULL, KEY (updated_at))"_qs);
+    src.exec(u"INSERT INTO items WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) "
+             "SELECT i, CONCAT('item ', i), i * 1.25, TIMESTAMPADD(SECOND, i, '2024-01-01') FROM n"_qs);
+    const QList<TableSpec> tables{tableSpec(u"items"_qs, {u"id"_qs}, u"updated_at"_qs, 100)};
+
+    RunOutcome first = runSync(m_db->settings, tables);
+    QVERIFY2(first.summary.allSucceeded(), qPrintable(first.log()));
+    QCOMPARE(first.table(u"items"_qs)->rowsWritten, 500);
+    expectIdentical(u"items"_qs, u"id"_qs);
+
+    src.exec(u"UPDATE items SET price = price + 1, updated_at = '2025-01-01 00:00:00.5' WHERE id IN (3, 250, 499)"_qs);
+    src.exec(u"INSERT INTO items VALUES (501, 'new ü', 9.99, '2025-01-01 00:00:01'), (0, 'zero', 0, '2025-01-02')"_qs);
+    RunOutcome second = runSync(m_db->settings, tables);
+    QVERIFY2(second.summary.allSucceeded(), qPrintable(second.log()));
+    // Only the changed rows move, plus row 500 that holds the old cursor value (the cursor is
+    // inclusive so rows committed later with that same value are not lost).
+    QCOMPARE(second.table(u"items"_qs)->rowsWritten, 6);
+    expectIdentical(u"items"_qs, u"id"_qs);
+
+    // Nothing changed: the run re-reads at most the rows sharing the last cursor value.
+    RunOutcome third = runSync(m_db->settings, tables);
+    QVERIFY(third.summary.allSucceeded());
+    QCOMPARE(third.table(u"items"_qs)->rowsWritten, 1);
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(DISTINCT _dlt_load_id) FROM items"_qs).toInt(), 3);
+}
+
+void TestIncremental::compositeKeyWithManyRowsSharingOneModifierValue()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE order_lines (order_id BIGINT UNSIGNED, line VARCHAR(10), qty INT, "
+             "updated_at DATETIME NOT NULL, PRIMARY KEY (order_id, line))"_qs);
+    // 1,200 rows with the same modifier value, then a few later ones; batches of 7 rows cut the
+    // shared value at many places, and no row may be lost at a boundary.
+    src.exec(u"INSERT INTO order_lines WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1199) "
+             "SELECT i DIV 3, CONCAT('L', i MOD 3), i, '2024-05-05 05:05:05' FROM n"_qs);
+    src.exec(u"INSERT INTO order_lines VALUES (18446744073709551615, 'a', 1, '2024-05-06'), (0, 'z', 2, '2024-05-06')"_qs);
+    const QList<TableSpec> tables{tableSpec(u"order_lines"_qs, {u"order_id"_qs, u"line"_qs}, u"updated_at"_qs, 7)};
+    RunOutcome run = runSync(m_db->settings, tables);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QCOMPARE(run.table(u"order_lines"_qs)->rowsWritten, 1202);
+    expectIdentical(u"order_lines"_qs, u"order_id, line"_qs);
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(DISTINCT _dlt_id) FROM order_lines"_qs).toInt(), 1202);
+
+    // Rows inserted later with the boundary value itself are still found (the cursor is inclusive).
+    src.exec(u"INSERT INTO order_lines VALUES (5, 'late', 3, '2024-05-06')"_qs);
+    RunOutcome again = runSync(m_db->settings, tables);
+    QVERIFY(again.summary.allSucceeded());
+    expectIdentical(u"order_lines"_qs, u"order_id, line"_qs);
+}
+
+void TestIncremental::stringKeysFollowTheirCollation()
+{
+    TestDb &src = *m_db->source;
+    // Case- and accent-insensitive collation: the keyset must compare in it, not in bytes.
+    src.exec(u"CREATE TABLE words (w VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, n INT, "
+             "updated_at DATE NOT NULL)"_qs);
+    src.exec(u"INSERT INTO words VALUES ('apple',1,'2024-01-01'), ('Banana',2,'2024-01-01'), ('äpfel',3,'2024-01-01'), "
+             "('cherry',4,'2024-01-01'), ('Zebra',5,'2024-01-01'), ('éclair',6,'2024-01-01'), ('😀',7,'2024-01-01'), "
+             "('b',8,'2024-01-01'), ('ZZ',9,'2024-01-01'), ('a b',10,'2024-01-01'), ('',11,'2024-01-01')"_qs);
+    RunOutcome run = runSync(m_db->settings, {tableSpec(u"words"_qs, {u"w"_qs}, u"updated_at"_qs, 2)});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QCOMPARE(run.table(u"words"_qs)->rowsWritten, 11);
+    expectIdentical(u"words"_qs, u"n"_qs);
+}
+
+void TestIncremental::initialValueSetsWhereATableWithoutStateStarts()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE ev (id INT PRIMARY KEY, at TIMESTAMP(3) NOT NULL)"_qs);
+    src.exec(u"INSERT INTO ev VALUES (1, '2023-12-31 23:59:59.999'), (2, '2024-01-01 00:00:00'), (3, '2024-06-01')"_qs);
+    TableSpec spec = tableSpec(u"ev"_qs, {u"id"_qs}, u"at"_qs);
+    spec.initialValue = u"2024-01-01 00:00:00"_qs;
+    RunOutcome run = runSync(m_db->settings, {spec});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QCOMPARE(m_db->target->count(u"ev"_qs), 2);
+    QCOMPARE(m_db->target->scalar(u"SELECT MIN(id) FROM ev"_qs).toInt(), 2);
+}
+
+void TestIncremental::cursorIsStoredAndARunResumesFromIt()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE t (id INT PRIMARY KEY, v INT, m DATETIME(6) NOT NULL)"_qs);
+    src.exec(u"INSERT INTO t WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+             "SELECT i, i, TIMESTAMPADD(MICROSECOND, i, '2024-01-01') FROM n"_qs);
+    const QList<TableSpec> tables{tableSpec(u"t"_qs, {u"id"_qs}, u"m"_qs, 10)};
+    RunOutcome run = runSync(m_db->settings, tables);
+    QVERIFY(run.summary.allSucceeded());
+    QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state WHERE table_name = 't'"_qs).toString(),
+             u"2024-01-01 00:00:00.000100"_qs);
+    QCOMPARE(run.table(u"t"_qs)->cursor, u"2024-01-01 00:00:00.000100"_qs);
+
+    // As if a run had been killed after committing the batch ending at row 40: the target holds
+    // rows 1..40 and the cursor says so. The next run continues from there.
+    m_db->target->exec(u"DELETE FROM t WHERE id > 40"_qs);
+    m_db->target->exec(u"UPDATE _tablesync_state SET cursor_value = '2024-01-01 00:00:00.000040'"_qs);
+    RunOutcome resumed = runSync(m_db->settings, tables);
+    QVERIFY(resumed.summary.allSucceeded());
+    QCOMPARE(resumed.table(u"t"_qs)->rowsWritten, 61); // row 40 again (inclusive cursor) and 41..100
+    expectIdentical(u"t"_qs, u"id"_qs);
+}
+
+void TestIncremental::integerModifierBeyondDoublePrecision()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE seq (id INT PRIMARY KEY, version BIGINT UNSIGNED NOT NULL)"_qs);
+    // 2^53 + 1 and + 2 are the same double: compared as doubles, the cursor would re-read or skip.
+    src.exec(u"INSERT INTO seq VALUES (1, 9007199254740993), (2, 9007199254740994)"_qs);
+    const QList<TableSpec> tables{tableSpec(u"seq"_qs, {u"id"_qs}, u"version"_qs)};
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString(), u"9007199254740994"_qs);
+    RunOutcome again = runSync(m_db->settings, tables);
+    QCOMPARE(again.table(u"seq"_qs)->rowsWritten, 1); // only the boundary row, not both
+}
+
+void TestIncremental::configurationThatDoesNotMatchTheSourceFailsThatTableAlone()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE good (id INT PRIMARY KEY, m DATETIME NOT NULL)"_qs);
+    src.exec(u"INSERT INTO good VALUES (1, '2024-01-01')"_qs);
+    src.exec(u"CREATE TABLE texty (id INT PRIMARY KEY, m VARCHAR(20), f DOUBLE)"_qs);
+
+    TableSpec badInitial = tableSpec(u"good"_qs, {u"id"_qs}, u"m"_qs);
+    badInitial.initialValue = u"not a date"_qs;
+    struct Case
+    {
+        TableSpec spec;
+        QString expected;
+    };
+    const QList<Case> cases{
+        {tableSpec(u"missing"_qs, {u"id"_qs}), u"table missing does not exist in the source"_qs},
+        {tableSpec(u"texty"_qs, {u"nope"_qs}), u"primary_key column nope does not exist"_qs},
+        {tableSpec(u"texty"_qs, {u"id"_qs}, u"gone"_qs), u"modifier column gone does not exist"_qs},
+        {tableSpec(u"texty"_qs, {u"id"_qs}, u"m"_qs), u"modifier column m is varchar(20), which cannot order rows"_qs},
+        {tableSpec(u"texty"_qs, {u"id"_qs}, u"f"_qs), u"modifier column f is double"_qs},
+        {badInitial, u"initial_value \"not a date\" is not a valid datetime value"_qs},
+    };
+    for (const Case &c : cases) {
+        RunOutcome run = runSync(m_db->settings, {c.spec, tableSpec(u"good"_qs, {u"id"_qs}, u"m"_qs)});
+        QCOMPARE(run.summary.tables.size(), 2);
+        QCOMPARE(run.summary.tables[0].outcome, TableOutcome::Failed);
+        QVERIFY2(run.summary.tables[0].error.contains(c.expected), qPrintable(run.summary.tables[0].error));
+        QVERIFY2(run.summary.tables[0].error.contains(u"tables.json entry 1"_qs),
+                 qPrintable(run.summary.tables[0].error));
+        if (c.spec.table != u"good")
+            QCOMPARE(run.summary.tables[1].outcome, TableOutcome::Succeeded);
+    }
+    QCOMPARE(m_db->target->count(u"good"_qs), 1);
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                          "AND TABLE_NAME IN ('missing', 'texty')"_qs)
+                 .toInt(),
+             0);
+}
+
+QTEST_GUILESS_MAIN(TestIncremental)
+#include "tst_incremental.moc"

@@ -1,0 +1,147 @@
+// Schema sync before data: create, add columns (and fill them), add the _dlt_ columns and the
+// upsert key, never drop, report drift.
+#include "TestSandbox.h"
+
+#include <QTest>
+
+using namespace tablesync;
+using namespace tablesync::test;
+
+class TestSchemaSync : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void createsTargetFromSourceWithoutForeignKeys();
+    void addedSourceColumnIsCreatedAndFilledForExistingRows();
+    void typeDriftIsReportedNotAltered();
+    void existingTargetWithoutUniqueKeyGetsOne();
+    void loadsAreRecorded();
+
+private:
+    std::unique_ptr<SandboxPair> m_db;
+};
+
+void TestSchemaSync::init()
+{
+    m_db = std::make_unique<SandboxPair>(u"schema"_qs);
+}
+
+void TestSchemaSync::createsTargetFromSourceWithoutForeignKeys()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE parent (id INT PRIMARY KEY)"_qs);
+    src.exec(u"CREATE TABLE child (id INT PRIMARY KEY AUTO_INCREMENT, parent_id INT NOT NULL, "
+             "label VARCHAR(20) CHARACTER SET latin1 NOT NULL DEFAULT 'x', "
+             "CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id)) AUTO_INCREMENT=1000"_qs);
+    src.exec(u"INSERT INTO parent VALUES (1)"_qs);
+    src.exec(u"INSERT INTO child (parent_id) VALUES (1)"_qs);
+    RunOutcome run = runSync(m_db->settings, {tableSpec(u"child"_qs, {u"id"_qs})});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QCOMPARE(m_db->target->count(u"child"_qs), 1);
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT CHARACTER_SET_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND TABLE_NAME = 'child' AND COLUMN_NAME = 'label'"_qs)
+                 .toString(),
+             u"latin1"_qs);
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND TABLE_NAME = 'child' AND COLUMN_NAME = '_dlt_id'"_qs)
+                 .toString(),
+             u"varchar(128)"_qs);
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND CONSTRAINT_TYPE = 'FOREIGN KEY'"_qs)
+                 .toInt(),
+             0);
+}
+
+void TestSchemaSync::addedSourceColumnIsCreatedAndFilledForExistingRows()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE c (id INT PRIMARY KEY, name VARCHAR(20), m DATETIME(6) NOT NULL)"_qs);
+    src.exec(u"INSERT INTO c VALUES (1, 'a', '2024-01-01'), (2, 'b', '2024-01-02')"_qs);
+    const QList<TableSpec> tables{tableSpec(u"c"_qs, {u"id"_qs}, u"m"_qs)};
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+
+    // A column added in the source with a default: existing rows get it without their
+    // modifier changing, so the sync must fill it for every row, not only for changed ones.
+    src.exec(u"ALTER TABLE c ADD COLUMN city VARCHAR(30) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL "
+             "DEFAULT 'Köln' AFTER name"_qs);
+    src.exec(u"UPDATE c SET city = 'Zürich', m = m WHERE id = 2"_qs);
+    src.exec(u"INSERT INTO c VALUES (3, 'c', 'Graz', '2024-01-03')"_qs);
+    RunOutcome run = runSync(m_db->settings, tables);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"added column(s) city"_qs), qPrintable(run.log()));
+    QCOMPARE(m_db->target->dump(u"c"_qs, u"id"_qs), src.dump(u"c"_qs, u"id"_qs));
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND TABLE_NAME = 'c' AND COLUMN_NAME = 'city'"_qs)
+                 .toString(),
+             u"utf8mb4_bin"_qs);
+    // Placed where the source has it.
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT ORDINAL_POSITION FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND TABLE_NAME = 'c' AND COLUMN_NAME = 'city'"_qs)
+                 .toInt(),
+             3);
+}
+
+void TestSchemaSync::typeDriftIsReportedNotAltered()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE d (id INT PRIMARY KEY, n INT)"_qs);
+    src.exec(u"INSERT INTO d VALUES (1, 5)"_qs);
+    QVERIFY(runSync(m_db->settings, {tableSpec(u"d"_qs, {u"id"_qs})}).summary.allSucceeded());
+    m_db->target->exec(u"ALTER TABLE d MODIFY n BIGINT, ADD COLUMN local_note TEXT"_qs);
+    RunOutcome run = runSync(m_db->settings, {tableSpec(u"d"_qs, {u"id"_qs})});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"schema drift: column n is int(11) in the source but bigint(20) in the target"_qs),
+             qPrintable(run.log()));
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND TABLE_NAME = 'd' AND COLUMN_NAME = 'n'"_qs)
+                 .toString(),
+             u"bigint"_qs);
+    // The target's own column is never dropped.
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND TABLE_NAME = 'd' AND COLUMN_NAME = 'local_note'"_qs)
+                 .toInt(),
+             1);
+}
+
+void TestSchemaSync::existingTargetWithoutUniqueKeyGetsOne()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE u (id INT PRIMARY KEY, v INT, m INT NOT NULL)"_qs);
+    src.exec(u"INSERT INTO u VALUES (1, 1, 1), (2, 2, 2)"_qs);
+    // As dlt may have left it: no key at all, _dlt_ columns present.
+    m_db->target->exec(u"CREATE TABLE u (id INT, v INT, m INT, _dlt_load_id TEXT NOT NULL, "
+                       "_dlt_id VARCHAR(128) NOT NULL)"_qs);
+    m_db->target->exec(u"INSERT INTO u VALUES (1, 0, 0, '1.0', 'old')"_qs);
+    const QList<TableSpec> tables{tableSpec(u"u"_qs, {u"id"_qs}, u"m"_qs)};
+    RunOutcome run = runSync(m_db->settings, tables);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"added a unique key on (id)"_qs), qPrintable(run.log()));
+    QCOMPARE(m_db->target->count(u"u"_qs), 2);
+    QCOMPARE(m_db->target->scalar(u"SELECT v FROM u WHERE id = 1"_qs).toInt(), 1);
+}
+
+void TestSchemaSync::loadsAreRecorded()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE l (id INT PRIMARY KEY)"_qs);
+    RunOutcome ok = runSync(m_db->settings, {tableSpec(u"l"_qs, {u"id"_qs})});
+    RunOutcome failed = runSync(m_db->settings, {tableSpec(u"l"_qs, {u"id"_qs}), tableSpec(u"nope"_qs, {u"id"_qs})});
+    QVERIFY(ok.summary.loadId < failed.summary.loadId);
+    QCOMPARE(m_db->target->scalar(u"SELECT status FROM _dlt_loads WHERE load_id = ?"_qs, {ok.summary.loadId}).toInt(),
+             0);
+    QCOMPARE(
+        m_db->target->scalar(u"SELECT status FROM _dlt_loads WHERE load_id = ?"_qs, {failed.summary.loadId}).toInt(),
+        1);
+    QCOMPARE(m_db->target->scalar(u"SELECT schema_name FROM _dlt_loads LIMIT 1"_qs).toString(), u"tablesync"_qs);
+}
+
+QTEST_GUILESS_MAIN(TestSchemaSync)
+#include "tst_schemasync.moc"

@@ -1,0 +1,180 @@
+#pragma once
+
+// Helpers for integration tests against the two sandbox servers of tests/support/sandbox.sh.
+// Each test class gets its own pair of databases (so tests may run in parallel) and fails
+// loudly when a server cannot be reached: an unreachable server is never a pass.
+
+#include "config/EnvFile.h"
+#include "config/Settings.h"
+#include "db/DbConnection.h"
+#include "db/DbError.h"
+#include "sync/SyncEngine.h"
+
+#include <QDir>
+#include <QProcessEnvironment>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace tablesync::test {
+
+inline QString sandboxEnvPath()
+{
+    const QString fromEnv = qEnvironmentVariable("TABLESYNC_SANDBOX_ENV");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    const QString dir = qEnvironmentVariable("TABLESYNC_SANDBOX_DIR", u"/tmp/tablesync-sandbox"_qs);
+    return dir + u"/sandbox.env"_qs;
+}
+
+// Settings pointing at the sandbox, with databases `<prefix>_src` and `<prefix>_tgt`.
+inline Settings sandboxSettings(const QString &prefix)
+{
+    ConfigErrors errors;
+    EnvFile env = EnvFile::load(sandboxEnvPath(), errors);
+    if (!errors.isEmpty())
+        qFatal("sandbox not started? %s (run tests/support/sandbox.sh start)", qPrintable(errors.first().toString()));
+    env.set(u"SOURCE_DB_NAME"_qs, prefix + u"_src"_qs);
+    env.set(u"TARGET_DB_NAME"_qs, prefix + u"_tgt"_qs);
+    env.set(u"INTERVAL"_qs, u"0"_qs);
+    Settings settings = Settings::fromEnv(env, QProcessEnvironment(), errors);
+    if (!errors.isEmpty())
+        qFatal("bad sandbox env: %s", qPrintable(errors.first().toString()));
+    return settings;
+}
+
+// An administrative connection for setting up and checking data.
+class TestDb
+{
+public:
+    explicit TestDb(ConnectionSettings settings)
+        : m_connection(std::move(settings))
+    {
+        m_connection.open();
+    }
+
+    DbConnection &connection() { return m_connection; }
+
+    void exec(const QString &sql) { m_connection.exec(sql, u"test SQL: "_qs + sql.left(200)); }
+    QVariant scalar(const QString &sql, const QVariantList &values = {})
+    {
+        return m_connection.scalar(sql, values, u"test SQL: "_qs + sql.left(200));
+    }
+    qint64 count(const QString &table) { return scalar(u"SELECT COUNT(*) FROM `"_qs + table + u'`').toLongLong(); }
+
+    // Every row of `table` as text (exact for every type we copy), ordered by `orderBy`,
+    // without the _dlt_ columns. NULL is the string "\\N" so it differs from "" and "NULL".
+    QList<QStringList> dump(const QString &table, const QString &orderBy)
+    {
+        QSqlQuery columns = m_connection.select(
+            u"SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+            "AND TABLE_NAME = ? AND COLUMN_NAME NOT LIKE '\\_dlt\\_%' ORDER BY ORDINAL_POSITION"_qs,
+            {table}, u"reading columns"_qs);
+        QStringList expressions;
+        while (columns.next()) {
+            const QString name = u'`' + columns.value(0).toString() + u'`';
+            const QString type = columns.value(1).toString().toLower();
+            QString expr;
+            if (type == u"bit")
+                expr = name + u"+0"_qs;
+            else if (type == u"float") // FLOAT's own text has 6 digits: widen it to see every bit
+                expr = u"CAST(CAST("_qs + name + u" AS DOUBLE) AS CHAR)"_qs;
+            else if (type.contains(u"int"_qs) || type == u"decimal" || type == u"year" || type == u"double")
+                expr = u"CAST("_qs + name + u" AS CHAR)"_qs;
+            else
+                expr = u"HEX("_qs + name + u")"_qs; // the stored bytes, for text, binary and temporal
+            expressions << u"IFNULL("_qs + expr + u", '\\\\N')"_qs;
+        }
+        QList<QStringList> rows;
+        QSqlQuery query(m_connection.database());
+        if (!query.exec(u"SELECT "_qs + expressions.join(u", "_qs) + u" FROM `"_qs + table + u"` ORDER BY "_qs +
+                        orderBy))
+            throw DbError::from(u"dumping "_qs + table, query.lastError());
+        while (query.next()) {
+            QStringList row;
+            for (int i = 0; i < query.record().count(); ++i)
+                row << query.value(i).toString();
+            rows << row;
+        }
+        return rows;
+    }
+
+private:
+    DbConnection m_connection;
+};
+
+// Source and target databases for one test class, dropped and created afresh.
+class SandboxPair
+{
+public:
+    explicit SandboxPair(const QString &prefix)
+        : settings(sandboxSettings(prefix))
+    {
+        for (ConnectionSettings *s : {&settings.source, &settings.target}) {
+            ConnectionSettings server = *s;
+            server.database.clear();
+            TestDb admin(server);
+            admin.exec(u"DROP DATABASE IF EXISTS `"_qs + s->database + u'`');
+            admin.exec(u"CREATE DATABASE `"_qs + s->database +
+                       u"` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"_qs);
+        }
+        source = std::make_unique<TestDb>(settings.source);
+        target = std::make_unique<TestDb>(settings.target);
+    }
+
+    Settings settings;
+    std::unique_ptr<TestDb> source;
+    std::unique_ptr<TestDb> target;
+};
+
+inline TableSpec tableSpec(const QString &table, const QStringList &key, const QString &modifier = {},
+                           int batchSize = 0)
+{
+    TableSpec spec;
+    spec.table = table;
+    spec.primaryKey = key;
+    spec.modifier = modifier;
+    spec.batchSize = batchSize;
+    spec.entryIndex = 1;
+    return spec;
+}
+
+// Runs one pass of the engine in this thread and returns what it reported.
+struct RunOutcome
+{
+    RunSummary summary;
+    QStringList messages; // "[table] message" lines, as the headless log would show them
+
+    const TableResult *table(const QString &name) const
+    {
+        for (const TableResult &t : summary.tables) {
+            if (t.table == name)
+                return &t;
+        }
+        return nullptr;
+    }
+    QString log() const { return messages.join(u'\n'); }
+};
+
+inline RunOutcome runSync(Settings settings, const QList<TableSpec> &tables)
+{
+    settings.tables = tables;
+    SyncEngine engine(settings);
+    RunOutcome outcome;
+    QObject::connect(&engine, &SyncEngine::tableMessage, [&](const QString &table, const QString &message) {
+        outcome.messages << u'[' + table + u"] "_qs + message;
+    });
+    QObject::connect(&engine, &SyncEngine::tableSyncFinished, [&](const TableResult &r) {
+        if (r.outcome == TableOutcome::Failed)
+            outcome.messages << u'[' + r.table + u"] FAILED: "_qs + r.error;
+    });
+    QObject::connect(&engine, &SyncEngine::runFinished, [&](const RunSummary &s) { outcome.summary = s; });
+    engine.runOnce();
+    return outcome;
+}
+
+} // namespace tablesync::test
