@@ -71,7 +71,7 @@ TableResult TableJob::run()
             m_context.progress.tableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
 
         if (m_spec.isIncremental())
-            syncIncremental(source, columnsAdded);
+            syncIncremental(source);
         else
             syncFullRefresh(source);
     } catch (const ConfigMismatch &e) {
@@ -120,6 +120,7 @@ TableSchema TableJob::checkAgainstSource()
                                                         "or TIMESTAMP column")
                                              .arg(m_spec.modifier, modifier->columnType));
         }
+        warnWithoutModifierIndex(source.name, modifier->name);
         if (m_spec.initialValue) {
             const QVariant cast =
                 m_context.source.scalar(u"SELECT CAST(? AS "_qs + MySqlDialect::castTypeFor(*modifier) + u")"_qs,
@@ -131,6 +132,22 @@ TableSchema TableJob::checkAgainstSource()
         }
     }
     return source;
+}
+
+void TableJob::warnWithoutModifierIndex(const QString &table, const QString &modifier)
+{
+    // Without an index that starts with the modifier, every incremental page scans the table.
+    const QVariant indexed =
+        m_context.source.scalar(u"SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                                "AND TABLE_NAME = ? AND COLUMN_NAME = ? AND SEQ_IN_INDEX = 1"_qs,
+                                {table, modifier}, u"looking for an index on the modifier"_qs);
+    if (indexed.toInt() == 0) {
+        m_context.progress.tableMessage(
+            m_spec.table,
+            QStringLiteral("warning: no index starts with the modifier column %1, so every batch "
+                           "scans the whole source table; consider CREATE INDEX ON %2 (%1)")
+                .arg(m_context.dialect.quoteIdentifier(modifier), m_context.dialect.quoteIdentifier(table)));
+    }
 }
 
 QList<ColumnInfo> TableJob::writableColumns(const TableSchema &source) const
@@ -172,7 +189,7 @@ QVariant TableJob::bindableCursor(const ColumnInfo &modifier, const QString &tex
     return text;
 }
 
-void TableJob::syncIncremental(const TableSchema &source, bool /*columnsAdded*/)
+void TableJob::syncIncremental(const TableSchema &source)
 {
     Bookkeeping bookkeeping(m_context.target);
     const ColumnInfo modifier = *source.column(m_spec.modifier);

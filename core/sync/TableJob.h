@@ -46,7 +46,8 @@ public:
 
 private:
     TableSchema checkAgainstSource();
-    void syncIncremental(const TableSchema &source, bool columnsAdded);
+    void syncIncremental(const TableSchema &source);
+    void warnWithoutModifierIndex(const QString &table, const QString &modifier);
     void syncFullRefresh(const TableSchema &source);
     // Source columns the target can take (generated ones are computed there, not written).
     QList<ColumnInfo> writableColumns(const TableSchema &source) const;
