@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Settings.h"
+#include "db/PoolStats.h"
 #include "sync/SyncTypes.h"
 
 #include <QObject>
@@ -41,6 +42,8 @@ Q_SIGNALS:
     void tableSyncFinished(const tablesync::TableResult &result);
     void runFinished(const tablesync::RunSummary &summary);
     void nextRunScheduled(qint64 secondsFromNow);
+    // Periodically and at the end of each run: both pools' statistics.
+    void poolStatsChanged(const tablesync::PoolStats &source, const tablesync::PoolStats &target);
     // The engine has stopped for good (after requestStop(), or after a single run with INTERVAL 0).
     void stopped();
 
