@@ -62,6 +62,22 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
         }
     });
     connect(engine, &SyncEngine::runFinished, this, &HeadlessRunner::onRunFinished);
+    connect(engine, &SyncEngine::poolStatsChanged, this, [this](const PoolStats &source, const PoolStats &target) {
+        for (const PoolStats *pool : {&source, &target}) {
+            log(pool->statusLine());
+            log(QStringLiteral("  %1 pool detail - open: %2, overflow in use: %3, waiting: %4, opened: %5, closed: %6, "
+                               "recycled: %7, replaced after check: %8, timeouts: %9")
+                    .arg(pool->server)
+                    .arg(pool->open)
+                    .arg(pool->overflowInUse())
+                    .arg(pool->waiting)
+                    .arg(pool->openedTotal)
+                    .arg(pool->closedTotal)
+                    .arg(pool->recycledTotal)
+                    .arg(pool->replacedTotal)
+                    .arg(pool->timeoutsTotal));
+        }
+    });
     connect(engine, &SyncEngine::nextRunScheduled, this,
             [this](qint64 seconds) { log(QStringLiteral("next run in %1 s").arg(seconds)); });
     connect(

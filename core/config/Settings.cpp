@@ -72,6 +72,12 @@ constexpr KeySpec kKeys[] = {
     {.name = u"POOL_TIMEOUT", .defaultNumber = 60, .min = 1, .number = &S::poolTimeoutSeconds},
     {.name = u"POOL_RECYCLE", .defaultNumber = 3600, .min = 1, .specialValue = -1,
      .number = &S::poolRecycleSeconds},
+    // Tables synced at once; each worker holds one connection per server while it works.
+    {.name = u"SYNC_WORKERS", .defaultNumber = 4, .min = 1, .max = 64, .number = &S::workers},
+    // Attempts after a transient error (lost connection, deadlock, lock wait timeout) before a table fails.
+    {.name = u"SYNC_RETRIES", .defaultNumber = 5, .min = 0, .max = 100, .number = &S::retries},
+    // Seconds between pool status log lines; 0 = only at the end of each run.
+    {.name = u"POOL_STATUS_INTERVAL", .defaultNumber = 60, .min = 0, .number = &S::poolStatusIntervalSeconds},
     {.name = u"HEALTH_HOST", .allowEmpty = false, .defaultText = u"127.0.0.1", .text = &S::healthHost},
     {.name = u"HEALTH_PORT", .defaultNumber = 8089, .min = 1, .max = 65535, .number = &S::healthPort},
 };

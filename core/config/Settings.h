@@ -48,6 +48,9 @@ struct Settings
     int maxOverflow = 30;
     int poolTimeoutSeconds = 60;
     int poolRecycleSeconds = 3600;
+    int poolStatusIntervalSeconds = 60;
+    int workers = 4;
+    int retries = 5;
     QString healthHost = QStringLiteral("127.0.0.1");
     int healthPort = 8089;
     QList<TableSpec> tables;

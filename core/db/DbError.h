@@ -12,6 +12,9 @@ namespace tablesync {
 class DbError : public std::runtime_error
 {
 public:
+    // Not a server error number: the pool had no connection within POOL_TIMEOUT.
+    static constexpr int kPoolTimeout = -2;
+
     explicit DbError(const QString &message, int nativeCode = 0)
         : std::runtime_error(message.toStdString())
         , m_message(message)

@@ -1,55 +1,102 @@
 #include "sync/SyncEngine.h"
 
+#include "db/ConnectionPool.h"
 #include "db/DbConnection.h"
 #include "db/DbError.h"
 #include "db/MySqlDialect.h"
+#include "db/ThreadConnection.h"
 #include "sync/Bookkeeping.h"
 #include "sync/LoadId.h"
-#include "sync/TableJob.h"
+#include "sync/SyncWorker.h"
 
-#include <QElapsedTimer>
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace tablesync {
-
-namespace {
-// Forwards a table job's progress to the engine's signals.
-class SignalProgress final : public SyncProgress
-{
-public:
-    explicit SignalProgress(SyncEngine &engine)
-        : m_engine(engine)
-    {}
-    void tableMessage(const QString &table, const QString &message) override
-    {
-        Q_EMIT m_engine.tableMessage(table, message);
-    }
-    void batchCommitted(const QString &table, qint64 rowsInBatch, qint64 rowsSoFar, qint64 estimatedTotal) override
-    {
-        Q_EMIT m_engine.batchCommitted(table, rowsInBatch, rowsSoFar, estimatedTotal);
-    }
-
-private:
-    SyncEngine &m_engine;
-};
-} // namespace
 
 SyncEngine::SyncEngine(Settings settings, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_dialect(std::make_unique<MySqlDialect>())
 {
     qRegisterMetaType<tablesync::TableResult>();
     qRegisterMetaType<tablesync::RunSummary>();
+    qRegisterMetaType<tablesync::PoolStats>();
+    const auto pool = [this](const ConnectionSettings &connection) {
+        return std::make_unique<ConnectionPool>(connection, m_settings.poolSize, m_settings.maxOverflow,
+                                                m_settings.poolTimeoutSeconds, m_settings.poolRecycleSeconds);
+    };
+    m_sourcePool = pool(m_settings.source);
+    m_targetPool = pool(m_settings.target);
+    // Never more workers than a pool can serve: each holds one connection per server.
+    m_workerCount = std::clamp(m_settings.workers, 1, m_sourcePool->capacity());
+}
+
+SyncEngine::~SyncEngine()
+{
+    m_stopRequested.store(true);
+    stopWorkers();
+    m_bookkeepingConnection.reset();
+}
+
+PoolStats SyncEngine::sourcePoolStats() const
+{
+    return m_sourcePool->stats();
+}
+
+PoolStats SyncEngine::targetPoolStats() const
+{
+    return m_targetPool->stats();
+}
+
+void SyncEngine::startWorkers()
+{
+    if (!m_workers.isEmpty())
+        return;
+    for (int i = 0; i < m_workerCount; ++i) {
+        Worker w;
+        w.thread = new QThread(this);
+        w.thread->setObjectName(QStringLiteral("sync-worker-%1").arg(i + 1));
+        w.worker = new SyncWorker(m_settings, *m_sourcePool, *m_targetPool, *m_dialect, m_stopRequested);
+        w.worker->moveToThread(w.thread);
+        connect(w.worker, &SyncWorker::tableSyncStarted, this, &SyncEngine::tableSyncStarted);
+        connect(w.worker, &SyncWorker::tableMessage, this, &SyncEngine::tableMessage);
+        connect(w.worker, &SyncWorker::batchCommitted, this, &SyncEngine::batchCommitted);
+        connect(w.worker, &SyncWorker::tableSyncFinished, this,
+                [this, i](const TableResult &result) { onTableSyncFinished(i, result); });
+        w.thread->start();
+        m_workers << w;
+    }
+    m_bookkeepingConnection = std::make_unique<ThreadConnection>(*m_targetPool, this);
+    m_poolStatusTimer = new QTimer(this);
+    connect(m_poolStatusTimer, &QTimer::timeout, this, &SyncEngine::publishPoolStats);
+    if (m_settings.poolStatusIntervalSeconds > 0)
+        m_poolStatusTimer->start(std::chrono::seconds(m_settings.poolStatusIntervalSeconds));
+}
+
+void SyncEngine::stopWorkers()
+{
+    for (Worker &w : m_workers) {
+        // Connections are closed on the thread that opened them (QtSql's rule).
+        SyncWorker *worker = w.worker;
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->closeConnections(); }, Qt::BlockingQueuedConnection);
+        w.thread->quit();
+        w.thread->wait();
+        delete w.worker;
+    }
+    m_workers.clear();
 }
 
 void SyncEngine::requestStop()
 {
     m_stopRequested.store(true);
-    // If idle between scheduled runs, stop now; a running pass stops after its batch.
+    // If idle between scheduled runs, stop now; a running pass stops after its batches.
     QMetaObject::invokeMethod(this, [this] {
-        if (m_timer)
-            m_timer->stop();
+        if (m_scheduleTimer)
+            m_scheduleTimer->stop();
         if (!m_running)
             Q_EMIT stopped();
     });
@@ -58,78 +105,102 @@ void SyncEngine::requestStop()
 void SyncEngine::startSchedule()
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (m_settings.intervalSeconds > 0) {
-        m_timer = new QTimer(this);
-        m_timer->setSingleShot(true);
-        connect(m_timer, &QTimer::timeout, this, &SyncEngine::scheduledRun);
+    m_scheduled = true;
+    if (m_settings.intervalSeconds > 0 && !m_scheduleTimer) {
+        m_scheduleTimer = new QTimer(this);
+        m_scheduleTimer->setSingleShot(true);
+        connect(m_scheduleTimer, &QTimer::timeout, this, &SyncEngine::runOnce);
     }
-    scheduledRun();
-}
-
-void SyncEngine::scheduledRun()
-{
-    if (m_stopRequested.load())
-        return;
     runOnce();
-    if (!m_timer || m_stopRequested.load()) {
-        Q_EMIT stopped();
-        return;
-    }
-    m_timer->start(std::chrono::seconds(m_settings.intervalSeconds));
-    Q_EMIT nextRunScheduled(m_settings.intervalSeconds);
 }
 
 void SyncEngine::runOnce()
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    if (m_running || m_stopRequested.load())
+        return;
+    startWorkers();
     m_running = true;
-    QElapsedTimer timer;
-    timer.start();
-    RunSummary summary;
-    summary.loadId = LoadId::next();
-    Q_EMIT runStarted(summary.loadId, int(m_settings.tables.size()));
+    m_runTimer.start();
+    m_summary = RunSummary();
+    m_summary.loadId = LoadId::next();
+    m_queue = m_settings.tables;
+    m_dispatched = 0;
+    m_results = QList<std::optional<TableResult>>(m_queue.size());
+    Q_EMIT runStarted(m_summary.loadId, int(m_queue.size()));
+    if (m_queue.isEmpty())
+        finishRun();
+    else
+        dispatch();
+}
 
-    MySqlDialect dialect;
-    DbConnection source(m_settings.source);
-    DbConnection target(m_settings.target);
-    QString connectionError;
+void SyncEngine::dispatch()
+{
+    for (int i = 0; i < m_workers.size() && !m_queue.isEmpty() && !m_stopRequested.load(); ++i) {
+        Worker &w = m_workers[i];
+        if (w.busy)
+            continue;
+        w.busy = true;
+        w.tableIndex = m_dispatched++;
+        const TableSpec spec = m_queue.takeFirst();
+        const QString loadId = m_summary.loadId;
+        SyncWorker *worker = w.worker;
+        QMetaObject::invokeMethod(worker, [worker, spec, loadId] { worker->runTable(spec, loadId); });
+    }
+}
+
+void SyncEngine::onTableSyncFinished(int workerIndex, const TableResult &result)
+{
+    m_workers[workerIndex].busy = false;
+    m_results[m_workers[workerIndex].tableIndex] = result;
+    Q_EMIT tableSyncFinished(result);
+    dispatch();
+    const bool anyBusy = std::any_of(m_workers.cbegin(), m_workers.cend(), [](const Worker &w) { return w.busy; });
+    if (!anyBusy && (m_queue.isEmpty() || m_stopRequested.load()))
+        finishRun();
+}
+
+void SyncEngine::finishRun()
+{
+    for (const std::optional<TableResult> &result : std::as_const(m_results)) {
+        if (result) // tables never started (the run was stopped) have none
+            m_summary.tables << *result;
+    }
+    // dlt's status 0 means complete: only a run where every table synced gets it.
     try {
-        source.open();
-        target.open();
-        Bookkeeping(target).ensureTables();
-    } catch (const DbError &e) {
-        connectionError = e.message();
-    }
-
-    SignalProgress progress(*this);
-    SyncContext context{source, target, dialect, m_settings, summary.loadId, m_stopRequested, progress};
-    for (const TableSpec &spec : std::as_const(m_settings.tables)) {
-        if (m_stopRequested.load())
-            break;
-        TableResult result;
-        if (!connectionError.isEmpty()) {
-            result.table = spec.table;
-            result.strategy = spec.isIncremental() ? u"incremental"_qs : u"full refresh"_qs;
-            result.outcome = TableOutcome::Failed;
-            result.error = connectionError;
-        } else {
-            Q_EMIT tableSyncStarted(spec.table, spec.isIncremental() ? u"incremental"_qs : u"full refresh"_qs);
-            result = TableJob(context, spec).run();
-        }
-        summary.tables << result;
-        Q_EMIT tableSyncFinished(result);
-    }
-
-    if (connectionError.isEmpty()) {
+        DbConnection &target = m_bookkeepingConnection->checkout();
         try {
-            Bookkeeping(target).recordLoad(summary.loadId, summary.allSucceeded() ? 0 : 1);
-        } catch (const DbError &e) {
-            Q_EMIT tableMessage(QString(), u"could not record the load: "_qs + e.message());
+            Bookkeeping bookkeeping(target);
+            bookkeeping.ensureTables();
+            bookkeeping.recordLoad(m_summary.loadId, m_summary.allSucceeded() ? 0 : 1);
+            m_bookkeepingConnection->checkin();
+        } catch (const DbError &) {
+            m_bookkeepingConnection->checkin(true);
+            throw;
+        }
+    } catch (const DbError &e) {
+        Q_EMIT tableMessage(QString(), u"could not record the load in _dlt_loads: "_qs + e.message());
+    }
+    m_summary.elapsedMs = m_runTimer.elapsed();
+    m_running = false;
+    publishPoolStats();
+    Q_EMIT runFinished(m_summary);
+
+    if (m_stopRequested.load()) {
+        Q_EMIT stopped();
+    } else if (m_scheduled) {
+        if (m_scheduleTimer) {
+            m_scheduleTimer->start(std::chrono::seconds(m_settings.intervalSeconds));
+            Q_EMIT nextRunScheduled(m_settings.intervalSeconds);
+        } else {
+            Q_EMIT stopped();
         }
     }
-    summary.elapsedMs = timer.elapsed();
-    m_running = false;
-    Q_EMIT runFinished(summary);
+}
+
+void SyncEngine::publishPoolStats()
+{
+    Q_EMIT poolStatsChanged(m_sourcePool->stats(), m_targetPool->stats());
 }
 
 } // namespace tablesync

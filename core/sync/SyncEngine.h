@@ -4,32 +4,47 @@
 #include "db/PoolStats.h"
 #include "sync/SyncTypes.h"
 
+#include <QElapsedTimer>
+#include <QList>
 #include <QObject>
 #include <QStringList>
 
 #include <atomic>
+#include <memory>
+#include <optional>
 
+class QThread;
 class QTimer;
 
 namespace tablesync {
 
-// Runs syncs. Lives in its own thread (see SyncService), opens its own source and target
-// connections there, and reports everything it does through queued signals, which the headless
-// log, the GUI and the health server consume. Stop is a flag checked between batches: the batch
-// in flight is committed or rolled back, never left half-written.
+class ConnectionPool;
+class MySqlDialect;
+class SyncWorker;
+class ThreadConnection;
+
+// Runs syncs. Lives in its own thread (see SyncService) and hands tables to SYNC_WORKERS worker
+// threads, each with its own connections from the two pools, so one huge table does not hold up
+// the small ones. Everything it does is reported through queued signals, which the headless log,
+// the GUI and the health server consume. Stop is a flag checked between batches: the batch in
+// flight is committed or rolled back, never left half-written.
 class SyncEngine : public QObject
 {
     Q_OBJECT
 public:
-    // `onlyTables`: when not empty, only these tables of the settings are synced.
     explicit SyncEngine(Settings settings, QObject *parent = nullptr);
+    ~SyncEngine() override;
 
-    // Thread-safe. Finishes the batch in flight, then stops; emits stopped().
+    // Thread-safe. Finishes the batches in flight, then stops; emits stopped().
     void requestStop();
     bool isStopRequested() const { return m_stopRequested.load(); }
+    // Thread-safe snapshots.
+    PoolStats sourcePoolStats() const;
+    PoolStats targetPoolStats() const;
+    int workerCount() const { return m_workerCount; }
 
 public Q_SLOTS:
-    // One pass over every table, then runFinished().
+    // One pass over every table; returns at once, runFinished() follows. Ignored while a run goes on.
     void runOnce();
     // Runs now and then every INTERVAL seconds until requestStop(); INTERVAL 0 means once.
     void startSchedule();
@@ -48,12 +63,39 @@ Q_SIGNALS:
     void stopped();
 
 private:
-    void scheduledRun();
+    struct Worker
+    {
+        QThread *thread = nullptr;
+        SyncWorker *worker = nullptr;
+        bool busy = false;
+        int tableIndex = -1; // position in the run's table list of the table it works on
+    };
+
+    void startWorkers();
+    void stopWorkers();
+    void dispatch();
+    void onTableSyncFinished(int workerIndex, const TableResult &result);
+    void finishRun();
+    void publishPoolStats();
 
     Settings m_settings;
+    std::unique_ptr<MySqlDialect> m_dialect;
+    std::unique_ptr<ConnectionPool> m_sourcePool;
+    std::unique_ptr<ConnectionPool> m_targetPool;
+    std::unique_ptr<ThreadConnection> m_bookkeepingConnection; // the engine thread's own target connection
+    int m_workerCount = 1;
+    QList<Worker> m_workers;
     std::atomic_bool m_stopRequested{false};
+
     bool m_running = false;
-    QTimer *m_timer = nullptr;
+    bool m_scheduled = false;
+    RunSummary m_summary;
+    QList<TableSpec> m_queue;
+    int m_dispatched = 0;                         // tables handed to workers this run
+    QList<std::optional<TableResult>> m_results; // by position in the table list, for a summary in config order
+    QElapsedTimer m_runTimer;
+    QTimer *m_scheduleTimer = nullptr;
+    QTimer *m_poolStatusTimer = nullptr;
 };
 
 } // namespace tablesync

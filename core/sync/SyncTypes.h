@@ -16,9 +16,11 @@ struct TableResult
     TableOutcome outcome = TableOutcome::Succeeded;
     qint64 rowsWritten = 0;
     qint64 elapsedMs = 0;
-    QString strategy; // "incremental" or "full refresh"
-    QString error;    // why it failed, in words a DBA can act on
-    QString cursor;   // incremental: the stored cursor after the run
+    QString strategy;  // "incremental" or "full refresh"
+    QString error;     // why it failed, in words a DBA can act on
+    int errorCode = 0; // the server's error number, when there was one
+    int attempts = 1;  // 1 + retries after transient errors
+    QString cursor;    // incremental: the stored cursor after the run
 };
 
 // What one pass over the configured tables did.

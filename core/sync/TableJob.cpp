@@ -64,11 +64,11 @@ TableResult TableJob::run()
                 bookkeeping.resetCursor(m_spec.table);
         });
         for (const QString &note : schema.notes)
-            m_context.progress.tableMessage(m_spec.table, u"schema: "_qs + note);
+            m_context.progress.onTableMessage(m_spec.table, u"schema: "_qs + note);
         for (const QString &drift : schema.drift)
-            m_context.progress.tableMessage(m_spec.table, u"schema drift: "_qs + drift);
+            m_context.progress.onTableMessage(m_spec.table, u"schema drift: "_qs + drift);
         if (columnsAdded && m_spec.isIncremental())
-            m_context.progress.tableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
+            m_context.progress.onTableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
 
         if (m_spec.isIncremental())
             syncIncremental(source);
@@ -81,6 +81,7 @@ TableResult TableJob::run()
         m_context.target.rollback();
         m_result.outcome = TableOutcome::Failed;
         m_result.error = e.message();
+        m_result.errorCode = e.nativeCode();
     }
     m_result.elapsedMs = m_timer.elapsed();
     return m_result;
@@ -142,7 +143,7 @@ void TableJob::warnWithoutModifierIndex(const QString &table, const QString &mod
                                 "AND TABLE_NAME = ? AND COLUMN_NAME = ? AND SEQ_IN_INDEX = 1"_qs,
                                 {table, modifier}, u"looking for an index on the modifier"_qs);
     if (indexed.toInt() == 0) {
-        m_context.progress.tableMessage(
+        m_context.progress.onTableMessage(
             m_spec.table,
             QStringLiteral("warning: no index starts with the modifier column %1, so every batch "
                            "scans the whole source table; consider CREATE INDEX ON %2 (%1)")
@@ -197,7 +198,8 @@ void TableJob::syncIncremental(const TableSchema &source)
     std::optional<QString> start = bookkeeping.cursor(m_spec.table, modifier.name);
     if (!start && m_spec.initialValue)
         start = *m_spec.initialValue;
-    m_context.progress.tableMessage(m_spec.table, start ? u"reading rows with "_qs + modifier.name + u" >= "_qs + *start
+    m_context.progress.onTableMessage(m_spec.table, start
+                                                        ? u"reading rows with "_qs + modifier.name + u" >= "_qs + *start
                                                         : u"no cursor yet: reading every row"_qs);
 
     const QList<ColumnInfo> written = writableColumns(source);
@@ -229,7 +231,7 @@ void TableJob::syncIncremental(const TableSchema &source)
         m_context.target.commit();
         m_result.rowsWritten += page.rowCount();
         m_result.cursor = cursor;
-        m_context.progress.batchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten, -1);
+        m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten, -1);
         if (stopRequested() && !reader.atEnd()) {
             m_result.outcome = TableOutcome::Stopped;
             return;
@@ -272,8 +274,8 @@ void TableJob::syncFullRefresh(const TableSchema &source)
             writer.write(page);
             target.commit();
             m_result.rowsWritten += page.rowCount();
-            m_context.progress.batchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten,
-                                              source.estimatedRows);
+            m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten,
+                                                source.estimatedRows);
             if (stopRequested() && !reader.atEnd()) {
                 m_context.source.exec(u"COMMIT"_qs, u"ending the source snapshot"_qs);
                 target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);

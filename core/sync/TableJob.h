@@ -19,8 +19,9 @@ class SyncProgress
 {
 public:
     virtual ~SyncProgress() = default;
-    virtual void tableMessage(const QString &table, const QString &message) = 0;
-    virtual void batchCommitted(const QString &table, qint64 rowsInBatch, qint64 rowsSoFar, qint64 estimatedTotal) = 0;
+    virtual void onTableMessage(const QString &table, const QString &message) = 0;
+    virtual void onBatchCommitted(const QString &table, qint64 rowsInBatch, qint64 rowsSoFar,
+                                  qint64 estimatedTotal) = 0;
 };
 
 // Everything a table job needs from the run it belongs to.

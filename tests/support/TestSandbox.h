@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QProcessEnvironment>
+#include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -173,7 +174,10 @@ inline RunOutcome runSync(Settings settings, const QList<TableSpec> &tables)
             outcome.messages << u'[' + r.table + u"] FAILED: "_qs + r.error;
     });
     QObject::connect(&engine, &SyncEngine::runFinished, [&](const RunSummary &s) { outcome.summary = s; });
+    QSignalSpy finished(&engine, &SyncEngine::runFinished);
     engine.runOnce();
+    if (!finished.wait(300000))
+        qFatal("the sync run did not finish within 5 minutes");
     return outcome;
 }
 

@@ -1,0 +1,108 @@
+#include "db/ConnectionPool.h"
+
+#include "db/DbError.h"
+#include "db/ThreadConnection.h"
+
+#include <QDeadlineTimer>
+#include <QObject>
+
+namespace tablesync {
+
+ConnectionPool::ConnectionPool(ConnectionSettings settings, int size, int maxOverflow, int timeoutSeconds,
+                               int recycleSeconds)
+    : m_settings(std::move(settings))
+{
+    m_stats.server = m_settings.role;
+    m_stats.size = size;
+    m_stats.maxOverflow = maxOverflow;
+    m_stats.timeoutSeconds = timeoutSeconds;
+    m_stats.recycleSeconds = recycleSeconds;
+}
+
+PoolStats ConnectionPool::stats() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_stats;
+}
+
+void ConnectionPool::acquire(ThreadConnection *client, bool hasIdleConnection)
+{
+    QMutexLocker lock(&m_mutex);
+    if (hasIdleConnection && m_idleClients.remove(client)) {
+        ++m_stats.checkedOut;
+        return;
+    }
+    const QDeadlineTimer deadline(std::chrono::seconds(m_stats.timeoutSeconds));
+    ++m_stats.waiting;
+    while (m_stats.open >= capacity()) {
+        // Idle connections held by other threads count as open: ask their threads to close them.
+        for (ThreadConnection *idle : std::as_const(m_idleClients)) {
+            QMetaObject::invokeMethod(
+                idle->threadContext(), [idle] { idle->closeIdle(); }, Qt::QueuedConnection);
+        }
+        if (!m_slotFreed.wait(&m_mutex, deadline) && m_stats.open >= capacity()) {
+            --m_stats.waiting;
+            ++m_stats.timeoutsTotal;
+            QString server = m_settings.role;
+            server[0] = server[0].toUpper();
+            throw DbError(QStringLiteral("%1 pool limit of size %2 overflow %3 reached, connection timed out, "
+                                         "timeout %4 (raise POOL_SIZE/MAX_OVERFLOW or lower SYNC_WORKERS)")
+                              .arg(server)
+                              .arg(m_stats.size)
+                              .arg(m_stats.maxOverflow)
+                              .arg(m_stats.timeoutSeconds),
+                          DbError::kPoolTimeout);
+        }
+    }
+    --m_stats.waiting;
+    ++m_stats.open; // the slot is reserved; the caller opens the connection
+    ++m_stats.checkedOut;
+}
+
+bool ConnectionPool::release(ThreadConnection *client, bool reusable)
+{
+    QMutexLocker lock(&m_mutex);
+    --m_stats.checkedOut;
+    // Overflow connections are closed when returned; so is any connection someone waits for.
+    const bool keep = reusable && m_stats.open <= m_stats.size && m_stats.waiting == 0;
+    if (keep)
+        m_idleClients.insert(client);
+    return keep;
+}
+
+void ConnectionPool::openFailed()
+{
+    QMutexLocker lock(&m_mutex);
+    --m_stats.open;
+    --m_stats.checkedOut;
+    m_slotFreed.wakeOne();
+}
+
+void ConnectionPool::opened()
+{
+    QMutexLocker lock(&m_mutex);
+    ++m_stats.openedTotal;
+}
+
+void ConnectionPool::closed()
+{
+    QMutexLocker lock(&m_mutex);
+    --m_stats.open;
+    ++m_stats.closedTotal;
+    m_slotFreed.wakeOne();
+}
+
+void ConnectionPool::replaced(bool recycled)
+{
+    QMutexLocker lock(&m_mutex);
+    ++m_stats.closedTotal;
+    ++(recycled ? m_stats.recycledTotal : m_stats.replacedTotal);
+}
+
+bool ConnectionPool::takeIdle(ThreadConnection *client)
+{
+    QMutexLocker lock(&m_mutex);
+    return m_idleClients.remove(client);
+}
+
+} // namespace tablesync

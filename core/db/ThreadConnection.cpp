@@ -1,0 +1,80 @@
+#include "db/ThreadConnection.h"
+
+#include "db/ConnectionPool.h"
+#include "db/DbConnection.h"
+#include "db/DbError.h"
+
+#include <QSqlQuery>
+
+namespace tablesync {
+
+ThreadConnection::ThreadConnection(ConnectionPool &pool, QObject *threadContext)
+    : m_pool(pool)
+    , m_context(threadContext)
+{}
+
+ThreadConnection::~ThreadConnection()
+{
+    if (m_checkedOut)
+        checkin(true);
+    closeIdle();
+}
+
+DbConnection &ThreadConnection::checkout()
+{
+    Q_ASSERT(!m_checkedOut);
+    m_pool.acquire(this, m_connection != nullptr);
+    try {
+        if (m_connection) {
+            const int recycle = m_pool.stats().recycleSeconds; // -1: never
+            const bool tooOld = recycle >= 0 && m_age.hasExpired(qint64(recycle) * 1000);
+            if (tooOld || !isUsable()) {
+                // Replaced in place: the slot stays reserved for this thread.
+                m_connection.reset();
+                m_pool.replaced(tooOld);
+            }
+        }
+        if (!m_connection) {
+            auto connection = std::make_unique<DbConnection>(m_pool.settings());
+            connection->open();
+            m_connection = std::move(connection);
+            m_age.start();
+            m_pool.opened();
+        }
+    } catch (const DbError &) {
+        m_connection.reset();
+        m_pool.openFailed();
+        throw;
+    }
+    m_checkedOut = true;
+    return *m_connection;
+}
+
+bool ThreadConnection::isUsable()
+{
+    // A server restart or wait_timeout leaves a connection that still says isOpen(): ask the server.
+    QSqlQuery ping(m_connection->database());
+    return ping.exec(u"SELECT 1"_qs);
+}
+
+void ThreadConnection::checkin(bool broken)
+{
+    Q_ASSERT(m_checkedOut);
+    m_checkedOut = false;
+    if (!broken)
+        m_connection->rollback(); // nothing half-done travels to the next user
+    if (!m_pool.release(this, !broken)) {
+        m_connection.reset();
+        m_pool.closed();
+    }
+}
+
+void ThreadConnection::closeIdle()
+{
+    if (m_connection && !m_checkedOut && m_pool.takeIdle(this)) {
+        m_connection.reset();
+        m_pool.closed();
+    }
+}
+
+} // namespace tablesync
