@@ -1,0 +1,159 @@
+// Error recovery on real servers: connections killed in the middle of a table, a target server
+// restarted during a sync, and a run cancelled half-way. Runs alone (RUN_SERIAL): it restarts
+// the shared target server.
+#include "TestSandbox.h"
+
+#include <QProcess>
+#include <QTest>
+
+using namespace tablesync;
+using namespace tablesync::test;
+
+class TestRecovery : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void connectionsKilledBetweenBatchesAreRetried();
+    void targetServerRestartedDuringASync();
+    void cancelledRunLeavesConsistentStateAndTheNextCompletesIt();
+    void permanentErrorsFailAtOnce();
+
+private:
+    void createTable(const QString &name, int rows);
+    // Runs one pass and calls `duringRun` once, after the first committed batch.
+    RunOutcome runWithHook(Settings settings, const QList<TableSpec> &tables,
+                           const std::function<void(SyncEngine &)> &duringRun);
+    void expectIdentical(const QString &table);
+    std::unique_ptr<SandboxPair> m_db;
+};
+
+void TestRecovery::init()
+{
+    m_db = std::make_unique<SandboxPair>(u"recovery"_qs);
+}
+
+void TestRecovery::createTable(const QString &name, int rows)
+{
+    m_db->source->exec(u"CREATE TABLE "_qs + name +
+                       u" (id INT PRIMARY KEY, v VARCHAR(100), m DATETIME(6) NOT NULL, KEY (m))"_qs);
+    m_db->source->exec(
+        u"INSERT INTO "_qs + name +
+        QStringLiteral(" WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+                       "SELECT i, REPEAT('x', i MOD 100), TIMESTAMPADD(MICROSECOND, i, '2024-01-01') FROM n")
+            .arg(rows));
+}
+
+void TestRecovery::expectIdentical(const QString &table)
+{
+    const auto source = m_db->source->dump(table, u"id"_qs);
+    const auto target = m_db->target->dump(table, u"id"_qs);
+    QCOMPARE(target.size(), source.size());
+    QVERIFY(target == source);
+}
+
+RunOutcome TestRecovery::runWithHook(Settings settings, const QList<TableSpec> &tables,
+                                     const std::function<void(SyncEngine &)> &duringRun)
+{
+    settings.tables = tables;
+    SyncEngine engine(settings);
+    RunOutcome outcome;
+    bool hooked = false;
+    QObject::connect(&engine, &SyncEngine::tableMessage, [&](const QString &table, const QString &message) {
+        outcome.messages << u'[' + table + u"] "_qs + message;
+    });
+    QObject::connect(&engine, &SyncEngine::batchCommitted, [&] {
+        if (!hooked) {
+            hooked = true;
+            duringRun(engine);
+        }
+    });
+    QObject::connect(&engine, &SyncEngine::runFinished, [&](const RunSummary &s) { outcome.summary = s; });
+    QSignalSpy finished(&engine, &SyncEngine::runFinished);
+    engine.runOnce();
+    if (!finished.wait(300000))
+        qFatal("the run did not finish");
+    return outcome;
+}
+
+void TestRecovery::connectionsKilledBetweenBatchesAreRetried()
+{
+    createTable(u"k"_qs, 30000);
+    RunOutcome run = runWithHook(m_db->settings, {tableSpec(u"k"_qs, {u"id"_qs}, u"m"_qs, 500)}, [&](SyncEngine &) {
+        // Every tablesync connection to the target but our own dies now.
+        QSqlQuery ids = m_db->target->connection().select(
+            u"SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'tablesync' AND ID <> CONNECTION_ID()"_qs, {},
+            u"listing connections"_qs);
+        while (ids.next())
+            m_db->target->exec(u"KILL CONNECTION "_qs + ids.value(0).toString());
+    });
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.summary.tables[0].attempts >= 2, qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"transient error, retrying"_qs), qPrintable(run.log()));
+    expectIdentical(u"k"_qs);
+}
+
+void TestRecovery::targetServerRestartedDuringASync()
+{
+    createTable(u"r"_qs, 150000);
+    const QString script = qEnvironmentVariable("TABLESYNC_SOURCE_DIR") + u"/tests/support/sandbox.sh"_qs;
+    QProcess restart;
+    RunOutcome run = runWithHook(m_db->settings, {tableSpec(u"r"_qs, {u"id"_qs}, u"m"_qs, 500)}, [&](SyncEngine &) {
+        restart.start(u"bash"_qs, {script, u"restart-target"_qs});
+    });
+    if (restart.state() != QProcess::NotRunning)
+        QVERIFY(restart.waitForFinished(60000));
+    QCOMPARE(restart.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(restart.exitCode(), 0);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"transient error, retrying"_qs), qPrintable(run.log())); // it did go down mid-run
+    m_db->target = std::make_unique<TestDb>(m_db->settings.target); // ours died with the server
+    expectIdentical(u"r"_qs);
+}
+
+void TestRecovery::cancelledRunLeavesConsistentStateAndTheNextCompletesIt()
+{
+    createTable(u"c"_qs, 50000);
+    createTable(u"f"_qs, 50000);
+    const QList<TableSpec> tables{tableSpec(u"c"_qs, {u"id"_qs}, u"m"_qs, 500),
+                                  tableSpec(u"f"_qs, {u"id"_qs}, {}, 500)};
+    RunOutcome cancelled = runWithHook(m_db->settings, tables, [](SyncEngine &engine) { engine.requestStop(); });
+    for (const TableResult &t : cancelled.summary.tables)
+        QVERIFY2(t.outcome == TableOutcome::Stopped, qPrintable(t.table + u": "_qs + t.error));
+    // Incremental: the committed rows are exactly those up to the stored cursor.
+    const QString cursor = m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString();
+    QCOMPARE(m_db->source->scalar(u"SELECT COUNT(*) FROM c WHERE m <= ?"_qs, {cursor}).toLongLong(),
+             m_db->target->count(u"c"_qs));
+    QVERIFY(m_db->target->count(u"c"_qs) < 50000);
+    // Full refresh: no half table was swapped in, and no staging table is left.
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                          "AND TABLE_NAME LIKE '\\_ts%'"_qs)
+                 .toInt(),
+             0);
+    QCOMPARE(m_db->target->count(u"f"_qs), 0); // created empty by schema sync, never swapped
+
+    RunOutcome next = runSync(m_db->settings, tables);
+    QVERIFY2(next.summary.allSucceeded(), qPrintable(next.log()));
+    expectIdentical(u"c"_qs);
+    expectIdentical(u"f"_qs);
+}
+
+void TestRecovery::permanentErrorsFailAtOnce()
+{
+    Settings settings = m_db->settings;
+    settings.target.password = u"wrong"_qs;
+    m_db->source->exec(u"CREATE TABLE p (id INT PRIMARY KEY)"_qs);
+    QElapsedTimer timer;
+    timer.start();
+    RunOutcome run = runSync(settings, {tableSpec(u"p"_qs, {u"id"_qs})});
+    QCOMPARE(run.summary.tables.size(), 1);
+    QCOMPARE(run.summary.tables[0].outcome, TableOutcome::Failed);
+    QCOMPARE(run.summary.tables[0].attempts, 1);
+    QVERIFY2(run.summary.tables[0].error.contains(u"Access denied"_qs), qPrintable(run.summary.tables[0].error));
+    QVERIFY(!run.summary.tables[0].error.contains(u"wrong"_qs)); // the password never shows
+    QVERIFY(timer.elapsed() < 5000);
+}
+
+QTEST_GUILESS_MAIN(TestRecovery)
+#include "tst_recovery.moc"
