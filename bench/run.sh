@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# tablesync's benchmark, side by side with the tools a DBA would use instead.
+#
+#   bash bench/run.sh [ROWS]        (default 1000000)
+#
+# On the sandbox servers (tests/support/sandbox.sh) it creates the `orders` table (bench/orders.sql,
+# deterministic), then measures in one run:
+#   initial copy     tablesync --once | mysqldump | mysql | mydumper + myloader (2 threads)
+#   1% updates + 0.1% inserts   tablesync --once | pt-table-sync --execute
+#   nothing changed  tablesync --once
+# After each step the target is checked equal to the source (row count and an MD5 aggregate of
+# every column). It prints wall time, rows/s and peak RSS, and the ratios to the peers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-1000000}
+export LC_ALL=C
+
+scripts/install-deps.sh
+for tool in mydumper myloader pt-table-sync /usr/bin/time; do
+    command -v "$tool" >/dev/null || {
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mydumper percona-toolkit time >/dev/null
+        break
+    }
+done
+scripts/build.sh release >/dev/null
+tests/support/sandbox.sh start >/dev/null
+TABLESYNC=$PWD/build/release/app/tablesync
+SRC_PORT=$(grep '^SOURCE_DB_PORT=' "$(tests/support/sandbox.sh env)" | cut -d= -f2)
+TGT_PORT=$(grep '^TARGET_DB_PORT=' "$(tests/support/sandbox.sh env)" | cut -d= -f2)
+CRED=(--no-defaults --default-character-set=utf8mb4 -h127.0.0.1 -utablesync -ptablesync)
+src() { mariadb "${CRED[@]}" -P"$SRC_PORT" "$@"; }
+tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" "$@"; }
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+RESULTS=$WORK/results.tsv
+
+# The same fingerprint on both sides: row count and an XOR of per-row MD5s over every column.
+fingerprint() { # server-function database
+    "$1" -N "$2" -e "SELECT COUNT(*), BIT_XOR(CAST(CONV(LEFT(MD5(CONCAT_WS('|', id, customer_id, status, amount,
+        HEX(note), created_at, updated_at, IFNULL(HEX(attributes), 'null'))), 16), 16, 10) AS UNSIGNED)) FROM orders"
+}
+verify() { # label server-function database
+    local want got
+    want=$(fingerprint src bench_src)
+    got=$(fingerprint "$2" "$3")
+    if [ "$want" != "$got" ]; then
+        echo "MISMATCH after $1: source [$want] target [$got]" >&2
+        exit 1
+    fi
+}
+# Runs a command under GNU time; records step, tool, wall seconds, peak RSS (kB).
+measure() { # step tool command...
+    local step=$1 tool=$2
+    shift 2
+    local status=0
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >"$WORK/out.log" 2>&1 || status=$?
+    # pt-table-sync exits 2 when it found (and fixed) differences: that is its success here.
+    if [ "$status" -ne 0 ] && ! { [ "$tool" = "pt-table-sync --execute" ] && [ "$status" -eq 2 ]; }; then
+        cat "$WORK/out.log" >&2
+        echo "$tool failed with status $status" >&2
+        exit 1
+    fi
+    read -r wall rss < <(tail -n 1 "$WORK/time")
+    printf '%s\t%s\t%s\t%s\n' "$step" "$tool" "$wall" "$rss" >>"$RESULTS"
+    printf '  %-28s %-22s %7.2f s %8d kB\n' "$step" "$tool" "$wall" "$rss"
+}
+
+echo "== generating $ROWS rows in bench_src.orders"
+src -e "DROP DATABASE IF EXISTS bench_src; CREATE DATABASE bench_src"
+{ echo "SET @rows = $ROWS;"; cat bench/orders.sql; } | src bench_src
+src bench_src -e "ANALYZE TABLE orders" >/dev/null
+for db in bench_tgt bench_dump bench_mydumper; do tgt -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db"; done
+
+cat >"$WORK/.env" <<ENV
+SOURCE_DB_HOST=127.0.0.1
+SOURCE_DB_PORT=$SRC_PORT
+SOURCE_DB_USER=tablesync
+SOURCE_DB_PASS=tablesync
+SOURCE_DB_NAME=bench_src
+TARGET_DB_HOST=127.0.0.1
+TARGET_DB_PORT=$TGT_PORT
+TARGET_DB_USER=tablesync
+TARGET_DB_PASS=tablesync
+TARGET_DB_NAME=bench_tgt
+INTERVAL=0
+POOL_STATUS_INTERVAL=0
+ENV
+echo '[{"table": "orders", "primary_key": "id", "modifier": "updated_at"}]' >"$WORK/tables.json"
+SYNC_ONCE=("$TABLESYNC" --headless --once --env "$WORK/.env" --tables "$WORK/tables.json")
+
+echo "== initial copy"
+measure "initial copy" tablesync "${SYNC_ONCE[@]}"
+verify "tablesync initial copy" tgt bench_tgt
+measure "initial copy" "mysqldump | mysql" bash -c "mariadb-dump ${CRED[*]} -P$SRC_PORT --single-transaction \
+    --skip-lock-tables bench_src orders | mariadb ${CRED[*]} -P$TGT_PORT bench_dump"
+verify "mysqldump" tgt bench_dump
+measure "initial copy" "mydumper+myloader -t2" bash -c "mydumper -h 127.0.0.1 -P $SRC_PORT -u tablesync \
+    -p tablesync -B bench_src -T orders -r 50000 -t 2 -o $WORK/dump >/dev/null && myloader -h 127.0.0.1 \
+    -P $TGT_PORT -u tablesync -p tablesync -d $WORK/dump -B bench_mydumper -t 2 -o >/dev/null"
+verify "mydumper" tgt bench_mydumper
+
+echo "== 1% updates and 0.1% inserts in the source"
+src bench_src -e "UPDATE orders SET amount = amount + 1, status = 'changed', updated_at = NOW(3) WHERE id MOD 100 = 7;
+    INSERT INTO orders SELECT id + $ROWS, customer_id, status, amount, note, created_at, NOW(3), attributes
+    FROM orders WHERE id MOD 1000 = 3"
+measure "incremental (1%+0.1%)" tablesync "${SYNC_ONCE[@]}"
+verify "tablesync incremental" tgt bench_tgt
+measure "incremental (1%+0.1%)" "pt-table-sync --execute" pt-table-sync --execute --no-check-slave \
+    "h=127.0.0.1,P=$SRC_PORT,u=tablesync,p=tablesync,D=bench_src,t=orders" \
+    "h=127.0.0.1,P=$TGT_PORT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
+verify "pt-table-sync" tgt bench_dump
+
+echo "== nothing changed"
+measure "no change" tablesync "${SYNC_ONCE[@]}"
+verify "tablesync no-change run" tgt bench_tgt
+
+echo
+echo "== results: $ROWS rows, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(date -u +%F)"
+awk -F'\t' -v rows="$ROWS" '
+    { wall[$1 FS $2] = $3; rss[$1 FS $2] = $4; order[++n] = $1 FS $2 }
+    END {
+        printf "| %-24s | %-24s | %8s | %10s | %9s |\n", "step", "tool", "wall s", "rows/s", "peak MB"
+        printf "|%s|%s|%s|%s|%s|\n", "--------------------------", "--------------------------", "----------", "------------", "-----------"
+        for (i = 1; i <= n; i++) {
+            split(order[i], k, FS)
+            moved = (k[1] == "initial copy") ? rows : (k[1] ~ /incremental/ ? rows * 0.011 : 0)
+            rate = (wall[order[i]] > 0 && moved > 0) ? sprintf("%d", moved / wall[order[i]]) : "-"
+            printf "| %-24s | %-24s | %8.2f | %10s | %9.1f |\n", k[1], k[2], wall[order[i]], rate, rss[order[i]] / 1024
+        }
+        t = wall["initial copy" FS "tablesync"]
+        printf "\ninitial copy: tablesync / mysqldump|mysql = %.2f (target <= 0.50), tablesync / mydumper = %.2f\n",
+            t / wall["initial copy" FS "mysqldump | mysql"], t / wall["initial copy" FS "mydumper+myloader -t2"]
+        printf "incremental: tablesync / pt-table-sync = %.3f (target <= 0.05)\n",
+            wall["incremental (1%+0.1%)" FS "tablesync"] / wall["incremental (1%+0.1%)" FS "pt-table-sync --execute"]
+        printf "no change: %.2f s for the whole process (target < 1 s)\n", wall["no change" FS "tablesync"]
+    }' "$RESULTS"
