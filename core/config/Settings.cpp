@@ -76,6 +76,8 @@ constexpr KeySpec kKeys[] = {
     {.name = u"SYNC_WORKERS", .defaultNumber = 4, .min = 1, .max = 64, .number = &S::workers},
     // Attempts after a transient error (lost connection, deadlock, lock wait timeout) before a table fails.
     {.name = u"SYNC_RETRIES", .defaultNumber = 5, .min = 0, .max = 100, .number = &S::retries},
+    // Writer threads (each with its own target connection) for a large copy; 0 = copy on one thread.
+    {.name = u"COPY_WRITERS", .defaultNumber = 2, .min = 0, .max = 16, .number = &S::copyWriters},
     // Seconds between pool status log lines; 0 = only at the end of each run.
     {.name = u"POOL_STATUS_INTERVAL", .defaultNumber = 60, .min = 0, .number = &S::poolStatusIntervalSeconds},
     {.name = u"HEALTH_HOST", .allowEmpty = false, .defaultText = u"127.0.0.1", .text = &S::healthHost},

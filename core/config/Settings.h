@@ -51,6 +51,7 @@ struct Settings
     int poolStatusIntervalSeconds = 60;
     int workers = 4;
     int retries = 5;
+    int copyWriters = 2;
     QString healthHost = QStringLiteral("127.0.0.1");
     int healthPort = 8089;
     QList<TableSpec> tables;

@@ -32,6 +32,10 @@ SyncEngine::SyncEngine(Settings settings, QObject *parent)
     m_targetPool = pool(m_settings.target);
     // Never more workers than a pool can serve: each holds one connection per server.
     m_workerCount = std::clamp(m_settings.workers, 1, m_sourcePool->capacity());
+    // A large copy adds writer threads, each with a target connection; only as many as the target
+    // pool can give every worker at once (besides its own), so they never wait for each other.
+    const int spareTargetConnections = m_targetPool->capacity() - m_workerCount - 1; // 1: the engine's own
+    m_copyWriters = std::clamp(spareTargetConnections / m_workerCount, 0, m_settings.copyWriters);
 }
 
 SyncEngine::~SyncEngine()
@@ -59,7 +63,7 @@ void SyncEngine::startWorkers()
         Worker w;
         w.thread = new QThread(this);
         w.thread->setObjectName(QStringLiteral("sync-worker-%1").arg(i + 1));
-        w.worker = new SyncWorker(m_settings, *m_sourcePool, *m_targetPool, *m_dialect, m_stopRequested);
+        w.worker = new SyncWorker(m_settings, *m_sourcePool, *m_targetPool, *m_dialect, m_stopRequested, m_copyWriters);
         w.worker->moveToThread(w.thread);
         connect(w.worker, &SyncWorker::tableSyncStarted, this, &SyncEngine::tableSyncStarted);
         connect(w.worker, &SyncWorker::tableMessage, this, &SyncEngine::tableMessage);

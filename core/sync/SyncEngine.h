@@ -84,6 +84,7 @@ private:
     std::unique_ptr<ConnectionPool> m_targetPool;
     std::unique_ptr<ThreadConnection> m_bookkeepingConnection; // the engine thread's own target connection
     int m_workerCount = 1;
+    int m_copyWriters = 0;
     QList<Worker> m_workers;
     std::atomic_bool m_stopRequested{false};
 
@@ -91,7 +92,7 @@ private:
     bool m_scheduled = false;
     RunSummary m_summary;
     QList<TableSpec> m_queue;
-    int m_dispatched = 0;                         // tables handed to workers this run
+    int m_dispatched = 0;                        // tables handed to workers this run
     QList<std::optional<TableResult>> m_results; // by position in the table list, for a summary in config order
     QElapsedTimer m_runTimer;
     QTimer *m_scheduleTimer = nullptr;

@@ -12,8 +12,10 @@
 namespace tablesync {
 
 SyncWorker::SyncWorker(const Settings &settings, ConnectionPool &sourcePool, ConnectionPool &targetPool,
-                       const SqlDialect &dialect, const std::atomic_bool &stopRequested)
+                       const SqlDialect &dialect, const std::atomic_bool &stopRequested, int copyWriters)
     : m_settings(settings)
+    , m_targetPool(targetPool)
+    , m_copyWriters(copyWriters)
     , m_dialect(dialect)
     , m_stopRequested(stopRequested)
     , m_source(sourcePool, this)
@@ -79,7 +81,8 @@ TableResult SyncWorker::attempt(const TableSpec &spec, const QString &loadId)
         DbConnection &source = m_source.checkout();
         DbConnection &target = m_target.checkout();
         Bookkeeping(target).ensureTables();
-        SyncContext context{source, target, m_dialect, m_settings, loadId, m_stopRequested, *this};
+        SyncContext context{source,     target, &m_targetPool,   m_copyWriters, m_dialect,
+                            m_settings, loadId, m_stopRequested, *this};
         result = TableJob(context, spec).run();
     } catch (const DbError &e) {
         // Checking out failed: the pool timed out or a server cannot be reached.

@@ -22,7 +22,7 @@ class SyncWorker : public QObject, private SyncProgress
     Q_OBJECT
 public:
     SyncWorker(const Settings &settings, ConnectionPool &sourcePool, ConnectionPool &targetPool,
-               const SqlDialect &dialect, const std::atomic_bool &stopRequested);
+               const SqlDialect &dialect, const std::atomic_bool &stopRequested, int copyWriters);
     ~SyncWorker() override;
 
     // Runs on the worker's thread; emits tableSyncFinished when done.
@@ -45,6 +45,8 @@ private:
     void onBatchCommitted(const QString &table, qint64 rowsInBatch, qint64 rowsSoFar, qint64 estimatedTotal) override;
 
     const Settings &m_settings;
+    ConnectionPool &m_targetPool;
+    int m_copyWriters; // writer threads a large copy may add (each takes a target connection)
     const SqlDialect &m_dialect;
     const std::atomic_bool &m_stopRequested;
     ThreadConnection m_source;

@@ -7,6 +7,7 @@
 #include "sync/BatchWriter.h"
 #include "sync/Bookkeeping.h"
 #include "sync/PageReader.h"
+#include "sync/PipelinedCopy.h"
 #include "sync/SchemaSync.h"
 
 #include <QCryptographicHash>
@@ -135,6 +136,13 @@ TableSchema TableJob::checkAgainstSource()
     return source;
 }
 
+bool TableJob::worthPipelining(const TableSchema &source) const
+{
+    // Below this, the extra threads and connections cost more than they save.
+    constexpr qint64 kMinRowsForPipelining = 50000;
+    return m_context.targetPool && m_context.copyWriters > 0 && source.estimatedRows >= kMinRowsForPipelining;
+}
+
 void TableJob::warnWithoutModifierIndex(const QString &table, const QString &modifier)
 {
     // Without an index that starts with the modifier, every incremental page scans the table.
@@ -196,6 +204,7 @@ void TableJob::syncIncremental(const TableSchema &source)
     const ColumnInfo modifier = *source.column(m_spec.modifier);
 
     std::optional<QString> start = bookkeeping.cursor(m_spec.table, modifier.name);
+    const bool hasStoredCursor = start.has_value();
     if (!start && m_spec.initialValue)
         start = *m_spec.initialValue;
     m_context.progress.onTableMessage(m_spec.table, start
@@ -219,9 +228,32 @@ void TableJob::syncIncremental(const TableSchema &source)
     if (start)
         lowerBound = bindableCursor(modifier, *start);
     PageReader reader(m_context.source, m_context.dialect, source.name, read, order, pageRows(source), lowerBound);
+
+    if (!hasStoredCursor && worthPipelining(source)) {
+        // A first load of a big table: source and target work in parallel.
+        m_context.progress.onTableMessage(m_spec.table,
+                                          QStringLiteral("large first load: reading and writing in parallel with %1 "
+                                                         "writer connection(s)")
+                                              .arg(m_context.copyWriters));
+        PipelinedCopy copy(*m_context.targetPool, m_context.dialect,
+                           {source.name, written, keyIndexes(written), m_context.loadId, /*upsert=*/true},
+                           m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
+        const QString table = m_spec.table;
+        const QString loadId = m_context.loadId;
+        const QString modifierName = modifier.name;
+        copy.setCursor(modifierIndex, [table, modifierName, loadId](DbConnection &connection, const QString &cursor) {
+            Bookkeeping(connection).saveCursor(table, modifierName, cursor, loadId);
+        });
+        bool stopped = false;
+        m_result.rowsWritten = copy.run(reader, source.estimatedRows, stopped);
+        m_result.cursor = copy.savedCursor().isEmpty() && start ? *start : copy.savedCursor();
+        if (stopped)
+            m_result.outcome = TableOutcome::Stopped;
+        return;
+    }
+
     BatchWriter writer(m_context.target, m_context.dialect, source.name, written, keyIndexes(written), m_context.loadId,
                        /*upsert=*/true);
-
     Page page;
     while (reader.next(page)) {
         const QString cursor = page.value(page.rowCount() - 1, modifierIndex).toString();
@@ -266,24 +298,35 @@ void TableJob::syncFullRefresh(const TableSchema &source)
         for (const QString &key : m_spec.primaryKey)
             order << *source.column(key);
         PageReader reader(m_context.source, dialect, source.name, written, order, pageRows(source), std::nullopt);
-        BatchWriter writer(target, dialect, staging, written, keyIndexes(written), m_context.loadId,
-                           /*upsert=*/false);
-        Page page;
-        while (reader.next(page)) {
-            target.beginTransaction();
-            writer.write(page);
-            target.commit();
-            m_result.rowsWritten += page.rowCount();
-            m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten,
-                                                source.estimatedRows);
-            if (stopRequested() && !reader.atEnd()) {
-                m_context.source.exec(u"COMMIT"_qs, u"ending the source snapshot"_qs);
-                target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);
-                m_result.outcome = TableOutcome::Stopped;
-                return;
+        bool stopped = false;
+        if (worthPipelining(source)) {
+            m_context.progress.onTableMessage(
+                m_spec.table, QStringLiteral("large copy: reading and writing in parallel with %1 writer connection(s)")
+                                  .arg(m_context.copyWriters));
+            PipelinedCopy copy(*m_context.targetPool, dialect,
+                               {staging, written, keyIndexes(written), m_context.loadId, /*upsert=*/false},
+                               m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
+            m_result.rowsWritten = copy.run(reader, source.estimatedRows, stopped);
+        } else {
+            BatchWriter writer(target, dialect, staging, written, keyIndexes(written), m_context.loadId,
+                               /*upsert=*/false);
+            Page page;
+            while (!stopped && reader.next(page)) {
+                target.beginTransaction();
+                writer.write(page);
+                target.commit();
+                m_result.rowsWritten += page.rowCount();
+                m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten,
+                                                    source.estimatedRows);
+                stopped = stopRequested() && !reader.atEnd();
             }
         }
         m_context.source.exec(u"COMMIT"_qs, u"ending the source snapshot"_qs);
+        if (stopped) {
+            target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);
+            m_result.outcome = TableOutcome::Stopped;
+            return;
+        }
     } catch (const DbError &) {
         m_context.source.rollback();
         target.rollback();

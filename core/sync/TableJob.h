@@ -11,7 +11,9 @@
 
 namespace tablesync {
 
+class ConnectionPool;
 class DbConnection;
+class PageReader;
 class SqlDialect;
 
 // What a table job tells the world while it runs. The engine turns these into signals.
@@ -29,6 +31,8 @@ struct SyncContext
 {
     DbConnection &source;
     DbConnection &target;
+    ConnectionPool *targetPool; // for the extra writers of a large copy; null: copy on this thread
+    int copyWriters;            // writer threads a large copy may use (0: none)
     const SqlDialect &dialect;
     const Settings &settings;
     QString loadId;
@@ -50,6 +54,8 @@ private:
     void syncIncremental(const TableSchema &source);
     void warnWithoutModifierIndex(const QString &table, const QString &modifier);
     void syncFullRefresh(const TableSchema &source);
+    // A copy big enough to pay for extra writer threads and connections.
+    bool worthPipelining(const TableSchema &source) const;
     // Source columns the target can take (generated ones are computed there, not written).
     QList<ColumnInfo> writableColumns(const TableSchema &source) const;
     QList<int> keyIndexes(const QList<ColumnInfo> &columns) const;

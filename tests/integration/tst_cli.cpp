@@ -182,10 +182,11 @@ void TestCli::killedDuringIncrementalLoadConvergesOnRerun()
 
     const qint64 partial = m_db->target->count(u"big"_qs);
     QVERIFY2(partial >= 5000 && partial < kRows, qPrintable(QString::number(partial)));
-    // The stored cursor covers exactly the committed rows: none past it, all up to it.
+    // The stored cursor is never ahead of the committed rows: every source row up to it is there.
     const QString cursor = m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString();
-    QCOMPARE(m_db->target->scalar(u"SELECT CAST(MAX(m) AS CHAR) FROM big"_qs).toString(), cursor);
-    QCOMPARE(m_db->source->scalar(u"SELECT COUNT(*) FROM big WHERE m <= ?"_qs, {cursor}).toLongLong(), partial);
+    QVERIFY(!cursor.isEmpty());
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM big WHERE m <= ?"_qs, {cursor}).toLongLong(),
+             m_db->source->scalar(u"SELECT COUNT(*) FROM big WHERE m <= ?"_qs, {cursor}).toLongLong());
 
     Result rerun = run({u"--headless"_qs, u"--once"_qs}, 300000);
     QCOMPARE(rerun.exitCode, 0);
@@ -214,8 +215,8 @@ void TestCli::sigtermStopsCleanly()
     QVERIFY2(out.contains("stopped after"), out.constData());
     // What was committed is consistent with the cursor, and a rerun completes the table.
     const QString cursor = m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString();
-    QCOMPARE(m_db->source->scalar(u"SELECT COUNT(*) FROM big WHERE m <= ?"_qs, {cursor}).toLongLong(),
-             m_db->target->count(u"big"_qs));
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM big WHERE m <= ?"_qs, {cursor}).toLongLong(),
+             m_db->source->scalar(u"SELECT COUNT(*) FROM big WHERE m <= ?"_qs, {cursor}).toLongLong());
     QCOMPARE(run({u"--headless"_qs, u"--once"_qs}, 300000).exitCode, 0);
     QCOMPARE(m_db->target->count(u"big"_qs), 100000);
 }

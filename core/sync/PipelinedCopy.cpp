@@ -1,0 +1,157 @@
+#include "sync/PipelinedCopy.h"
+
+#include "db/ConnectionPool.h"
+#include "db/DbConnection.h"
+#include "db/DbError.h"
+#include "db/ThreadConnection.h"
+#include "sync/BatchWriter.h"
+#include "sync/PageReader.h"
+#include "sync/TableJob.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+#include <vector>
+
+namespace tablesync {
+
+PipelinedCopy::PipelinedCopy(ConnectionPool &targetPool, const SqlDialect &dialect, Target target, int writers,
+                             const std::atomic_bool &stopRequested, SyncProgress &progress, QString progressName)
+    : m_targetPool(targetPool)
+    , m_dialect(dialect)
+    , m_target(std::move(target))
+    , m_writers(std::max(1, writers))
+    , m_stopRequested(stopRequested)
+    , m_progress(progress)
+    , m_progressName(std::move(progressName))
+{}
+
+void PipelinedCopy::setCursor(int cursorIndex, CursorSaver saver)
+{
+    m_cursorIndex = cursorIndex;
+    m_saveCursor = std::move(saver);
+}
+
+qint64 PipelinedCopy::run(PageReader &reader, qint64 estimatedTotal, bool &stopped)
+{
+    m_estimatedTotal = estimatedTotal;
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int i = 0; i < m_writers; ++i) {
+        threads.emplace_back(QThread::create([this] { writerLoop(); }));
+        threads.back()->setObjectName(QStringLiteral("copy-writer-%1").arg(i + 1));
+        threads.back()->start();
+    }
+
+    qint64 sequence = 0;
+    try {
+        Page page;
+        while (!m_stopRequested.load() && reader.next(page)) {
+            Batch batch;
+            batch.sequence = sequence++;
+            if (m_cursorIndex >= 0)
+                batch.cursor = page.value(page.rowCount() - 1, m_cursorIndex).toString();
+            batch.page = std::move(page);
+            page = Page();
+            if (!push(std::move(batch)))
+                break;
+        }
+    } catch (...) {
+        fail(std::current_exception());
+    }
+    {
+        QMutexLocker lock(&m_mutex);
+        m_readingDone = true;
+        m_changed.wakeAll();
+    }
+    for (auto &thread : threads)
+        thread->wait();
+
+    if (m_error)
+        std::rethrow_exception(m_error);
+    stopped = m_stopRequested.load() && !reader.atEnd();
+    return m_rowsWritten;
+}
+
+bool PipelinedCopy::push(Batch batch)
+{
+    QMutexLocker lock(&m_mutex);
+    // A page queued per writer keeps every writer busy; more would only cost memory (~9 MB each).
+    while (qsizetype(m_queue.size()) >= m_writers && !m_error)
+        m_changed.wait(&m_mutex);
+    if (m_error)
+        return false;
+    m_queue.push_back(std::move(batch));
+    m_changed.wakeAll();
+    return true;
+}
+
+std::optional<PipelinedCopy::Batch> PipelinedCopy::pop()
+{
+    QMutexLocker lock(&m_mutex);
+    while (m_queue.empty() && !m_readingDone && !m_error)
+        m_changed.wait(&m_mutex);
+    if (m_error || m_queue.empty())
+        return std::nullopt;
+    Batch batch = std::move(m_queue.front());
+    m_queue.pop_front();
+    m_changed.wakeAll();
+    return batch;
+}
+
+void PipelinedCopy::fail(const std::exception_ptr &error)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_error)
+        m_error = error;
+    m_changed.wakeAll();
+}
+
+void PipelinedCopy::writerLoop()
+{
+    QObject context; // this thread's handle for the pool (no event loop: idle requests wait for the end)
+    ThreadConnection connection(m_targetPool, &context);
+    try {
+        DbConnection &target = connection.checkout();
+        BatchWriter writer(target, m_dialect, m_target.table, m_target.columns, m_target.keyIndexes, m_target.loadId,
+                           m_target.upsert);
+        while (std::optional<Batch> batch = pop()) {
+            target.beginTransaction();
+            writer.write(batch->page);
+            target.commit();
+            committed(target, *batch);
+        }
+        connection.checkin();
+    } catch (const DbError &) {
+        if (connection.isCheckedOut())
+            connection.checkin(true);
+        fail(std::current_exception());
+    }
+}
+
+void PipelinedCopy::committed(DbConnection &connection, const Batch &batch)
+{
+    qint64 rowsSoFar = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_rowsWritten += batch.page.rowCount();
+        rowsSoFar = m_rowsWritten;
+    }
+    if (m_cursorIndex >= 0) {
+        QMutexLocker lock(&m_cursorMutex);
+        m_committedAhead.emplace(batch.sequence, batch.cursor);
+        QString prefixEnd;
+        while (!m_committedAhead.empty() && m_committedAhead.begin()->first == m_nextToSave) {
+            prefixEnd = m_committedAhead.begin()->second;
+            m_committedAhead.erase(m_committedAhead.begin());
+            ++m_nextToSave;
+        }
+        if (!prefixEnd.isEmpty()) {
+            m_saveCursor(connection, prefixEnd);
+            m_savedCursor = prefixEnd;
+        }
+    }
+    m_progress.onBatchCommitted(m_progressName, batch.page.rowCount(), rowsSoFar, m_estimatedTotal);
+}
+
+} // namespace tablesync

@@ -1,0 +1,118 @@
+// Large copies with the source read and the target written in parallel (PipelinedCopy): exact,
+// and an interrupted load never leaves the cursor ahead of the committed rows.
+#include "TestSandbox.h"
+
+#include <QTest>
+
+using namespace tablesync;
+using namespace tablesync::test;
+
+class TestPipelined : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void firstIncrementalLoadIsExact();
+    void fullRefreshIsExact();
+    void stoppedLoadKeepsTheCursorBehindTheRows();
+
+private:
+    void createTable(const QString &name, int rows);
+    void expectIdentical(const QString &table);
+    Settings settings() const;
+    std::unique_ptr<SandboxPair> m_db;
+};
+
+void TestPipelined::init()
+{
+    m_db = std::make_unique<SandboxPair>(u"pipe"_qs);
+}
+
+Settings TestPipelined::settings() const
+{
+    Settings s = m_db->settings;
+    s.copyWriters = 3;
+    return s;
+}
+
+void TestPipelined::createTable(const QString &name, int rows)
+{
+    // Composite key and many rows per modifier value: batches end in the middle of equal values.
+    m_db->source->exec(u"CREATE TABLE "_qs + name +
+                       u" (a INT, b VARCHAR(8), v TEXT, d DECIMAL(30,10), m DATETIME(6) NOT NULL, "
+                       "PRIMARY KEY (a, b), KEY (m))"_qs);
+    m_db->source->exec(u"INSERT INTO "_qs + name +
+                       QStringLiteral(" SELECT seq DIV 3, CONCAT('k', seq MOD 3), REPEAT('ü', seq MOD 50), seq / 7, "
+                                      "TIMESTAMPADD(MICROSECOND, seq DIV 5, '2024-01-01') FROM seq_0_to_%1")
+                           .arg(rows - 1));
+    m_db->source->exec(u"ANALYZE TABLE "_qs + name); // the row estimate decides on pipelining
+}
+
+void TestPipelined::expectIdentical(const QString &table)
+{
+    const auto source = m_db->source->dump(table, u"a, b"_qs);
+    const auto target = m_db->target->dump(table, u"a, b"_qs);
+    QCOMPARE(target.size(), source.size());
+    QVERIFY(target == source);
+}
+
+void TestPipelined::firstIncrementalLoadIsExact()
+{
+    createTable(u"inc"_qs, 120000);
+    RunOutcome run = runSync(settings(), {tableSpec(u"inc"_qs, {u"a"_qs, u"b"_qs}, u"m"_qs, 1000)});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"reading and writing in parallel with 3 writer"_qs), qPrintable(run.log()));
+    QCOMPARE(run.table(u"inc"_qs)->rowsWritten, 120000);
+    expectIdentical(u"inc"_qs);
+    const QString maxM = m_db->source->scalar(u"SELECT CAST(MAX(m) AS CHAR) FROM inc"_qs).toString();
+    QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString(), maxM);
+    QCOMPARE(run.table(u"inc"_qs)->cursor, maxM);
+
+    // The next run is an ordinary incremental one.
+    m_db->source->exec(u"UPDATE inc SET v = 'changed', m = '2030-01-01' WHERE a = 7"_qs);
+    RunOutcome next = runSync(settings(), {tableSpec(u"inc"_qs, {u"a"_qs, u"b"_qs}, u"m"_qs, 1000)});
+    QVERIFY(next.summary.allSucceeded());
+    QCOMPARE(next.table(u"inc"_qs)->rowsWritten, 3 + 5); // + the 5 rows holding the old cursor value
+    expectIdentical(u"inc"_qs);
+}
+
+void TestPipelined::fullRefreshIsExact()
+{
+    createTable(u"full"_qs, 100000);
+    RunOutcome run = runSync(settings(), {tableSpec(u"full"_qs, {u"a"_qs, u"b"_qs}, {}, 1000)});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"large copy: reading and writing in parallel"_qs), qPrintable(run.log()));
+    expectIdentical(u"full"_qs);
+}
+
+void TestPipelined::stoppedLoadKeepsTheCursorBehindTheRows()
+{
+    createTable(u"stop"_qs, 150000);
+    Settings s = settings();
+    s.tables = {tableSpec(u"stop"_qs, {u"a"_qs, u"b"_qs}, u"m"_qs, 500)};
+    {
+        SyncEngine engine(s);
+        int batches = 0;
+        QObject::connect(&engine, &SyncEngine::batchCommitted, [&] {
+            if (++batches == 10)
+                engine.requestStop();
+        });
+        QSignalSpy finished(&engine, &SyncEngine::runFinished);
+        engine.runOnce();
+        QVERIFY(finished.wait(120000));
+        const auto summary = finished.first().first().value<RunSummary>();
+        QCOMPARE(summary.tables.value(0).outcome, TableOutcome::Stopped);
+    }
+    const QString cursor = m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString();
+    QVERIFY(!cursor.isEmpty());
+    QVERIFY(m_db->target->count(u"stop"_qs) < 150000);
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM stop WHERE m <= ?"_qs, {cursor}).toLongLong(),
+             m_db->source->scalar(u"SELECT COUNT(*) FROM stop WHERE m <= ?"_qs, {cursor}).toLongLong());
+
+    RunOutcome rest = runSync(settings(), s.tables);
+    QVERIFY2(rest.summary.allSucceeded(), qPrintable(rest.log()));
+    expectIdentical(u"stop"_qs);
+}
+
+QTEST_GUILESS_MAIN(TestPipelined)
+#include "tst_pipelined.moc"
