@@ -5,6 +5,7 @@
 #include "db/DbError.h"
 #include "db/ThreadConnection.h"
 #include "sync/BatchWriter.h"
+#include "sync/LoadDataWriter.h"
 #include "sync/PageReader.h"
 #include "sync/TableJob.h"
 
@@ -115,9 +116,30 @@ void PipelinedCopy::writerLoop()
         DbConnection &target = connection.checkout();
         BatchWriter writer(target, m_dialect, m_target.table, m_target.columns, m_target.keyIndexes, m_target.loadId,
                            m_target.upsert);
+        std::unique_ptr<LoadDataWriter> loader;
+        if (m_target.bulkLoad) {
+            const bool available = LoadDataWriter::isAvailable(target);
+            if (available) {
+                loader = std::make_unique<LoadDataWriter>(target, m_dialect, m_target.table, m_target.columns,
+                                                          m_target.keyIndexes, m_target.loadId);
+            }
+            if (!m_bulkLoadReported.exchange(true)) {
+                m_progress.onTableMessage(m_progressName,
+                                          available ? u"writing with LOAD DATA LOCAL INFILE"_qs
+                                                    : u"local_infile is off on the target: writing with INSERTs"_qs);
+            }
+        }
         while (std::optional<Batch> batch = pop()) {
             target.beginTransaction();
-            writer.write(batch->page);
+            if (!loader || !loader->write(batch->page)) {
+                if (loader) {
+                    // A row was already there (updated while we read) or a value warned: redo the
+                    // page with INSERTs, which update in place and fail loudly in strict mode.
+                    target.rollback();
+                    target.beginTransaction();
+                }
+                writer.write(batch->page);
+            }
             target.commit();
             committed(target, *batch);
         }

@@ -38,6 +38,9 @@ public:
         QList<int> keyIndexes;
         QString loadId;
         bool upsert = true;
+        // Plain inserts are expected (a staging table, or a first load into an empty table): try
+        // LOAD DATA LOCAL INFILE, falling back to INSERTs per page when it is off or warns.
+        bool bulkLoad = false;
     };
     // Saves the cursor on the given connection (autocommit), after the rows it covers committed.
     using CursorSaver = std::function<void(DbConnection &, const QString &cursor)>;
@@ -89,6 +92,7 @@ private:
     qint64 m_nextToSave = 0;
     QString m_savedCursor;
     QMutex m_cursorMutex; // serialises cursor writes so they stay monotonic
+    std::atomic_bool m_bulkLoadReported{false};
 };
 
 } // namespace tablesync

@@ -136,6 +136,14 @@ TableSchema TableJob::checkAgainstSource()
     return source;
 }
 
+bool TableJob::targetIsEmpty(const QString &table)
+{
+    return !m_context.target
+                .scalar(u"SELECT 1 FROM "_qs + m_context.dialect.quoteIdentifier(table) + u" LIMIT 1"_qs, {},
+                        u"checking whether the target table is empty"_qs)
+                .isValid();
+}
+
 bool TableJob::worthPipelining(const TableSchema &source) const
 {
     // Below this, the extra threads and connections cost more than they save.
@@ -236,7 +244,8 @@ void TableJob::syncIncremental(const TableSchema &source)
                                                          "writer connection(s)")
                                               .arg(m_context.copyWriters));
         PipelinedCopy copy(*m_context.targetPool, m_context.dialect,
-                           {source.name, written, keyIndexes(written), m_context.loadId, /*upsert=*/true},
+                           {source.name, written, keyIndexes(written), m_context.loadId, /*upsert=*/true,
+                            /*bulkLoad=*/targetIsEmpty(source.name)},
                            m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
         const QString table = m_spec.table;
         const QString loadId = m_context.loadId;
@@ -304,7 +313,8 @@ void TableJob::syncFullRefresh(const TableSchema &source)
                 m_spec.table, QStringLiteral("large copy: reading and writing in parallel with %1 writer connection(s)")
                                   .arg(m_context.copyWriters));
             PipelinedCopy copy(*m_context.targetPool, dialect,
-                               {staging, written, keyIndexes(written), m_context.loadId, /*upsert=*/false},
+                               {staging, written, keyIndexes(written), m_context.loadId, /*upsert=*/false,
+                                /*bulkLoad=*/true},
                                m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
             m_result.rowsWritten = copy.run(reader, source.estimatedRows, stopped);
         } else {

@@ -56,6 +56,7 @@ private:
     void syncFullRefresh(const TableSchema &source);
     // A copy big enough to pay for extra writer threads and connections.
     bool worthPipelining(const TableSchema &source) const;
+    bool targetIsEmpty(const QString &table);
     // Source columns the target can take (generated ones are computed there, not written).
     QList<ColumnInfo> writableColumns(const TableSchema &source) const;
     QList<int> keyIndexes(const QList<ColumnInfo> &columns) const;

@@ -95,9 +95,11 @@ public:
         if (!query.exec(u"SELECT "_qs + expressions.join(u", "_qs) + u" FROM `"_qs + table + u"` ORDER BY "_qs +
                         orderBy))
             throw DbError::from(u"dumping "_qs + table, query.lastError());
+        const int columnCount = query.record().count();
         while (query.next()) {
             QStringList row;
-            for (int i = 0; i < query.record().count(); ++i)
+            row.reserve(columnCount);
+            for (int i = 0; i < columnCount; ++i)
                 row << query.value(i).toString();
             rows << row;
         }

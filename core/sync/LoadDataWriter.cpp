@@ -1,0 +1,144 @@
+#include "sync/LoadDataWriter.h"
+
+#include "db/DbConnection.h"
+#include "db/DbError.h"
+#include "db/MySqlDialect.h"
+#include "sync/BatchWriter.h"
+#include "sync/SchemaSync.h"
+
+#include <QFile>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace tablesync {
+
+namespace {
+// LOAD DATA's default escapes: backslash, and the characters that would end a field or line.
+void appendEscaped(QByteArray &out, const QByteArray &bytes)
+{
+    for (const char c : bytes) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\0':
+            out += "\\0";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+} // namespace
+
+LoadDataWriter::LoadDataWriter(DbConnection &target, const SqlDialect &dialect, const QString &table,
+                               QList<ColumnInfo> columns, QList<int> keyIndexes, QString loadId)
+    : m_target(target)
+    , m_dialect(dialect)
+    , m_table(table)
+    , m_columns(std::move(columns))
+    , m_keyIndexes(std::move(keyIndexes))
+    , m_loadId(std::move(loadId))
+{
+    m_statement = statement();
+}
+
+bool LoadDataWriter::isAvailable(DbConnection &target)
+{
+    try {
+        return target.scalar(u"SELECT @@local_infile"_qs, {}, u"checking local_infile"_qs).toInt() == 1;
+    } catch (const DbError &) {
+        return false;
+    }
+}
+
+QString LoadDataWriter::statement() const
+{
+    QStringList fields;
+    QStringList assignments;
+    for (int i = 0; i < m_columns.size(); ++i) {
+        const ColumnInfo &c = m_columns[i];
+        const QString name = m_dialect.quoteIdentifier(c.name);
+        const QString variable = QStringLiteral("@v%1").arg(i);
+        switch (c.kind()) {
+        case ValueKind::Text:
+            // The file is read as binary; the bytes are the source column's encoding.
+            fields << variable;
+            assignments << name + u" = CONVERT("_qs + variable + u" USING "_qs + c.charset + u')';
+            break;
+        case ValueKind::Bit:
+            fields << variable;
+            assignments << name + u" = CAST("_qs + variable + u" AS UNSIGNED)"_qs;
+            break;
+        default:
+            fields << name;
+        }
+    }
+    fields << m_dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kLoadIdColumn))
+           << m_dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kRowIdColumn));
+    QString sql = u"LOAD DATA LOCAL INFILE "_qs + MySqlDialect::quoteString(m_directory.filePath(u"page.tsv"_qs)) +
+                  u" IGNORE INTO TABLE "_qs + m_dialect.quoteIdentifier(m_table) +
+                  u" CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("_qs +
+                  fields.join(u", "_qs) + u')';
+    if (!assignments.isEmpty())
+        sql += u" SET "_qs + assignments.join(u", "_qs);
+    return sql;
+}
+
+QByteArray LoadDataWriter::tsv(const Page &page) const
+{
+    QByteArray out;
+    out.reserve(page.values.size() * 24);
+    const QByteArray loadId = m_loadId.toLatin1();
+    for (int row = 0; row < page.rowCount(); ++row) {
+        for (int c = 0; c < m_columns.size(); ++c) {
+            const QVariant &value = page.value(row, c);
+            if (value.isNull()) {
+                out += "\\N";
+            } else if (value.typeId() == QMetaType::QByteArray) {
+                appendEscaped(out, value.toByteArray());
+            } else if (value.typeId() == QMetaType::Double) {
+                out += QByteArray::number(value.toDouble(), 'g', 17);
+            } else if (m_columns[c].dataType == u"year") {
+                // "0" would load as 2000; "0000" is the year zero the source holds.
+                out += QByteArray::number(value.toInt()).rightJustified(4, '0');
+            } else {
+                appendEscaped(out, value.toString().toUtf8());
+            }
+            out += '\t';
+        }
+        out += loadId;
+        out += '\t';
+        out += BatchWriter::rowId(page, row, m_keyIndexes).toLatin1();
+        out += '\n';
+    }
+    return out;
+}
+
+bool LoadDataWriter::write(const Page &page)
+{
+    const QString path = m_directory.filePath(u"page.tsv"_qs);
+    {
+        QFile file(path);
+        if (!m_directory.isValid() || !file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            file.write(tsv(page)) < 0)
+            throw DbError(u"cannot write the temporary file "_qs + path + u" for LOAD DATA"_qs);
+    }
+    QSqlQuery query = m_target.newQuery();
+    if (!query.exec(m_statement))
+        throw DbError::from(u"loading rows into "_qs + m_table, query.lastError());
+    const int loaded = query.numRowsAffected();
+    // Not prepared: preparing a statement would clear the diagnostics we ask about.
+    QSqlQuery warnings = m_target.newQuery();
+    if (!warnings.exec(u"SELECT @@warning_count"_qs) || !warnings.next())
+        throw DbError::from(u"checking LOAD DATA warnings"_qs, warnings.lastError());
+    return warnings.value(0).toInt() == 0 && loaded == page.rowCount();
+}
+
+} // namespace tablesync
