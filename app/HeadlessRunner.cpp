@@ -45,6 +45,12 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
     connect(engine, &SyncEngine::tableSyncFinished, this, [this](const TableResult &r) {
         switch (r.outcome) {
         case TableOutcome::Succeeded:
+            if (r.verified) {
+                logVerification(r);
+                break;
+            }
+            if (r.deletedRows > 0)
+                log(QStringLiteral("[%1] deleted %2 row(s) no longer in the source").arg(r.table).arg(r.deletedRows));
             log(QStringLiteral("[%1] done: %2 row(s) in %3 ms%4")
                     .arg(r.table)
                     .arg(r.rowsWritten)
@@ -99,7 +105,8 @@ void HeadlessRunner::stop(int signalNumber)
 
 void HeadlessRunner::onRunFinished(const RunSummary &summary)
 {
-    m_exitStatus = summary.failedCount() == 0 ? 0 : 1; // a table stopped by a signal is not a failure
+    // A table stopped by a signal is not a failure; differences found by --verify are status 3.
+    m_exitStatus = summary.failedCount() > 0 ? 1 : summary.differingCount() > 0 ? 3 : 0;
     qint64 rows = 0;
     for (const TableResult &t : summary.tables)
         rows += t.rowsWritten;
@@ -110,6 +117,28 @@ void HeadlessRunner::onRunFinished(const RunSummary &summary)
             .arg(m_tableCount)
             .arg(summary.failedCount())
             .arg(rows));
+}
+
+void HeadlessRunner::logVerification(const TableResult &r)
+{
+    if (r.missingRows + r.extraRows + r.differentRows == 0) {
+        log(QStringLiteral("[%1] identical (%2 ms)").arg(r.table).arg(r.elapsedMs));
+        return;
+    }
+    log(QStringLiteral("[%1] differs: %2 row(s) missing, %3 extra, %4 different; e.g. %5")
+            .arg(r.table)
+            .arg(r.missingRows)
+            .arg(r.extraRows)
+            .arg(r.differentRows)
+            .arg(r.sampleKeys.join(u"; "_qs)));
+    if (r.repairedRows > 0 || r.remainingDifferences == 0) {
+        log(QStringLiteral("[%1] repaired: %2 row(s) rewritten or deleted; %3")
+                .arg(r.table)
+                .arg(r.repairedRows)
+                .arg(r.remainingDifferences == 0
+                         ? u"now identical"_qs
+                         : QStringLiteral("%1 row(s) still differ").arg(r.remainingDifferences)));
+    }
 }
 
 void HeadlessRunner::log(const QString &line)

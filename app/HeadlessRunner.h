@@ -21,7 +21,8 @@ public:
 
     void start();
     void stop(int signalNumber);
-    // 0 when no table of the last run failed (stopped ones did not), 1 when one failed.
+    // 0: no table of the last run failed (stopped ones did not); 1: one failed; 3: --verify found
+    // differences that remain.
     int exitStatus() const { return m_exitStatus; }
 
 Q_SIGNALS:
@@ -29,6 +30,7 @@ Q_SIGNALS:
 
 private:
     void log(const QString &line);
+    void logVerification(const TableResult &result);
     void onRunFinished(const RunSummary &summary);
 
     SyncService *m_service = nullptr;

@@ -56,7 +56,7 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    if (commandLine->headless || commandLine->once) {
+    if (commandLine->headless || commandLine->once || commandLine->verify || commandLine->repair) {
         ConfigErrors errors;
         const Settings settings = commandLine->loadSettings(QProcessEnvironment::systemEnvironment(), errors);
         if (!errors.isEmpty()) {

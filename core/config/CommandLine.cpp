@@ -31,6 +31,9 @@ QString CommandLine::helpText()
            "  --tables FILE           the tables.json file (default ./tables.json)\n"
            "  --interval SECONDS      seconds between syncs (overrides INTERVAL)\n"
            "  --table NAME            only this table of tables.json (repeatable)\n"
+           "  --verify                compare every row of source and target (the _dlt_ columns aside),\n"
+           "                          change nothing; exit 3 when anything differs\n"
+           "  --repair                like --verify, then rewrite exactly the rows that differ\n"
            "  --health-host ADDR      health server address (overrides HEALTH_HOST)\n"
            "  --health-port PORT      health server port (overrides HEALTH_PORT)\n"
            "  --version               print the version and exit\n"
@@ -38,7 +41,7 @@ QString CommandLine::helpText()
            "\n"
            "Passwords belong in the .env file or the environment, never on the command line.\n"
            "Exit status: 0 every table synced; 1 a table failed (the others still ran);\n"
-           "2 bad configuration or arguments.\n"_qs;
+           "2 bad configuration or arguments; 3 --verify found differences.\n"_qs;
 }
 
 std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QString &error)
@@ -72,6 +75,10 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
             cl.headless = true;
         } else if (arg == u"--once") {
             cl.once = true;
+        } else if (arg == u"--verify") {
+            cl.verify = true;
+        } else if (arg == u"--repair") {
+            cl.repair = true;
         } else if (arg == u"--version" || arg == u"-v") {
             cl.showVersion = true;
         } else if (arg == u"--help" || arg == u"-h") {
@@ -140,8 +147,12 @@ Settings CommandLine::loadSettings(const QProcessEnvironment &processEnv, Config
 
     if (intervalSeconds)
         settings.intervalSeconds = *intervalSeconds;
-    if (once)
+    if (once || verify || repair)
         settings.intervalSeconds = 0;
+    if (repair)
+        settings.runMode = Settings::RunMode::Repair;
+    else if (verify)
+        settings.runMode = Settings::RunMode::Verify;
     if (!healthHost.isEmpty())
         settings.healthHost = healthHost;
     if (healthPort)

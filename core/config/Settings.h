@@ -55,6 +55,10 @@ struct Settings
     QString healthHost = QStringLiteral("127.0.0.1");
     int healthPort = 8089;
     QList<TableSpec> tables;
+    // What a run does: sync (the default), or compare source and target (--verify), fixing what
+    // differs (--repair).
+    enum class RunMode { Sync, Verify, Repair };
+    RunMode runMode = RunMode::Sync;
 
     // Reads the keys of the table in README.md from `env`, each overridden by the same key in
     // `processEnv`. Missing required keys, bad numbers and out-of-range ports are appended to

@@ -15,7 +15,10 @@ struct TableSpec
     QString modifier;                    // empty: full refresh; else the incremental cursor column
     std::optional<QString> initialValue; // where incremental sync starts without state (text form)
     int batchSize = 0;                   // rows per batch for this table; 0 = FETCH_LIMIT
-    int entryIndex = 0;                  // 1-based position in tables.json, for messages
+    // What happens to target rows whose key no longer exists in the source.
+    enum class Deletes { Keep, Propagate };
+    Deletes deletes = Deletes::Keep;
+    int entryIndex = 0; // 1-based position in tables.json, for messages
 
     bool isIncremental() const { return !modifier.isEmpty(); }
 };

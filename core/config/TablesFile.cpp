@@ -175,6 +175,18 @@ public:
         spec.batchSize = int(d);
     }
 
+    void readDeletes(const QJsonValue &value, TableSpec &spec)
+    {
+        const QString key = u"deletes"_qs;
+        const QString text = value.toString();
+        if (!value.isString() || (text != u"keep" && text != u"propagate")) {
+            error(quoted(key) + u" must be \"keep\" or \"propagate\", found "_qs +
+                  (value.isString() ? quoted(text) : typeName(value)));
+            return;
+        }
+        spec.deletes = text == u"propagate" ? TableSpec::Deletes::Propagate : TableSpec::Deletes::Keep;
+    }
+
 private:
     QString m_fileName;
     int m_index;
@@ -228,6 +240,8 @@ std::optional<TableSpec> readEntry(const QJsonValue &value, int index, const QSt
             reader.readInitialValue(v, spec);
         } else if (key == u"batch_size") {
             reader.readBatchSize(v, spec);
+        } else if (key == u"deletes") {
+            reader.readDeletes(v, spec);
         }
     }
     if (reader.failed())
@@ -239,7 +253,7 @@ std::optional<TableSpec> readEntry(const QJsonValue &value, int index, const QSt
 
 QStringList knownKeys()
 {
-    return {u"table"_qs, u"primary_key"_qs, u"modifier"_qs, u"initial_value"_qs, u"batch_size"_qs};
+    return {u"table"_qs, u"primary_key"_qs, u"modifier"_qs, u"initial_value"_qs, u"batch_size"_qs, u"deletes"_qs};
 }
 
 QList<TableSpec> parse(const QByteArray &json, const QString &fileName, ConfigErrors &errors)

@@ -10,7 +10,8 @@ namespace tablesync {
 
 // tables.json: a JSON array of objects with the keys
 //   table (string, required), primary_key (string or non-empty array of strings, required),
-//   modifier (string), initial_value (string or number), batch_size (positive integer).
+//   modifier (string), initial_value (string or number), batch_size (positive integer),
+//   deletes ("keep" or "propagate").
 // Unknown keys, wrong types, empty names and duplicate tables are errors naming the entry.
 namespace TablesFile {
 

@@ -16,11 +16,21 @@ struct TableResult
     TableOutcome outcome = TableOutcome::Succeeded;
     qint64 rowsWritten = 0;
     qint64 elapsedMs = 0;
-    QString strategy;  // "incremental" or "full refresh"
-    QString error;     // why it failed, in words a DBA can act on
-    int errorCode = 0; // the server's error number, when there was one
-    int attempts = 1;  // 1 + retries after transient errors
-    QString cursor;    // incremental: the stored cursor after the run
+    QString strategy;       // "incremental" or "full refresh"
+    QString error;          // why it failed, in words a DBA can act on
+    int errorCode = 0;      // the server's error number, when there was one
+    int attempts = 1;       // 1 + retries after transient errors
+    qint64 deletedRows = 0; // deletes: propagate
+
+    // --verify / --repair: what differed, and what still differs after a repair.
+    bool verified = false;
+    qint64 missingRows = 0;   // in the source, not in the target
+    qint64 extraRows = 0;     // in the target, not in the source
+    qint64 differentRows = 0; // in both, with different content
+    qint64 repairedRows = 0;
+    qint64 remainingDifferences = 0;
+    QStringList sampleKeys; // a few keys of differing rows, for the report
+    QString cursor;         // incremental: the stored cursor after the run
 };
 
 // What one pass over the configured tables did.
@@ -37,6 +47,13 @@ struct RunSummary
                 return false;
         }
         return true;
+    }
+    int differingCount() const
+    {
+        int n = 0;
+        for (const TableResult &t : tables)
+            n += t.verified && t.remainingDifferences > 0 ? 1 : 0;
+        return n;
     }
     int failedCount() const
     {

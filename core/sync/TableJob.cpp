@@ -9,6 +9,7 @@
 #include "sync/PageReader.h"
 #include "sync/PipelinedCopy.h"
 #include "sync/SchemaSync.h"
+#include "sync/TableVerifier.h"
 
 #include <QCryptographicHash>
 
@@ -54,6 +55,13 @@ TableResult TableJob::run()
     m_timer.start();
     try {
         const TableSchema source = checkAgainstSource();
+        if (m_context.settings.runMode != Settings::RunMode::Sync) {
+            // Verification changes no schema; a repair only rewrites rows.
+            TableVerifier(m_context, m_spec, source, m_result)
+                .verify(m_context.settings.runMode == Settings::RunMode::Repair);
+            m_result.elapsedMs = m_timer.elapsed();
+            return m_result;
+        }
         bool columnsAdded = false;
         SchemaSync schemaSync(m_context.source, m_context.target, m_context.dialect);
         Bookkeeping bookkeeping(m_context.target);
@@ -75,6 +83,10 @@ TableResult TableJob::run()
             syncIncremental(source);
         else
             syncFullRefresh(source);
+        // A full refresh drops deleted rows by itself; the cursor of an incremental one cannot see them.
+        if (m_spec.isIncremental() && m_spec.deletes == TableSpec::Deletes::Propagate &&
+            m_result.outcome == TableOutcome::Succeeded)
+            TableVerifier(m_context, m_spec, source, m_result).propagateDeletes();
     } catch (const ConfigMismatch &e) {
         m_result.outcome = TableOutcome::Failed;
         m_result.error = e.text;
