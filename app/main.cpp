@@ -5,9 +5,14 @@
 
 #include "MainWindow.h"
 #include "config/CommandLine.h"
+#include "health/HealthServer.h"
+#include "health/StatusBoard.h"
+#include "sync/SyncService.h"
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <cstdio>
@@ -29,7 +34,28 @@ QStringList rawArguments(int argc, char **argv)
 int runHeadless(int argc, char **argv, const Settings &settings)
 {
     QCoreApplication app(argc, argv);
+    // The health server serves a running service. A single pass (--once, INTERVAL=0) goes without:
+    // the server would be gone when the pass ends, and a one-off sync must not fail because the
+    // service on the same machine holds the port. It listens before anything syncs, so a taken
+    // port stops us at once.
+    const bool service = settings.intervalSeconds > 0;
+    StatusBoard board(settings);
+    HealthServer health(board);
+    QString healthError;
+    if (service && !health.listen(settings.healthHost, settings.healthPort, healthError)) {
+        QTextStream(stderr) << "tablesync: " << healthError << Qt::endl;
+        return kExitBadConfiguration;
+    }
     HeadlessRunner runner(settings);
+    if (service) {
+        // HeadlessRunner keeps its SyncService to itself; its engine is what the board follows.
+        const auto *syncService = runner.findChild<SyncService *>();
+        Q_ASSERT(syncService);
+        if (syncService)
+            board.attach(syncService->engine());
+        QTextStream(stdout) << QDateTime::currentDateTime().toString(Qt::ISODateWithMs) << " health server on http://"
+                            << health.address() << "/ (/healthz, /status, /metrics, /dashboard)" << Qt::endl;
+    }
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &runner, &HeadlessRunner::stop);
     QObject::connect(&runner, &HeadlessRunner::finished, &app, [](int status) { QCoreApplication::exit(status); });
@@ -70,7 +96,14 @@ int main(int argc, char **argv)
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"tablesync"_qs);
-    MainWindow window(commandLine->envPath, commandLine->tablesPath);
+    QApplication::setOrganizationName(u"tablesync"_qs);
+    QApplication::setApplicationDisplayName(u"tablesync"_qs);
+    QApplication::setApplicationVersion(QStringLiteral(TABLESYNC_VERSION));
+    QGuiApplication::setDesktopFileName(u"tablesync"_qs);
+    // Files named on the command line open even when missing (saving creates them); otherwise
+    // ./.env and ./tables.json when present, else the last profile.
+    const bool named = commandLine->envGiven || QFileInfo::exists(commandLine->envPath);
+    MainWindow window(named ? commandLine->envPath : QString(), commandLine->tablesPath);
     window.show();
     return app.exec();
 }

@@ -1,12 +1,30 @@
 #!/usr/bin/env bash
 # Installs what building, testing and the demo need, from Debian 12's own packages.
+# --build-only: just what building the binary and its .deb needs (the Dockerfile's build stage),
+# without the database servers and the validators the tests use.
 set -euo pipefail
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libqt6sql6-mysql libgl-dev
-    mariadb-server mariadb-client
+    qt6-httpserver-dev qt6-websockets-dev
+    qt6-charts-dev qt6-svg-dev libqt6svg6 qtkeychain-qt6-dev
     tzdata ca-certificates
+    dpkg-dev file
 )
+# dpkg-dev and file: cpack -G DEB runs dpkg-shlibdeps (which uses file) to work out the .deb's
+# dependencies. The test-only packages: the sandbox servers, and the packaging test's validators
+# (docker-compose parses compose.yaml without a Docker engine; systemd brings systemd-analyze),
+# and headless chromium, which renders the health dashboard in tst_health and scripts/screenshots.sh.
+# The desktop app: Qt Charts (pool view), Qt Svg with libqt6svg6's icon plugin (SVG icons), QtKeychain
+# (passwords in the OS keychain); xvfb and xauth run the window for scripts/gui-screenshots.sh.
+# qt6-websockets-dev: Debian's qt6-httpserver-dev CMake package needs it but does not depend on it.
+test_packages=(
+    mariadb-server mariadb-client
+    docker-compose systemd desktop-file-utils appstream
+    chromium
+    xvfb xauth
+)
+[ "${1:-}" = --build-only ] || packages+=("${test_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

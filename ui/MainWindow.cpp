@@ -1,23 +1,568 @@
 #include "MainWindow.h"
 
+#include "ConnectionsPage.h"
+#include "GuiSettings.h"
+#include "Icons.h"
+#include "LogModel.h"
+#include "LogPage.h"
+#include "MessageBanner.h"
+#include "PasswordStore.h"
+#include "Plural.h"
+#include "PoolPage.h"
+#include "ProfileDocument.h"
+#include "RunController.h"
+#include "RunHistoryModel.h"
+#include "RunLogger.h"
+#include "RunMonitorPage.h"
+#include "RunTableModel.h"
+#include "TableListModel.h"
+#include "TablesPage.h"
+#include "TrayController.h"
+#include "db/DbTaskRunner.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
 
 namespace tablesync {
 
 MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidget *parent)
     : QMainWindow(parent)
+    , m_passwords(new PasswordStore(this))
+    , m_document(new ProfileDocument(m_passwords, this))
+    , m_tasks(new DbTaskRunner(this))
+    , m_controller(new RunController(this))
+    , m_runTables(new RunTableModel(this))
+    , m_history(new RunHistoryModel(this))
+    , m_log(new LogModel(this))
+    , m_settingsDebounce(new QTimer(this))
 {
-    setWindowTitle(tr("tablesync"));
-    auto *label = new QLabel(tr("<h2>tablesync</h2><p>Profile: <code>%1</code> and <code>%2</code></p>"
-                                "<p>Run <code>tablesync --headless</code> to sync from the command line.</p>")
-                                 .arg(envPath.toHtmlEscaped(), tablesPath.toHtmlEscaped()),
-                             this);
-    label->setAlignment(Qt::AlignCenter);
-    label->setMargin(24);
-    setCentralWidget(label);
-    statusBar()->showMessage(tr("Ready"));
-    resize(720, 420);
+    setWindowIcon(Icons::get(u"tablesync"_qs));
+    createActions();
+    createPages();
+    createMenus();
+    new RunLogger(m_controller, m_log, this);
+    m_tray = new TrayController(m_controller, m_runNow, m_pause, m_showWindow, m_quit, this);
+    // With a tray the app outlives its window; without one, closing the window quits.
+    QApplication::setQuitOnLastWindowClosed(!m_tray->isAvailable());
+
+    m_settingsDebounce->setSingleShot(true);
+    m_settingsDebounce->setInterval(250);
+    connect(m_settingsDebounce, &QTimer::timeout, this, &MainWindow::refreshSettings);
+    connect(m_document, &ProfileDocument::valueChanged, m_settingsDebounce, qOverload<>(&QTimer::start));
+    connect(m_document->tables(), &TableListModel::issuesChanged, m_settingsDebounce, qOverload<>(&QTimer::start));
+    connect(m_document, &ProfileDocument::loaded, this, &MainWindow::refreshSettings);
+    connect(m_document, &ProfileDocument::dirtyChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &ProfileDocument::filesChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &ProfileDocument::passwordNotStored, this, [this](const QString &message) {
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("A password was not stored"), message);
+    });
+
+    connect(m_controller, &RunController::runStarted, m_runTables,
+            [this](const QString &, const QStringList &tables) { m_runTables->onRunStarted(tables); });
+    connect(m_controller, &RunController::tableSyncStarted, m_runTables, &RunTableModel::onTableStarted);
+    connect(m_controller, &RunController::batchCommitted, m_runTables,
+            [this](const QString &table, qint64, qint64 soFar, qint64 estimate) {
+                m_runTables->onBatchCommitted(table, soFar, estimate);
+            });
+    connect(m_controller, &RunController::tableSyncFinished, m_runTables, &RunTableModel::onTableFinished);
+    connect(m_controller, &RunController::runFinished, this, [this](const RunSummary &summary) {
+        m_runTables->onRunFinished();
+        m_history->addRun(m_controller->lastRunStartedAt(), summary, int(m_controller->settings().tables.size()));
+    });
+    connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateRunActions);
+    connect(m_controller, &RunController::scheduleChanged, this, &MainWindow::updateRunActions);
+    connect(m_tray, &TrayController::statusChanged, this, &MainWindow::updateStatusBar);
+    connect(m_tray, &TrayController::activated, m_showWindow, &QAction::trigger);
+    connect(m_controller, &RunController::shutDownFinished, this, [this] {
+        // Passwords handed to the keychain are written before the process ends.
+        if (m_passwords->pendingWrites() > 0)
+            connect(m_passwords, &PasswordStore::writesFinished, qApp, &QApplication::quit);
+        else
+            QApplication::quit();
+    });
+
+    m_passwords->probe();
+    restoreWindowState();
+    const QList<GuiSettings::RecentProfile> recent = GuiSettings::recentProfiles();
+    if (!envPath.isEmpty())
+        openProfile(envPath,
+                    tablesPath.isEmpty() ? QFileInfo(envPath).absoluteDir().filePath(u"tables.json"_qs) : tablesPath);
+    else if (!recent.isEmpty() && QFileInfo::exists(recent.first().envPath))
+        openProfile(recent.first().envPath, recent.first().tablesPath);
+    else
+        newProfile();
+}
+
+MainWindow::~MainWindow()
+{
+    saveWindowState();
+    // Closing the window below may still commit an open cell editor: this object must not hear of it.
+    for (QObject *sender :
+         std::initializer_list<QObject *>{m_document, m_document->tables(), m_controller, m_tray, m_passwords})
+        sender->disconnect(this);
+}
+
+void MainWindow::createActions()
+{
+    const auto action = [this](const QString &icon, const QString &text, const QKeySequence &shortcut,
+                               const QString &tip) {
+        auto *a = new QAction(icon.isEmpty() ? QIcon() : Icons::get(icon), text, this);
+        a->setShortcut(shortcut);
+        a->setToolTip(shortcut.isEmpty() ? tip : tip + u" ("_qs + shortcut.toString(QKeySequence::NativeText) + u')');
+        a->setStatusTip(tip);
+        return a;
+    };
+    m_new = action(u"action-new"_qs, tr("&New profile"), QKeySequence::New, tr("Start an empty profile"));
+    m_open = action(u"action-open"_qs, tr("&Open profile…"), QKeySequence::Open, tr("Open a .env and tables.json"));
+    m_save = action(u"action-save"_qs, tr("&Save"), QKeySequence::Save, tr("Save the .env and tables.json"));
+    m_saveAs = action(QString(), tr("Save &as…"), QKeySequence::SaveAs, tr("Save the profile to new files"));
+    m_quit = action(QString(), tr("&Quit"), QKeySequence::Quit, tr("Stop syncing and quit tablesync"));
+    m_runNow = action(u"action-run"_qs, tr("&Run now"), QKeySequence(Qt::Key_F5), tr("Sync every table now"));
+    m_runNow->setObjectName(u"runNowAction"_qs);
+    m_runNow->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_R)});
+    m_stop = action(u"action-stop"_qs, tr("S&top"), QKeySequence(Qt::SHIFT | Qt::Key_F5),
+                    tr("Finish the batches in flight, then stop"));
+    m_pause = action(u"action-pause"_qs, tr("&Pause schedule"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+                     tr("Stop starting scheduled runs until resumed"));
+    m_pause->setCheckable(true);
+    m_discover = action(u"action-discover"_qs, tr("&Discover tables"), QKeySequence(Qt::CTRL | Qt::Key_D),
+                        tr("List the source's tables"));
+    m_showWindow = action(u"tablesync"_qs, tr("&Open tablesync"), QKeySequence(), tr("Show the window"));
+
+    connect(m_new, &QAction::triggered, this, [this] {
+        if (maybeSave())
+            newProfile();
+    });
+    connect(m_open, &QAction::triggered, this, &MainWindow::openProfileDialog);
+    connect(m_save, &QAction::triggered, this, &MainWindow::saveProfile);
+    connect(m_saveAs, &QAction::triggered, this, &MainWindow::saveProfileAsDialog);
+    connect(m_quit, &QAction::triggered, this, &MainWindow::requestQuit);
+    connect(m_runNow, &QAction::triggered, this, &MainWindow::runNow);
+    connect(m_stop, &QAction::triggered, m_controller, &RunController::stop);
+    connect(m_pause, &QAction::toggled, m_controller, &RunController::setSchedulePaused);
+    connect(m_showWindow, &QAction::triggered, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+}
+
+void MainWindow::createPages()
+{
+    m_connections = new ConnectionsPage(m_document, m_tasks, m_passwords, this);
+    m_tablesPage = new TablesPage(m_document, m_tasks, this);
+    m_monitor = new RunMonitorPage(m_controller, m_runTables, m_history, m_runNow, m_stop, m_pause, this);
+    m_pool = new PoolPage(m_controller, this);
+    m_logPage = new LogPage(m_log, this);
+    connect(m_discover, &QAction::triggered, this, [this] {
+        showPage(TablesPageIndex);
+        m_tablesPage->discover();
+    });
+    connect(m_tablesPage, &TablesPage::connectionsRequested, this, [this] { showPage(ConnectionsPageIndex); });
+    connect(m_monitor, &RunMonitorPage::tablesPageRequested, this, [this] { showPage(TablesPageIndex); });
+
+    m_navigation = new QListWidget(this);
+    m_navigation->setObjectName(u"navigation"_qs);
+    m_navigation->setAccessibleName(tr("Pages"));
+    m_navigation->setIconSize(QSize(22, 22));
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_pages = new QStackedWidget(this);
+    const struct
+    {
+        const char16_t *icon;
+        QString text;
+        QWidget *page;
+    } pages[] = {{u"nav-connections", tr("Connections"), m_connections},
+                 {u"nav-tables", tr("Tables"), m_tablesPage},
+                 {u"nav-monitor", tr("Run monitor"), m_monitor},
+                 {u"nav-pool", tr("Pool"), m_pool},
+                 {u"nav-log", tr("Log"), m_logPage}};
+    int index = 0;
+    for (const auto &p : pages) {
+        auto *item = new QListWidgetItem(Icons::get(QString::fromUtf16(p.icon)), p.text, m_navigation);
+        item->setToolTip(tr("%1 (Ctrl+%2)").arg(p.text).arg(index + 1));
+        item->setSizeHint(QSize(0, 40));
+        m_pages->addWidget(p.page);
+        auto *shortcut = new QAction(this);
+        shortcut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
+        connect(shortcut, &QAction::triggered, this, [this, index] { showPage(Page(index)); });
+        addAction(shortcut);
+        ++index;
+    }
+    // Wide enough for the longest label beside its icon, in the user's font.
+    int widest = 0;
+    for (const auto &p : pages)
+        widest = std::max(widest, m_navigation->fontMetrics().horizontalAdvance(p.text));
+    m_navigation->setFixedWidth(widest + m_navigation->iconSize().width() + 40);
+    connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    m_banner = new MessageBanner(this);
+    m_banner->setObjectName(u"windowBanner"_qs);
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_banner);
+    rightLayout->addWidget(m_pages, 1);
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_navigation);
+    layout->addWidget(right, 1);
+    setCentralWidget(central);
+
+    m_statusIcon = new QLabel(this);
+    m_statusText = new QLabel(this);
+    m_statusText->setObjectName(u"statusText"_qs);
+    m_statusProfile = new QLabel(this);
+    m_statusProfile->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(m_statusIcon);
+    statusBar()->addWidget(m_statusText, 1);
+    statusBar()->addPermanentWidget(m_statusProfile);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_new);
+    file->addAction(m_open);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(m_save);
+    file->addAction(m_saveAs);
+    file->addSeparator();
+    auto *close = file->addAction(tr("&Close window"), QKeySequence::Close, this, &QWidget::close);
+    close->setStatusTip(tr("Close the window; with a system tray, syncing goes on in the background"));
+    file->addAction(m_quit);
+    QMenu *sync = menuBar()->addMenu(tr("&Sync"));
+    sync->addAction(m_runNow);
+    sync->addAction(m_stop);
+    sync->addAction(m_pause);
+    sync->addSeparator();
+    sync->addAction(m_discover);
+    rebuildRecentMenu();
+
+    QToolBar *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(u"mainToolbar"_qs);
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->setIconSize(QSize(20, 20));
+    toolbar->addAction(m_new);
+    toolbar->addAction(m_open);
+    toolbar->addAction(m_save);
+    toolbar->addSeparator();
+    toolbar->addAction(m_runNow);
+    toolbar->addAction(m_stop);
+    toolbar->addAction(m_pause);
+    toolbar->addSeparator();
+    toolbar->addAction(m_discover);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QList<GuiSettings::RecentProfile> recent = GuiSettings::recentProfiles();
+    for (const GuiSettings::RecentProfile &profile : recent) {
+        QAction *a = m_recentMenu->addAction(QDir::toNativeSeparators(profile.envPath));
+        a->setToolTip(QDir::toNativeSeparators(profile.tablesPath));
+        connect(a, &QAction::triggered, this, [this, profile] {
+            if (maybeSave())
+                openProfile(profile.envPath, profile.tablesPath);
+        });
+    }
+    if (!recent.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear the list"), this, [this] {
+            GuiSettings::clearRecentProfiles();
+            rebuildRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+QMessageBox::StandardButton MainWindow::confirm(const QString &title, const QString &text,
+                                                QMessageBox::StandardButtons buttons)
+{
+    if (m_confirm)
+        return m_confirm(title, text, buttons);
+    return QMessageBox::question(this, title, text, buttons);
+}
+
+void MainWindow::newProfile()
+{
+    m_banner->hide();
+    m_document->newProfile();
+    showPage(ConnectionsPageIndex);
+}
+
+bool MainWindow::openProfile(const QString &envPath, const QString &tablesPath)
+{
+    const ConfigErrors errors = m_document->open(envPath, tablesPath);
+    GuiSettings::addRecentProfile({QFileInfo(envPath).absoluteFilePath(), QFileInfo(tablesPath).absoluteFilePath()});
+    rebuildRecentMenu();
+    if (errors.isEmpty()) {
+        m_banner->hide();
+    } else {
+        QStringList lines;
+        for (const ConfigError &e : errors)
+            lines << e.toString();
+        m_banner->showMessage(MessageBanner::Kind::Warning,
+                              plural(errors.size(),
+                                     tr("The profile opened with %1 problem; what could be read is shown"),
+                                     tr("The profile opened with %1 problems; what could be read is shown")),
+                              lines.join(u'\n'));
+    }
+    const int page = GuiSettings::lastPage();
+    showPage(Page(page >= 0 && page < PageCount ? page : ConnectionsPageIndex));
+    return errors.isEmpty();
+}
+
+void MainWindow::openProfileDialog()
+{
+    if (!maybeSave())
+        return;
+    // .env files are hidden files on Linux: the dialog must show them.
+    QFileDialog dialog(this, tr("Open a profile: choose its .env file"));
+    dialog.setFileMode(QFileDialog::ExistingFile);
+    dialog.setFilter(dialog.filter() | QDir::Hidden);
+    dialog.setNameFilters({tr("Environment files (*.env .env*)"), tr("All files (*)")});
+    if (m_document->hasFiles())
+        dialog.setDirectory(QFileInfo(m_document->envPath()).absolutePath());
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
+        return;
+    const QString env = dialog.selectedFiles().first();
+    QString tables = QFileInfo(env).absoluteDir().filePath(u"tables.json"_qs);
+    if (!QFileInfo::exists(tables)) {
+        tables = QFileDialog::getOpenFileName(this, tr("Choose the profile's tables file"),
+                                              QFileInfo(env).absolutePath(), tr("JSON files (*.json);;All files (*)"));
+        if (tables.isEmpty())
+            return;
+    }
+    openProfile(env, tables);
+}
+
+bool MainWindow::saveProfile()
+{
+    if (!m_document->hasFiles()) {
+        saveProfileAsDialog();
+        return !m_document->isDirty();
+    }
+    return saveProfileAs(m_document->envPath(), m_document->tablesPath());
+}
+
+bool MainWindow::saveProfileAs(const QString &envPath, const QString &tablesPath)
+{
+    // An entry the headless service would refuse (or that would be lost when the file is read
+    // again) is not written; an incomplete connection is, with a word of warning.
+    const int tableErrors = m_document->tables()->count(TableIssue::Severity::Error);
+    if (tableErrors > 0) {
+        showPage(TablesPageIndex);
+        m_banner->showMessage(
+            MessageBanner::Kind::Error,
+            plural(tableErrors, tr("Not saved: %1 table entry problem"), tr("Not saved: %1 table entry problems")),
+            tr("tablesync would refuse a tables.json with these entries. Fix the cells marked red "
+               "on the Tables page, then save again."));
+        return false;
+    }
+    QString error;
+    if (!m_document->saveAs(envPath, tablesPath, &error)) {
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile was not saved"),
+                              error + u"\n"_qs + tr("The files on disk are unchanged."));
+        return false;
+    }
+    GuiSettings::addRecentProfile({QFileInfo(envPath).absoluteFilePath(), QFileInfo(tablesPath).absoluteFilePath()});
+    rebuildRecentMenu();
+    ConfigErrors errors;
+    m_document->settings(errors);
+    if (errors.isEmpty()) {
+        m_banner->hide();
+        statusBar()->showMessage(tr("Saved %1 and %2 (readable by you only)")
+                                     .arg(QDir::toNativeSeparators(envPath), QDir::toNativeSeparators(tablesPath)),
+                                 6000);
+    } else {
+        m_banner->showMessage(
+            MessageBanner::Kind::Warning, tr("Saved, but the profile is not complete yet"),
+            tr("A headless run would refuse it until this is fixed: %1").arg(errors.first().toString()));
+    }
+    return true;
+}
+
+void MainWindow::saveProfileAsDialog()
+{
+    const QString start = m_document->hasFiles() ? m_document->envPath() : QDir::home().filePath(u".env"_qs);
+    const QString env = QFileDialog::getSaveFileName(this, tr("Save the profile's .env file"), start,
+                                                     tr("Environment files (*.env .env*);;All files (*)"));
+    if (env.isEmpty())
+        return;
+    const QString tables = QFileInfo(env).absoluteDir().filePath(u"tables.json"_qs);
+    if (QFileInfo::exists(tables) &&
+        QFileInfo(tables).absoluteFilePath() != QFileInfo(m_document->tablesPath()).absoluteFilePath()) {
+        const auto answer = confirm(
+            tr("Replace tables.json?"),
+            tr("%1 already exists. Replace it with this profile's table list?").arg(QDir::toNativeSeparators(tables)),
+            QMessageBox::Yes | QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes)
+            return;
+    }
+    saveProfileAs(env, tables);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isDirty())
+        return true;
+    const auto answer =
+        confirm(tr("Unsaved changes"),
+                tr("The profile %1 has changes that are not saved. Save them?").arg(m_document->displayName()),
+                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return saveProfile();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::refreshSettings()
+{
+    ConfigErrors errors;
+    const Settings settings = m_document->settings(errors);
+    QString problem;
+    const int tableErrors = m_document->tables()->count(TableIssue::Severity::Error);
+    if (!errors.isEmpty())
+        problem = errors.size() == 1
+                      ? errors.first().toString()
+                      : tr("%1 problems in the profile; the Connections and Tables pages show them").arg(errors.size());
+    else if (tableErrors > 0)
+        problem = plural(tableErrors, tr("%1 table entry problem; see the Tables page"),
+                         tr("%1 table entry problems; see the Tables page"));
+    m_controller->setSettings(settings, problem);
+    QList<std::pair<QString, QString>> tables;
+    for (const TableSpec &spec : settings.tables)
+        tables.append({spec.table, spec.isIncremental() ? tr("incremental") : tr("full refresh")});
+    m_runTables->setTables(tables);
+    updateRunActions();
+}
+
+void MainWindow::runNow()
+{
+    m_settingsDebounce->stop();
+    refreshSettings(); // the run uses what is on screen, including edits of the last moment
+    if (!m_controller->canRun()) {
+        if (!m_controller->problem().isEmpty())
+            m_banner->showMessage(MessageBanner::Kind::Warning, tr("Nothing was synced"), m_controller->problem());
+        return;
+    }
+    showPage(MonitorPageIndex);
+    m_controller->runNow();
+}
+
+void MainWindow::requestQuit()
+{
+    if (m_quitting || !maybeSave())
+        return;
+    if (m_controller->isRunning()) {
+        const auto answer = confirm(tr("A sync is running"),
+                                    tr("Quit anyway? The batches in flight are committed first, and the next run "
+                                       "resumes from there."),
+                                    QMessageBox::Yes | QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes)
+            return;
+    }
+    m_quitting = true;
+    saveWindowState();
+    statusBar()->showMessage(tr("Stopping…"));
+    m_controller->shutDown(); // shutDownFinished quits
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveWindowState();
+    if (m_quitting || !m_tray->isAvailable()) {
+        if (m_quitting) {
+            event->accept();
+            return;
+        }
+        event->ignore();
+        requestQuit();
+        return;
+    }
+    // With a tray, closing the window is not quitting: the schedule goes on.
+    event->ignore();
+    hide();
+    if (!GuiSettings::trayNoticeShown()) {
+        m_tray->notify(tr("tablesync keeps running"),
+                       tr("Syncs go on in the background. Open the window or quit from the tray icon's menu."));
+        GuiSettings::setTrayNoticeShown(true);
+    }
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_navigation->setCurrentRow(int(page));
+    m_pages->setCurrentIndex(int(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return Page(m_pages->currentIndex());
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(tr("%1[*] — tablesync").arg(m_document->displayName()));
+    setWindowModified(m_document->isDirty());
+    m_statusProfile->setText(m_document->hasFiles() ? QDir::toNativeSeparators(m_document->tablesPath())
+                                                    : tr("not saved yet"));
+}
+
+void MainWindow::updateRunActions()
+{
+    m_runNow->setEnabled(m_controller->canRun());
+    m_runNow->setToolTip(m_controller->problem().isEmpty() ? tr("Sync every table now (F5)")
+                                                           : tr("Cannot sync: %1").arg(m_controller->problem()));
+    m_stop->setEnabled(m_controller->state() == RunController::State::Running);
+    m_pause->setEnabled(m_controller->settings().intervalSeconds > 0);
+    m_pause->setText(m_controller->isSchedulePaused() ? tr("Resume &schedule") : tr("&Pause schedule"));
+    m_pause->setIcon(Icons::get(m_controller->isSchedulePaused() ? u"action-run"_qs : u"action-pause"_qs));
+    updateStatusBar();
+}
+
+void MainWindow::updateStatusBar()
+{
+    static const char16_t *const icons[] = {u"state-idle", u"state-running", u"state-failed", u"state-paused"};
+    const auto status = m_tray->status();
+    m_statusIcon->setPixmap(Icons::get(QString::fromUtf16(icons[int(status)])).pixmap(16, 16));
+    m_statusText->setText(m_tray->toolTip().section(u'\n', 0, 0).section(u": "_qs, 1));
+}
+
+void MainWindow::saveWindowState()
+{
+    GuiSettings::setWindowGeometry(saveGeometry());
+    GuiSettings::setWindowState(QMainWindow::saveState());
+    GuiSettings::setLastPage(int(currentPage()));
+    GuiSettings::setSplitterState(u"tables"_qs, m_tablesPage->splitter()->saveState());
+    GuiSettings::setSplitterState(u"monitor"_qs, m_monitor->splitter()->saveState());
+}
+
+void MainWindow::restoreWindowState()
+{
+    if (!restoreGeometry(GuiSettings::windowGeometry()))
+        resize(1100, 720);
+    QMainWindow::restoreState(GuiSettings::windowState());
+    m_tablesPage->splitter()->restoreState(GuiSettings::splitterState(u"tables"_qs));
+    m_monitor->splitter()->restoreState(GuiSettings::splitterState(u"monitor"_qs));
+    setMinimumSize(900, 600);
 }
 
 } // namespace tablesync

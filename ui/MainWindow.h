@@ -1,16 +1,136 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QMessageBox>
+
+#include <functional>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+class QTimer;
 
 namespace tablesync {
 
-// The desktop window. For now it only says which profile is open; the connections,
-// tables and run monitor pages arrive with the desktop-app issue.
+class ConnectionsPage;
+class DbTaskRunner;
+class LogModel;
+class LogPage;
+class MessageBanner;
+class PasswordStore;
+class PoolPage;
+class ProfileDocument;
+class RunController;
+class RunHistoryModel;
+class RunMonitorPage;
+class RunTableModel;
+class TablesPage;
+class TrayController;
+
+// The desktop window: a profile (.env + tables.json) edited on the Connections and Tables pages,
+// synced by the engine in its own thread and watched on the Run monitor, Pool and Log pages.
+// With a system tray, closing the window keeps the app (and its schedule) running in the tray.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(const QString &envPath, const QString &tablesPath, QWidget *parent = nullptr);
+    enum Page { ConnectionsPageIndex, TablesPageIndex, MonitorPageIndex, PoolPageIndex, LogPageIndex, PageCount };
+
+    // Opens the profile when `envPath` is given (missing files are reported, and saving creates them);
+    // otherwise the last profile, or a new one.
+    explicit MainWindow(const QString &envPath = {}, const QString &tablesPath = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Test hook: answers the confirmation dialogs instead of a person.
+    using Confirm = std::function<QMessageBox::StandardButton(const QString &title, const QString &text,
+                                                              QMessageBox::StandardButtons buttons)>;
+    void setConfirmHandler(Confirm confirm) { m_confirm = std::move(confirm); }
+
+    bool openProfile(const QString &envPath, const QString &tablesPath);
+    bool saveProfile();
+    bool saveProfileAs(const QString &envPath, const QString &tablesPath);
+    void showPage(Page page);
+    Page currentPage() const;
+
+    ProfileDocument *document() const { return m_document; }
+    RunController *runController() const { return m_controller; }
+    RunTableModel *runTableModel() const { return m_runTables; }
+    RunHistoryModel *historyModel() const { return m_history; }
+    LogModel *logModel() const { return m_log; }
+    TrayController *tray() const { return m_tray; }
+    ConnectionsPage *connectionsPage() const { return m_connections; }
+    TablesPage *tablesPage() const { return m_tablesPage; }
+    RunMonitorPage *monitorPage() const { return m_monitor; }
+    PoolPage *poolPage() const { return m_pool; }
+    LogPage *logPage() const { return m_logPage; }
+    MessageBanner *banner() const { return m_banner; }
+    QAction *runNowAction() const { return m_runNow; }
+    QAction *stopAction() const { return m_stop; }
+
+public Q_SLOTS:
+    void runNow();
+    // Asks about unsaved changes and a running sync, stops the engine cleanly, then quits.
+    void requestQuit();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createPages();
+    void newProfile();
+    void openProfileDialog();
+    void saveProfileAsDialog();
+    bool maybeSave();
+    QMessageBox::StandardButton confirm(const QString &title, const QString &text,
+                                        QMessageBox::StandardButtons buttons);
+    void rebuildRecentMenu();
+    void refreshSettings();
+    void updateTitle();
+    void updateRunActions();
+    void updateStatusBar();
+    void saveWindowState();
+    void restoreWindowState();
+
+    PasswordStore *m_passwords = nullptr;
+    ProfileDocument *m_document = nullptr;
+    DbTaskRunner *m_tasks = nullptr;
+    RunController *m_controller = nullptr;
+    RunTableModel *m_runTables = nullptr;
+    RunHistoryModel *m_history = nullptr;
+    LogModel *m_log = nullptr;
+    TrayController *m_tray = nullptr;
+
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    MessageBanner *m_banner = nullptr;
+    ConnectionsPage *m_connections = nullptr;
+    TablesPage *m_tablesPage = nullptr;
+    RunMonitorPage *m_monitor = nullptr;
+    PoolPage *m_pool = nullptr;
+    LogPage *m_logPage = nullptr;
+    QLabel *m_statusIcon = nullptr;
+    QLabel *m_statusText = nullptr;
+    QLabel *m_statusProfile = nullptr;
+    QTimer *m_settingsDebounce = nullptr;
+
+    QAction *m_new = nullptr;
+    QAction *m_open = nullptr;
+    QAction *m_save = nullptr;
+    QAction *m_saveAs = nullptr;
+    QAction *m_quit = nullptr;
+    QAction *m_runNow = nullptr;
+    QAction *m_stop = nullptr;
+    QAction *m_pause = nullptr;
+    QAction *m_discover = nullptr;
+    QAction *m_showWindow = nullptr;
+    QMenu *m_recentMenu = nullptr;
+
+    Confirm m_confirm;
+    bool m_quitting = false;
 };
 
 } // namespace tablesync

@@ -19,6 +19,7 @@ private slots:
     void reportsFileError_data();
     void reportsFileError();
     void reportsEveryProblem();
+    void readsDeletes();
     void knownKeysAreListed();
     void loadReportsMissingFile();
     void loadReadsRealFile();
@@ -181,6 +182,10 @@ void TestTablesFile::reportsEntryError_data()
         {u"\"batch_size\""_qs, u"1 to 1000000"_qs, u"found 0"_qs});
     row("batch size too big", R"([{"table": "orders", "primary_key": "id", "batch_size": 1000001}])",
         u"entry 1 (orders)"_qs, {u"\"batch_size\""_qs, u"found 1000001"_qs});
+    row("deletes unknown word", R"([{"table": "orders", "primary_key": "id", "deletes": "soft"}])",
+        u"entry 1 (orders)"_qs, {u"\"deletes\""_qs, u"\"keep\" or \"propagate\""_qs, u"\"soft\""_qs});
+    row("deletes not a string", R"([{"table": "orders", "primary_key": "id", "deletes": true}])",
+        u"entry 1 (orders)"_qs, {u"\"deletes\""_qs, u"true"_qs});
     row("batch size fraction", R"([{"table": "orders", "primary_key": "id", "batch_size": 2.5}])",
         u"entry 1 (orders)"_qs, {u"\"batch_size\""_qs, u"found 2.5"_qs});
     row("batch size string", R"([{"table": "orders", "primary_key": "id", "batch_size": "500"}])",
@@ -258,10 +263,24 @@ void TestTablesFile::reportsEveryProblem()
     QCOMPARE(errors[2].toString(), u"tables.json, entry 3: missing required key \"table\""_qs);
 }
 
+void TestTablesFile::readsDeletes()
+{
+    ConfigErrors errors;
+    const auto specs = TablesFile::parse(R"([{"table": "a", "primary_key": "id", "deletes": "propagate"},
+                                             {"table": "b", "primary_key": "id", "deletes": "keep"},
+                                             {"table": "c", "primary_key": "id"}])",
+                                         u"tables.json"_qs, errors);
+    QVERIFY(errors.isEmpty());
+    QCOMPARE(specs.size(), 3);
+    QCOMPARE(specs[0].deletes, TableSpec::Deletes::Propagate);
+    QCOMPARE(specs[1].deletes, TableSpec::Deletes::Keep);
+    QCOMPARE(specs[2].deletes, TableSpec::Deletes::Keep);
+}
+
 void TestTablesFile::knownKeysAreListed()
 {
-    QCOMPARE(TablesFile::knownKeys(),
-             (QStringList{u"table"_qs, u"primary_key"_qs, u"modifier"_qs, u"initial_value"_qs, u"batch_size"_qs}));
+    QCOMPARE(TablesFile::knownKeys(), (QStringList{u"table"_qs, u"primary_key"_qs, u"modifier"_qs, u"initial_value"_qs,
+                                                   u"batch_size"_qs, u"deletes"_qs}));
 }
 
 void TestTablesFile::loadReportsMissingFile()

@@ -1,0 +1,189 @@
+#include "health/HealthServer.h"
+
+#include "health/GuardedTcpServer.h"
+#include "health/MetricsText.h"
+#include "health/StatusBoard.h"
+#include "health/StatusDocument.h"
+
+#include <QFile>
+#include <QHostInfo>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonDocument>
+#include <QThread>
+
+// Q_INIT_RESOURCE must be used outside any namespace; the dashboard is compiled into the static
+// core library, and this call is what keeps the linker from dropping it.
+static void initHealthResources()
+{
+    Q_INIT_RESOURCE(health);
+}
+
+namespace tablesync {
+
+namespace {
+using Method = QHttpServerRequest::Method;
+using Status = QHttpServerResponder::StatusCode;
+constexpr auto kGetOrHead = QHttpServerRequest::Methods(Method::Get) | Method::Head;
+
+// The page is static and needs nothing but itself and /status: the policy makes sure of that.
+constexpr char kDashboardPolicy[] = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                                    "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+} // namespace
+
+HealthServer::HealthServer(const StatusBoard &board, HttpLimits limits, QObject *parent)
+    : QObject(parent)
+    , m_board(board)
+    , m_limits(limits)
+    , m_http(std::make_unique<QHttpServer>())
+{
+    Q_ASSERT(board.thread() == thread()); // handlers read the board without locks
+    initHealthResources();
+    QFile page(u":/health/dashboard.html"_qs);
+    if (page.open(QIODevice::ReadOnly))
+        m_dashboard = page.readAll();
+    Q_ASSERT(!m_dashboard.isEmpty());
+
+    auto route = [this](const QString &path, Reply (HealthServer::*make)() const) {
+        m_http->route(path, kGetOrHead,
+                      [this, make](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                          answer(request, responder, (this->*make)());
+                      });
+    };
+    route(u"/"_qs, &HealthServer::rootReply);
+    route(u"/healthz"_qs, &HealthServer::healthReply);
+    route(u"/status"_qs, &HealthServer::statusReply);
+    route(u"/metrics"_qs, &HealthServer::metricsReply);
+    route(u"/dashboard"_qs, &HealthServer::dashboardReply);
+    m_http->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        answer(request, responder, notFoundReply(request));
+    });
+}
+
+HealthServer::~HealthServer() = default;
+
+bool HealthServer::listen(const QString &host, int port, QString &error)
+{
+    Q_ASSERT(!m_tcp);
+    QHostAddress address;
+    if (host == u"localhost")
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address.setAddress(host)) {
+        // A name: resolved once, at start-up, before anything else runs.
+        const QList<QHostAddress> found = QHostInfo::fromName(host).addresses();
+        if (found.isEmpty()) {
+            error = QStringLiteral("health server: HEALTH_HOST \"%1\" is not an address this machine can resolve "
+                                   "(use e.g. 127.0.0.1, or 0.0.0.0 for every interface)")
+                        .arg(host);
+            return false;
+        }
+        address = found.first();
+    }
+    auto tcp = std::make_unique<GuardedTcpServer>(m_limits);
+    // A burst of connections waits in the kernel's queue until the event loop accepts it.
+    tcp->setListenBacklogSize(m_limits.maxConnections);
+    if (!tcp->listen(address, quint16(port))) {
+        const bool inUse = tcp->serverError() == QAbstractSocket::AddressInUseError;
+        error = QStringLiteral("health server: cannot listen on %1:%2: %3")
+                    .arg(address.toString())
+                    .arg(port)
+                    .arg(inUse ? u"the port is already in use by another program (or another tablesync); choose "
+                                 "another with HEALTH_PORT or --health-port"_qs
+                               : tcp->errorString());
+        return false;
+    }
+    connect(tcp.get(), &GuardedTcpServer::rejected, this, [this](int status) { ++m_responses[status]; });
+    m_tcp = tcp.release();
+    m_http->bind(m_tcp); // takes ownership
+    return true;
+}
+
+bool HealthServer::isListening() const
+{
+    return m_tcp && m_tcp->isListening();
+}
+
+int HealthServer::activeConnections() const
+{
+    return m_tcp ? m_tcp->activeConnections() : 0;
+}
+
+quint16 HealthServer::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+QString HealthServer::address() const
+{
+    if (!m_tcp)
+        return {};
+    const QHostAddress a = m_tcp->serverAddress();
+    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + a.toString() + u']' : a.toString();
+    return host + u':' + QString::number(m_tcp->serverPort());
+}
+
+void HealthServer::answer(const QHttpServerRequest &request, QHttpServerResponder &responder, const Reply &reply)
+{
+    ++m_responses[reply.status];
+    responder.writeStatusLine(Status(reply.status));
+    responder.writeHeader("Content-Type", reply.contentType);
+    responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+    responder.writeHeader("Cache-Control", "no-store");
+    responder.writeHeader("X-Content-Type-Options", "nosniff");
+    // One request per connection (see GuardedTcpServer); saying so spares clients a failed reuse.
+    responder.writeHeader("Connection", "close");
+    for (const auto &[name, value] : reply.headers)
+        responder.writeHeader(name, value);
+    // QHttpServer 6.4 would send a body for HEAD too; the headers above are those of GET.
+    responder.writeBody(request.method() == Method::Head ? QByteArray() : reply.body);
+}
+
+HealthServer::Reply HealthServer::rootReply() const
+{
+    // The old pipeline's answer, byte for byte: monitors compare it.
+    return {200, "text/plain; charset=utf-8", "We are Groot!", {}};
+}
+
+HealthServer::Reply HealthServer::healthReply() const
+{
+    const HealthVerdict verdict = m_board.health(m_board.now());
+    if (verdict.healthy)
+        return {200, "text/plain; charset=utf-8", "ok\n", {}};
+    QByteArray body = "unhealthy\n";
+    for (const QString &reason : verdict.reasons)
+        body += reason.toUtf8() + '\n';
+    return {503, "text/plain; charset=utf-8", body, {}};
+}
+
+HealthServer::Reply HealthServer::statusReply() const
+{
+    const QJsonDocument document(statusDocument(m_board, m_board.now()));
+    return {200, "application/json", document.toJson(QJsonDocument::Indented), {}};
+}
+
+HealthServer::Reply HealthServer::metricsReply() const
+{
+    return {200, "text/plain; version=0.0.4; charset=utf-8", metricsText(m_board, m_board.now(), m_responses), {}};
+}
+
+HealthServer::Reply HealthServer::dashboardReply() const
+{
+    return {200, "text/html; charset=utf-8", m_dashboard, {{"Content-Security-Policy", kDashboardPolicy}}};
+}
+
+HealthServer::Reply HealthServer::notFoundReply(const QHttpServerRequest &request) const
+{
+    // The guard lets only GET and HEAD through; this keeps the answer right should that change.
+    if (request.method() != Method::Get && request.method() != Method::Head)
+        return {405,
+                "text/plain; charset=utf-8",
+                "405 Method Not Allowed: only GET and HEAD are served\n",
+                {{"Allow", "GET, HEAD"}}};
+    return {404,
+            "text/plain; charset=utf-8",
+            "404 Not Found: this server answers /, /healthz, /status, /metrics and /dashboard\n",
+            {}};
+}
+
+} // namespace tablesync

@@ -1,0 +1,63 @@
+#pragma once
+
+// Helpers for the GUI tests: a private settings location per test run and profile files.
+
+#include "config/ProfileWriter.h"
+#include "config/Settings.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QMap>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace tablesync::test {
+
+// Points QSettings at a fresh temporary directory, so tests never read or write the user's
+// settings and always start from the defaults. Call it before creating a window.
+inline void useTemporarySettings(const QTemporaryDir &dir)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"tablesync-tests"_qs);
+    QCoreApplication::setApplicationName(u"tablesync-gui-tests"_qs);
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
+    QSettings().clear();
+}
+
+inline void writeText(const QString &path, const QByteArray &text)
+{
+    QFile file(path);
+    QVERIFY2(file.open(QIODevice::WriteOnly | QIODevice::Truncate), qPrintable(file.errorString()));
+    file.write(text);
+}
+
+inline QByteArray readText(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+// A .env for `settings`' two servers (passwords included), as a user would write it.
+inline QByteArray envFor(const Settings &settings)
+{
+    QMap<QString, QString> values;
+    for (const auto &[prefix, c] :
+         {std::pair{u"SOURCE_DB_"_qs, &settings.source}, std::pair{u"TARGET_DB_"_qs, &settings.target}}) {
+        values.insert(prefix + u"HOST"_qs, c->host);
+        values.insert(prefix + u"PORT"_qs, QString::number(c->port));
+        values.insert(prefix + u"USER"_qs, c->user);
+        values.insert(prefix + u"PASS"_qs, c->password);
+        values.insert(prefix + u"NAME"_qs, c->database);
+    }
+    values.insert(u"INTERVAL"_qs, u"0"_qs);
+    return u"# written by a GUI test\n"_qs.toUtf8() + ProfileWriter::renderEnv({}, values);
+}
+
+} // namespace tablesync::test

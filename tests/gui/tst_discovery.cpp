@@ -1,0 +1,245 @@
+// Connection tests and table discovery against the sandbox's real source server: the window
+// reports the server version or the exact error with a hint, lists the source's tables with keys,
+// row estimates and likely modifiers, explains tables without a key, and adds tables with a click.
+#include "GuiTestSupport.h"
+#include "TestSandbox.h"
+
+#include "ConnectionsPage.h"
+#include "DiscoveryModel.h"
+#include "DiscoveryPanel.h"
+#include "MainWindow.h"
+#include "MessageBanner.h"
+#include "ProfileDocument.h"
+#include "ServerForm.h"
+#include "TableListModel.h"
+#include "TablesPage.h"
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTreeView>
+
+using namespace tablesync;
+
+class TestDiscovery : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void testConnectionShowsServer();
+    void testConnectionExplainsErrors();
+    void discoverListsTables();
+    void addWithAClick();
+    void listIsCheckedAgainstTheSource();
+    void discoverWithoutSourceSaysWhatToDo();
+
+private:
+    int rowOf(const QString &table) const;
+
+    std::unique_ptr<test::SandboxPair> m_sandbox;
+    QTemporaryDir m_settings;
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestDiscovery::initTestCase()
+{
+    m_sandbox = std::make_unique<test::SandboxPair>(u"gui_disc"_qs);
+    test::TestDb &source = *m_sandbox->source;
+    source.exec(u"CREATE TABLE orders (id BIGINT PRIMARY KEY, total DECIMAL(10,2), "
+                "updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), "
+                "KEY idx_updated (updated_at))"_qs);
+    source.exec(u"INSERT INTO orders (id, total) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                "WHERE i < 500) SELECT i, i * 1.5 FROM n"_qs);
+    source.exec(u"CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(50), created_at DATETIME, "
+                "last_modified TIMESTAMP NULL)"_qs);
+    source.exec(u"CREATE TABLE event_log (at DATETIME, message TEXT)"_qs);
+    source.exec(u"CREATE TABLE settings_kv (k VARCHAR(40) NOT NULL, v TEXT, UNIQUE KEY uk (k))"_qs);
+    source.exec(u"ANALYZE TABLE orders"_qs);
+}
+
+void TestDiscovery::init()
+{
+    test::useTemporarySettings(m_settings);
+    const QString env = m_dir.filePath(u".env"_qs);
+    const QString tables = m_dir.filePath(u"tables.json"_qs);
+    test::writeText(env, test::envFor(m_sandbox->settings));
+    test::writeText(tables, "[{\"table\": \"orders\", \"primary_key\": \"id\"}]\n");
+    m_window = std::make_unique<MainWindow>(env, tables);
+    m_window->setConfirmHandler(
+        [](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+    m_window->resize(1024, 700);
+    m_window->show();
+}
+
+void TestDiscovery::cleanup()
+{
+    m_window.reset();
+}
+
+int TestDiscovery::rowOf(const QString &table) const
+{
+    DiscoveryModel *model = m_window->tablesPage()->discoveryPanel()->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->tableAt(row).name == table)
+            return row;
+    }
+    return -1;
+}
+
+void TestDiscovery::testConnectionShowsServer()
+{
+    m_window->showPage(MainWindow::ConnectionsPageIndex);
+    auto *button = m_window->findChild<QPushButton *>(u"sourceTestButton"_qs);
+    QVERIFY(button);
+    QTest::mouseClick(button, Qt::LeftButton);
+    QVERIFY(!button->isEnabled()); // the test runs off the window's thread; the window stays responsive
+    MessageBanner *result = m_window->connectionsPage()->sourceForm()->resultBanner();
+    QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), 20000);
+    QCOMPARE(result->kind(), MessageBanner::Kind::Success);
+    QVERIFY2(result->text().contains(u"Connected to tablesync@127.0.0.1"_qs), qPrintable(result->text()));
+    QVERIFY(result->isVisible());
+}
+
+void TestDiscovery::testConnectionExplainsErrors()
+{
+    auto *password = m_window->findChild<QLineEdit *>(u"TARGET_DB_PASS"_qs);
+    password->selectAll();
+    QTest::keyClicks(password, u"wrong"_qs);
+    ServerForm *target = m_window->connectionsPage()->targetForm();
+    target->testConnection();
+    QTRY_VERIFY_WITH_TIMEOUT(!target->isTesting(), 20000);
+    MessageBanner *result = target->resultBanner();
+    QCOMPARE(result->kind(), MessageBanner::Kind::Error);
+    QVERIFY2(result->text().contains(u"Access denied"_qs), qPrintable(result->text()));
+    // The hint is in the banner's body; the password is never in it.
+    const QString all = result->details();
+    QVERIFY2(all.contains(u"Check the user name and password"_qs), qPrintable(all));
+    QVERIFY(!all.contains(u"wrong"_qs));
+
+    // A required field left empty is flagged beside the field, and nothing is tried.
+    auto *host = m_window->findChild<QLineEdit *>(u"TARGET_DB_HOST"_qs);
+    host->selectAll();
+    QTest::keyClick(host, Qt::Key_Delete);
+    QVERIFY(m_window->findChild<QLabel *>(u"TARGET_DB_HOSTError"_qs)->isVisible());
+    target->testConnection();
+    QVERIFY(!target->isTesting());
+    QCOMPARE(result->kind(), MessageBanner::Kind::Warning);
+}
+
+void TestDiscovery::discoverListsTables()
+{
+    m_window->showPage(MainWindow::TablesPageIndex);
+    auto *button = m_window->findChild<QPushButton *>(u"discoverButton"_qs);
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->tablesPage()->isDiscovering(), 20000);
+    DiscoveryModel *model = m_window->tablesPage()->discoveryPanel()->model();
+    QCOMPARE(model->rowCount(), 4);
+
+    const int orders = rowOf(u"orders"_qs);
+    QVERIFY(orders >= 0);
+    QCOMPARE(model->tableAt(orders).primaryKey, QStringList{u"id"_qs});
+    QCOMPARE(model->tableAt(orders).suggestedModifier(), u"updated_at"_qs);
+    QVERIFY(model->tableAt(orders).estimatedRows > 0);
+    QVERIFY(model->isConfigured(orders));
+    QCOMPARE(model->index(orders, DiscoveryModel::NoteColumn).data().toString(), u"configured"_qs);
+
+    const int customers = rowOf(u"customers"_qs);
+    QCOMPARE(model->tableAt(customers).suggestedModifier(), u"last_modified"_qs);
+    QVERIFY(model->isAddable(customers));
+
+    // Shown and explained, not skipped.
+    const int log = rowOf(u"event_log"_qs);
+    QVERIFY(log >= 0);
+    QVERIFY(!model->isAddable(log));
+    QCOMPARE(model->index(log, DiscoveryModel::NoteColumn).data().toString(), u"cannot sync: no key"_qs);
+    QVERIFY(model->index(log, DiscoveryModel::NameColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(u"No primary key and no unique key"_qs));
+    // A unique key of NOT NULL columns stands in for a primary key.
+    const int kv = rowOf(u"settings_kv"_qs);
+    QCOMPARE(model->tableAt(kv).syncKey(), QStringList{u"k"_qs});
+    QVERIFY(model->isAddable(kv));
+
+    auto *status = m_window->findChild<QLabel *>(u"discoveryStatus"_qs);
+    QVERIFY2(status->text().contains(u"4 tables in gui_disc_src"_qs), qPrintable(status->text()));
+    QVERIFY(status->text().contains(u"1 without a key"_qs));
+}
+
+void TestDiscovery::addWithAClick()
+{
+    m_window->showPage(MainWindow::TablesPageIndex);
+    m_window->tablesPage()->discover();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->tablesPage()->isDiscovering(), 20000);
+    DiscoveryPanel *panel = m_window->tablesPage()->discoveryPanel();
+    QTreeView *view = panel->view();
+    TableListModel *tables = m_window->document()->tables();
+
+    // Double-click on customers adds it with its key and likely modifier.
+    const QModelIndex customers =
+        view->model()->match(view->model()->index(0, 0), Qt::DisplayRole, u"customers"_qs).value(0);
+    QVERIFY(customers.isValid());
+    const QPoint at = view->visualRect(customers).center();
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(tables->rowCount(), 2);
+    QCOMPARE(tables->tableAt(1).table, u"customers"_qs);
+    QCOMPARE(tables->tableAt(1).primaryKey, QStringList{u"id"_qs});
+    QCOMPARE(tables->tableAt(1).modifier, u"last_modified"_qs);
+    QVERIFY(m_window->isWindowModified());
+
+    // Adding everything adds what can be synced and says why the rest was not.
+    QList<int> all;
+    for (int row = 0; row < panel->model()->rowCount(); ++row)
+        all << row;
+    QCOMPARE(panel->addRows(all), 1); // settings_kv; orders and customers are there already
+    QCOMPARE(tables->rowCount(), 3);
+    QCOMPARE(tables->tableAt(2).primaryKey, QStringList{u"k"_qs});
+    auto *banner = panel->findChild<MessageBanner *>(u"discoveryBanner"_qs);
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(u"event_log"_qs), qPrintable(banner->text()));
+}
+
+void TestDiscovery::listIsCheckedAgainstTheSource()
+{
+    m_window->tablesPage()->discover();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->tablesPage()->isDiscovering(), 20000);
+    TableListModel *tables = m_window->document()->tables();
+    QVERIFY(tables->hasCatalog());
+    // Modifier choices come from the source's orderable columns.
+    const QStringList choices =
+        tables->index(0, TableListModel::ModifierColumn).data(TableListModel::ColumnChoicesRole).toStringList();
+    QCOMPARE(choices, (QStringList{u"id"_qs, u"total"_qs, u"updated_at"_qs}));
+
+    QVERIFY(tables->setData(tables->index(0, TableListModel::ModifierColumn), u"nope"_qs));
+    const QModelIndex modifier = tables->index(0, TableListModel::ModifierColumn);
+    QCOMPARE(modifier.data(TableListModel::SeverityRole).toInt(), int(TableIssue::Severity::Warning));
+    QVERIFY(modifier.data(Qt::ToolTipRole).toString().contains(u"no column \"nope\""_qs));
+    QVERIFY(m_window->tablesPage()->banner()->text().contains(u"will fail when"_qs));
+    QVERIFY(tables->setData(modifier, u"updated_at"_qs));
+    QCOMPARE(modifier.data(TableListModel::SeverityRole).toInt(), -1);
+
+    QVERIFY(tables->setData(tables->index(0, TableListModel::TableColumn), u"ghost"_qs));
+    QVERIFY(tables->index(0, TableListModel::TableColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(u"no table \"ghost\""_qs));
+}
+
+void TestDiscovery::discoverWithoutSourceSaysWhatToDo()
+{
+    m_window->document()->newProfile();
+    m_window->tablesPage()->discover();
+    QVERIFY(!m_window->tablesPage()->isDiscovering());
+    auto *banner = m_window->findChild<MessageBanner *>(u"discoveryBanner"_qs);
+    QVERIFY(banner->text().contains(u"source server is not set up"_qs));
+    QSignalSpy wanted(m_window->tablesPage(), &TablesPage::connectionsRequested);
+    Q_EMIT banner->actionTriggered();
+    QCOMPARE(wanted.size(), 1);
+    QCOMPARE(m_window->currentPage(), MainWindow::ConnectionsPageIndex);
+}
+
+QTEST_MAIN(TestDiscovery)
+#include "tst_discovery.moc"

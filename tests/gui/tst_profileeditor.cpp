@@ -1,0 +1,267 @@
+// The window on a profile without any database: opening a profile fills the forms and the table
+// list, editing shows validation where the mistake is, and saving writes both files (0600) so that
+// the headless reader gets exactly what was on screen.
+#include "GuiTestSupport.h"
+
+#include "ConnectionsPage.h"
+#include "EmptyState.h"
+#include "MainWindow.h"
+#include "MessageBanner.h"
+#include "ProfileDocument.h"
+#include "TableListModel.h"
+#include "TablesPage.h"
+#include "config/EnvFile.h"
+#include "config/TablesFile.h"
+
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTableView>
+
+using namespace tablesync;
+
+namespace {
+const QByteArray kEnv = "# Orders replica: written by hand\n"
+                        "SOURCE_DB_HOST=db-src.internal   # primary\n"
+                        "SOURCE_DB_USER=reader\n"
+                        "SOURCE_DB_PASS='ab#cd ef'\n"
+                        "SOURCE_DB_NAME=shop\n"
+                        "\n"
+                        "TARGET_DB_HOST=db-dst.internal\n"
+                        "TARGET_DB_PORT=3307\n"
+                        "TARGET_DB_USER=writer\n"
+                        "TARGET_DB_PASS=\"q\\\"uote\"\n"
+                        "TARGET_DB_NAME=shop_copy\n"
+                        "LOG_LEVEL=debug\n"
+                        "INTERVAL=0\n";
+const QByteArray kTables = "[\n"
+                           "  {\"table\": \"customers\", \"primary_key\": \"id\", \"modifier\": \"updated_at\"},\n"
+                           "  {\"table\": \"order_lines\", \"primary_key\": [\"order_id\", \"line_no\"]}\n"
+                           "]\n";
+} // namespace
+
+class TestProfileEditor : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void opensProfileIntoForms();
+    void editingATableShowsValidation();
+    void entryErrorsBlockSaving();
+    void savesBothFilesAndReadsBack();
+    void saveAsCreatesANewPair();
+    void newProfileShowsWhatToDo();
+    void unsavedChangesArePrompted();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QTemporaryDir> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+    QString m_env;
+    QString m_tables;
+};
+
+void TestProfileEditor::init()
+{
+    m_settings = std::make_unique<QTemporaryDir>();
+    test::useTemporarySettings(*m_settings);
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_env = m_dir->filePath(u".env"_qs);
+    m_tables = m_dir->filePath(u"tables.json"_qs);
+    test::writeText(m_env, kEnv);
+    test::writeText(m_tables, kTables);
+    m_window = std::make_unique<MainWindow>(m_env, m_tables);
+    m_window->setConfirmHandler([](const QString &, const QString &, QMessageBox::StandardButtons) {
+        return QMessageBox::Discard; // a test never leaves a dialog open
+    });
+    m_window->resize(1024, 700);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestProfileEditor::cleanup()
+{
+    m_window.reset();
+}
+
+void TestProfileEditor::opensProfileIntoForms()
+{
+    const auto *host = m_window->findChild<QLineEdit *>(u"SOURCE_DB_HOST"_qs);
+    QVERIFY(host);
+    QCOMPARE(host->text(), u"db-src.internal"_qs);
+    QCOMPARE(m_window->findChild<QLineEdit *>(u"SOURCE_DB_PASS"_qs)->text(), u"ab#cd ef"_qs);
+    QCOMPARE(m_window->findChild<QLineEdit *>(u"TARGET_DB_PASS"_qs)->text(), u"q\"uote"_qs);
+    QCOMPARE(m_window->findChild<QSpinBox *>(u"TARGET_DB_PORT"_qs)->value(), 3307);
+    QCOMPARE(m_window->findChild<QSpinBox *>(u"SOURCE_DB_PORT"_qs)->value(), 3306); // the default
+    QCOMPARE(m_window->findChild<QSpinBox *>(u"INTERVAL"_qs)->value(), 0);
+
+    TableListModel *tables = m_window->document()->tables();
+    QCOMPARE(tables->rowCount(), 2);
+    QCOMPARE(tables->index(1, TableListModel::PrimaryKeyColumn).data().toString(), u"order_id, line_no"_qs);
+    QCOMPARE(tables->index(0, TableListModel::StrategyColumn).data().toString(), u"incremental"_qs);
+    QCOMPARE(tables->index(1, TableListModel::StrategyColumn).data().toString(), u"full refresh"_qs);
+    QVERIFY(tables->issues().isEmpty());
+    QVERIFY(!m_window->isWindowModified());
+    QVERIFY(!m_window->banner()->isVisible());
+    QVERIFY(m_window->windowTitle().contains(QFileInfo(m_env).absoluteFilePath()));
+}
+
+void TestProfileEditor::editingATableShowsValidation()
+{
+    m_window->showPage(MainWindow::TablesPageIndex);
+    QTableView *view = m_window->tablesPage()->view();
+    QAbstractItemModel *model = view->model();
+    const QModelIndex name = model->index(1, TableListModel::TableColumn);
+
+    // Typed into the cell as a user would: the second entry gets the first one's name.
+    view->setCurrentIndex(name);
+    view->edit(name);
+    auto *editor = view->findChild<QLineEdit *>();
+    QVERIFY(editor);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"Customers"_qs);
+    QTest::keyClick(editor, Qt::Key_Return);
+    QTRY_COMPARE(name.data().toString(), u"Customers"_qs); // the delegate commits on the next event loop turn
+
+    QCOMPARE(name.data(TableListModel::SeverityRole).toInt(), int(TableIssue::Severity::Error));
+    QVERIFY(name.data(Qt::ToolTipRole).toString().contains(u"already configured in row 1"_qs));
+    QVERIFY(!name.data(Qt::DecorationRole).value<QIcon>().isNull());
+    MessageBanner *banner = m_window->tablesPage()->banner();
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(u"must be fixed before saving"_qs), qPrintable(banner->text()));
+    auto *details = m_window->findChild<QLabel *>(u"tableIssueDetails"_qs);
+    QVERIFY(details->isVisible());
+    QVERIFY(details->text().contains(u"already configured"_qs));
+    QVERIFY(m_window->isWindowModified());
+    // Run now is refused while the list has errors, and says why.
+    QTRY_VERIFY(!m_window->runNowAction()->isEnabled());
+    QVERIFY(m_window->runNowAction()->toolTip().contains(u"table entry problem"_qs));
+
+    // An empty key is an error in its own cell; fixing both clears everything.
+    QVERIFY(model->setData(model->index(1, TableListModel::PrimaryKeyColumn), QString()));
+    QCOMPARE(model->index(1, TableListModel::PrimaryKeyColumn).data(TableListModel::SeverityRole).toInt(),
+             int(TableIssue::Severity::Error));
+    QVERIFY(model->setData(name, u"order_lines"_qs));
+    QVERIFY(model->setData(model->index(1, TableListModel::PrimaryKeyColumn), u"order_id , line_no"_qs));
+    QVERIFY(m_window->document()->tables()->issues().isEmpty());
+    QVERIFY(!banner->isVisible());
+    QTRY_VERIFY(m_window->runNowAction()->isEnabled());
+
+    // An initial value without a modifier is only a warning, on its own cell.
+    QVERIFY(model->setData(model->index(1, TableListModel::InitialValueColumn), u"42"_qs));
+    QCOMPARE(model->index(1, TableListModel::InitialValueColumn).data(TableListModel::SeverityRole).toInt(),
+             int(TableIssue::Severity::Warning));
+}
+
+void TestProfileEditor::entryErrorsBlockSaving()
+{
+    TableListModel *tables = m_window->document()->tables();
+    QVERIFY(tables->setData(tables->index(0, TableListModel::TableColumn), QString()));
+    const QByteArray before = test::readText(m_tables);
+    QVERIFY(!m_window->saveProfile());
+    QCOMPARE(test::readText(m_tables), before);
+    QVERIFY(m_window->banner()->isVisible());
+    QVERIFY(m_window->banner()->text().contains(u"Not saved"_qs));
+    QCOMPARE(m_window->currentPage(), MainWindow::TablesPageIndex);
+}
+
+void TestProfileEditor::savesBothFilesAndReadsBack()
+{
+    // Edits on both pages, as typed.
+    auto *host = m_window->findChild<QLineEdit *>(u"SOURCE_DB_HOST"_qs);
+    host->selectAll();
+    QTest::keyClicks(host, u"db-src2.internal"_qs);
+    auto *password = m_window->findChild<QLineEdit *>(u"SOURCE_DB_PASS"_qs);
+    password->selectAll();
+    QTest::keyClicks(password, u"n3w #pass'\\"_qs);
+    m_window->findChild<QSpinBox *>(u"INTERVAL"_qs)->setValue(300);
+    m_window->findChild<QSpinBox *>(u"SOURCE_DB_PORT"_qs)->setValue(3310);
+    TableListModel *tables = m_window->document()->tables();
+    TableSpec spec;
+    spec.table = u"products"_qs;
+    spec.primaryKey = {u"sku"_qs};
+    spec.batchSize = 2500;
+    tables->addTable(spec);
+    QVERIFY(tables->setData(tables->index(0, TableListModel::InitialValueColumn), u"2024-01-01 00:00:00"_qs));
+    QVERIFY(m_window->isWindowModified());
+
+    QVERIFY(m_window->saveProfile());
+    QVERIFY(!m_window->isWindowModified());
+
+    // Owner-only, both of them.
+    const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    const auto mask = ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser);
+    QCOMPARE(QFileInfo(m_env).permissions() & mask, ownerOnly);
+    QCOMPARE(QFileInfo(m_tables).permissions() & mask, ownerOnly);
+
+    // The .env keeps the user's comments and unknown keys, and reads back to what was typed.
+    const QString envText = QString::fromUtf8(test::readText(m_env));
+    QVERIFY(envText.startsWith(u"# Orders replica: written by hand\n"_qs));
+    QVERIFY2(envText.contains(u"SOURCE_DB_HOST=db-src2.internal   # primary\n"_qs), qPrintable(envText));
+    QVERIFY(envText.contains(u"LOG_LEVEL=debug\n"_qs));
+    ConfigErrors errors;
+    const EnvFile env = EnvFile::load(m_env, errors);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).toString()));
+    QCOMPARE(env.value(u"SOURCE_DB_HOST"_qs), u"db-src2.internal"_qs);
+    QCOMPARE(env.value(u"SOURCE_DB_PASS"_qs), u"n3w #pass'\\"_qs);
+    QCOMPARE(env.value(u"TARGET_DB_PASS"_qs), u"q\"uote"_qs);
+    QCOMPARE(env.value(u"INTERVAL"_qs), u"300"_qs);
+    QCOMPARE(env.value(u"SOURCE_DB_PORT"_qs), u"3310"_qs);
+    QVERIFY(!env.contains(u"TARGET_DB_SSL_CA"_qs)); // untouched options are not written
+
+    const QList<TableSpec> back = TablesFile::load(m_tables, errors);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).toString()));
+    QCOMPARE(back.size(), 3);
+    QCOMPARE(back[0].initialValue.value_or(QString()), u"2024-01-01 00:00:00"_qs);
+    QCOMPARE(back[1].primaryKey, (QStringList{u"order_id"_qs, u"line_no"_qs}));
+    QCOMPARE(back[2].table, u"products"_qs);
+    QCOMPARE(back[2].batchSize, 2500);
+
+    // The headless side reads the same profile without complaint.
+    ProfileDocument *document = m_window->document();
+    QVERIFY(document->open(m_env, m_tables).isEmpty());
+    QCOMPARE(document->tables()->rowCount(), 3);
+}
+
+void TestProfileEditor::saveAsCreatesANewPair()
+{
+    QTemporaryDir other;
+    const QString env = other.filePath(u"prod.env"_qs);
+    const QString tables = other.filePath(u"tables.json"_qs);
+    QVERIFY(m_window->saveProfileAs(env, tables));
+    QCOMPARE(m_window->document()->envPath(), env);
+    ConfigErrors errors;
+    QCOMPARE(EnvFile::load(env, errors).value(u"TARGET_DB_NAME"_qs), u"shop_copy"_qs);
+    QCOMPARE(TablesFile::load(tables, errors).size(), 2);
+    QVERIFY(errors.isEmpty());
+}
+
+void TestProfileEditor::newProfileShowsWhatToDo()
+{
+    m_window->document()->newProfile();
+    QCOMPARE(m_window->document()->tables()->rowCount(), 0);
+    auto *empty = m_window->tablesPage()->findChild<EmptyState *>();
+    QVERIFY(empty);
+    m_window->showPage(MainWindow::TablesPageIndex);
+    QTRY_VERIFY(empty->isVisible());
+    QVERIFY(m_window->connectionsPage()->banner()->text().contains(u"new profile"_qs, Qt::CaseInsensitive));
+    QVERIFY(!m_window->runNowAction()->isEnabled());
+}
+
+void TestProfileEditor::unsavedChangesArePrompted()
+{
+    QStringList asked;
+    m_window->setConfirmHandler([&](const QString &title, const QString &, QMessageBox::StandardButtons) {
+        asked << title;
+        return QMessageBox::Cancel;
+    });
+    m_window->document()->setValue(u"TARGET_DB_NAME"_qs, u"other"_qs);
+    m_window->requestQuit(); // cancelled: nothing happens
+    QCOMPARE(asked, QStringList{u"Unsaved changes"_qs});
+    QVERIFY(m_window->isVisible());
+    QCOMPARE(m_window->document()->value(u"TARGET_DB_NAME"_qs), u"other"_qs);
+}
+
+QTEST_MAIN(TestProfileEditor)
+#include "tst_profileeditor.moc"

@@ -1,0 +1,218 @@
+// A real sync from the window against the sandbox: Run now, every table row reaching "done" with
+// its rows counted, the overall progress, the history, the log, the pool view, and the tray's
+// failure and recovery notifications.
+#include "GuiTestSupport.h"
+#include "TestSandbox.h"
+
+#include "LogFilterModel.h"
+#include "LogModel.h"
+#include "LogPage.h"
+#include "MainWindow.h"
+#include "PoolChart.h"
+#include "PoolPage.h"
+#include "PoolPanel.h"
+#include "ProfileDocument.h"
+#include "RunController.h"
+#include "RunHistoryModel.h"
+#include "RunMonitorPage.h"
+#include "RunTableModel.h"
+#include "TableListModel.h"
+#include "TrayController.h"
+
+#include <QProgressBar>
+#include <QTableView>
+
+using namespace tablesync;
+
+class TestRunMonitor : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void runReachesDoneForEveryTable();
+    void failureAndRecoveryAreReported();
+    void stopFinishesCleanly();
+
+private:
+    bool allIn(TableRunState state) const;
+
+    std::unique_ptr<test::SandboxPair> m_sandbox;
+    QTemporaryDir m_settings;
+    QTemporaryDir m_dir;
+    QString m_env;
+    QString m_tables;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestRunMonitor::initTestCase()
+{
+    m_sandbox = std::make_unique<test::SandboxPair>(u"gui_run"_qs);
+    test::TestDb &source = *m_sandbox->source;
+    source.exec(u"CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40), updated_at DATETIME(6) NOT NULL, "
+                "KEY idx_updated (updated_at))"_qs);
+    source.exec(u"INSERT INTO items WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+                "SELECT i, CONCAT('item ', i), TIMESTAMPADD(SECOND, i, '2024-01-01') FROM n"_qs);
+    source.exec(u"CREATE TABLE prices (sku VARCHAR(10) PRIMARY KEY, price DECIMAL(10,4))"_qs);
+    source.exec(u"INSERT INTO prices VALUES ('A', 1.5), ('B', 2.25), ('C', 0.0001)"_qs);
+    source.exec(u"CREATE TABLE order_lines (order_id INT, line_no INT, qty INT, PRIMARY KEY (order_id, line_no))"_qs);
+    source.exec(
+        u"INSERT INTO order_lines WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
+        "SELECT i DIV 5, i MOD 5, i FROM n"_qs);
+    m_env = m_dir.filePath(u".env"_qs);
+    m_tables = m_dir.filePath(u"tables.json"_qs);
+    QByteArray env = test::envFor(m_sandbox->settings);
+    env += "SYNC_WORKERS=2\n";
+    test::writeText(m_env, env);
+    test::writeText(
+        m_tables,
+        "[{\"table\": \"items\", \"primary_key\": \"id\", \"modifier\": \"updated_at\", \"batch_size\": 1000},\n"
+        " {\"table\": \"prices\", \"primary_key\": \"sku\"},\n"
+        " {\"table\": \"order_lines\", \"primary_key\": [\"order_id\", \"line_no\"], \"batch_size\": 1000}]\n");
+}
+
+void TestRunMonitor::init()
+{
+    test::useTemporarySettings(m_settings);
+    m_window = std::make_unique<MainWindow>(m_env, m_tables);
+    m_window->setConfirmHandler(
+        [](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
+    m_window->resize(1024, 700);
+    m_window->show();
+}
+
+void TestRunMonitor::cleanup()
+{
+    m_window.reset(); // stops the engine and joins its threads
+}
+
+bool TestRunMonitor::allIn(TableRunState state) const
+{
+    RunTableModel *model = m_window->runTableModel();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (TableRunState(model->index(row, 0).data(RunTableModel::StateRole).toInt()) != state)
+            return false;
+    }
+    return model->rowCount() > 0;
+}
+
+void TestRunMonitor::runReachesDoneForEveryTable()
+{
+    RunTableModel *model = m_window->runTableModel();
+    QTRY_COMPARE(model->rowCount(), 3);
+    QVERIFY(allIn(TableRunState::Idle));
+    QTRY_VERIFY(m_window->runNowAction()->isEnabled());
+
+    QSignalSpy started(m_window->runController(), &RunController::runStarted);
+    QSignalSpy batches(m_window->runController(), &RunController::batchCommitted);
+    m_window->runNowAction()->trigger();
+    QCOMPARE(m_window->currentPage(), MainWindow::MonitorPageIndex);
+    QVERIFY(m_window->runController()->isRunning());
+    QVERIFY(!m_window->runNowAction()->isEnabled());
+    QVERIFY(m_window->stopAction()->isEnabled());
+
+    QTRY_VERIFY_WITH_TIMEOUT(allIn(TableRunState::Done), 60000);
+    QTRY_VERIFY(!m_window->runController()->isRunning());
+    QCOMPARE(started.size(), 1);
+    QVERIFY(batches.size() >= 5 + 3); // items and order_lines in pages of 1000 rows
+
+    // Each row counted its rows; the progress column reads "n of ~n" and stays as a full bar.
+    const auto rowsOf = [&](const QString &table) { return model->row(table)->rowsDone; };
+    QCOMPARE(rowsOf(u"items"_qs), 5000);
+    QCOMPARE(rowsOf(u"prices"_qs), 3);
+    QCOMPARE(rowsOf(u"order_lines"_qs), 2500);
+    const int items = 0;
+    QCOMPARE(model->index(items, RunTableModel::StrategyColumn).data().toString(), u"incremental"_qs);
+    QCOMPARE(model->index(items, RunTableModel::StateColumn).data().toString(), u"done"_qs);
+    QCOMPARE(model->index(items, RunTableModel::ProgressColumn).data().toString(), u"5,000 of ~5,000"_qs);
+    QVERIFY(!model->index(items, RunTableModel::RateColumn).data().toString().isEmpty());
+    QVERIFY(model->row(u"items"_qs)->lastSuccess.isValid());
+    QVERIFY(model->index(items, RunTableModel::LastErrorColumn).data().toString().isEmpty());
+    QCOMPARE(m_window->monitorPage()->overallProgress()->value(), 1000);
+    QVERIFY2(m_window->monitorPage()->headline()->text().contains(u"3 of 3 tables synced"_qs),
+             qPrintable(m_window->monitorPage()->headline()->text()));
+
+    // The target has the rows.
+    QCOMPARE(m_sandbox->target->count(u"items"_qs), 5000);
+    QCOMPARE(m_sandbox->target->count(u"order_lines"_qs), 2500);
+
+    // History, log and pools.
+    RunHistoryModel *history = m_window->historyModel();
+    QCOMPARE(history->rowCount(), 1);
+    QCOMPARE(history->index(0, RunHistoryModel::ResultColumn).data().toString(), u"synced"_qs);
+    QCOMPARE(history->index(0, RunHistoryModel::RowsColumn).data().toString(), u"7,503"_qs);
+    LogModel *log = m_window->logModel();
+    QStringList lines;
+    for (int row = 0; row < log->rowCount(); ++row)
+        lines << LogModel::format(log->lineAt(row));
+    const QString text = lines.join(u'\n');
+    QVERIFY2(text.contains(u"[items] done: 5000 row(s)"_qs), qPrintable(text));
+    QVERIFY(text.contains(u"Source pool status - Size: 20, Checked out: "_qs));
+    // Filtered to one table, the log shows only its lines.
+    LogFilterModel *filter = m_window->logPage()->filter();
+    filter->setTable(u"prices"_qs);
+    QVERIFY(filter->rowCount() > 0);
+    for (int row = 0; row < filter->rowCount(); ++row)
+        QCOMPARE(filter->index(row, LogModel::TableColumn).data().toString(), u"prices"_qs);
+    filter->setTable({});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->poolPage()->sourcePanel()->chart()->sampleCount() > 0, 5000);
+    QVERIFY(m_window->poolPage()->sourcePanel()->valueText(u"checkedOut"_qs).endsWith(u"/ 20"_qs));
+
+    // A second run finds nothing new for the incremental table and is recorded too.
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && history->rowCount() == 2, 60000);
+    QVERIFY(allIn(TableRunState::Done));
+}
+
+void TestRunMonitor::failureAndRecoveryAreReported()
+{
+    TableListModel *tables = m_window->document()->tables();
+    QVERIFY(tables->setData(tables->index(1, TableListModel::ModifierColumn), u"no_such_column"_qs));
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && m_window->historyModel()->rowCount() == 1,
+                             60000);
+    RunTableModel *model = m_window->runTableModel();
+    QCOMPARE(model->row(u"prices"_qs)->state, TableRunState::Failed);
+    QVERIFY2(model->row(u"prices"_qs)->lastError.contains(u"no_such_column"_qs),
+             qPrintable(model->row(u"prices"_qs)->lastError));
+    QCOMPARE(model->row(u"items"_qs)->state, TableRunState::Done); // one failing table never stops the others
+    QCOMPARE(m_window->historyModel()->index(0, RunHistoryModel::ResultColumn).data().toString(), u"1 failed"_qs);
+    QCOMPARE(m_window->tray()->status(), TrayController::Status::Error);
+    QVERIFY2(m_window->tray()->lastNotification().contains(u"1 table failed"_qs),
+             qPrintable(m_window->tray()->lastNotification()));
+    QVERIFY(m_window->monitorPage()->headline()->text().contains(u"failed"_qs));
+
+    QVERIFY(tables->setData(tables->index(1, TableListModel::ModifierColumn), QString()));
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && m_window->historyModel()->rowCount() == 2,
+                             60000);
+    QVERIFY(allIn(TableRunState::Done));
+    QVERIFY(model->row(u"prices"_qs)->lastError.isEmpty());
+    QCOMPARE(m_window->tray()->status(), TrayController::Status::Idle);
+    QVERIFY2(m_window->tray()->lastNotification().contains(u"synced again"_qs),
+             qPrintable(m_window->tray()->lastNotification()));
+}
+
+void TestRunMonitor::stopFinishesCleanly()
+{
+    QSignalSpy batches(m_window->runController(), &RunController::batchCommitted);
+    m_window->runNow();
+    QVERIFY(m_window->runController()->isRunning());
+    QVERIFY(batches.wait(30000)); // stopped in the middle of the work, not before it began
+    m_window->stopAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning(), 60000);
+    // Whatever had started finished its batch; nothing is left "running" or "queued".
+    RunTableModel *model = m_window->runTableModel();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const auto state = TableRunState(model->index(row, 0).data(RunTableModel::StateRole).toInt());
+        QVERIFY(state == TableRunState::Done || state == TableRunState::Stopped);
+    }
+    // A stopped engine is retired; the next run gets a new one and completes.
+    QTRY_VERIFY(m_window->runNowAction()->isEnabled());
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+}
+
+QTEST_MAIN(TestRunMonitor)
+#include "tst_runmonitor.moc"

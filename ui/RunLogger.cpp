@@ -1,0 +1,87 @@
+#include "RunLogger.h"
+
+#include "LogModel.h"
+#include "Plural.h"
+#include "RunController.h"
+
+namespace tablesync {
+
+namespace {
+LogModel::Level levelOf(const QString &message)
+{
+    if (message.startsWith(u"warning"_qs, Qt::CaseInsensitive) || message.startsWith(u"schema drift"_qs) ||
+        message.startsWith(u"transient error"_qs))
+        return LogModel::Level::Warning;
+    if (message.startsWith(u"could not"_qs))
+        return LogModel::Level::Error;
+    return LogModel::Level::Info;
+}
+} // namespace
+
+RunLogger::RunLogger(RunController *controller, LogModel *log, QObject *parent)
+    : QObject(parent)
+{
+    using Level = LogModel::Level;
+    connect(controller, &RunController::runStarted, log, [log](const QString &loadId, const QStringList &tables) {
+        log->append(Level::Info, {},
+                    plural(tables.size(), tr("run %2 started: %1 table"), tr("run %2 started: %1 tables")).arg(loadId));
+    });
+    connect(controller, &RunController::tableSyncStarted, log, [log](const QString &table, const QString &strategy) {
+        log->append(Level::Info, table, tr("%1 sync started").arg(strategy));
+    });
+    connect(controller, &RunController::tableMessage, log,
+            [log](const QString &table, const QString &message) { log->append(levelOf(message), table, message); });
+    connect(controller, &RunController::batchCommitted, log,
+            [log](const QString &table, qint64 batch, qint64 soFar, qint64 estimate) {
+                log->append(Level::Info, table,
+                            tr("batch committed: %1 row(s), %2%3 so far")
+                                .arg(batch)
+                                .arg(soFar)
+                                .arg(estimate > 0 ? tr(" of ~%1").arg(estimate) : QString()));
+            });
+    connect(controller, &RunController::tableSyncFinished, log, [log](const TableResult &r) {
+        switch (r.outcome) {
+        case TableOutcome::Succeeded:
+            log->append(Level::Info, r.table,
+                        tr("done: %1 row(s) in %2 ms%3")
+                            .arg(r.rowsWritten)
+                            .arg(r.elapsedMs)
+                            .arg(r.cursor.isEmpty() ? QString() : tr(", cursor %1").arg(r.cursor)));
+            break;
+        case TableOutcome::Stopped:
+            log->append(
+                Level::Warning, r.table,
+                tr("stopped after %1 row(s); the next run resumes from the last committed batch").arg(r.rowsWritten));
+            break;
+        case TableOutcome::Failed:
+            log->append(Level::Error, r.table, tr("FAILED: %1").arg(r.error));
+            break;
+        }
+    });
+    connect(controller, &RunController::runFinished, log, [log](const RunSummary &s) {
+        qint64 rows = 0;
+        for (const TableResult &t : s.tables)
+            rows += t.rowsWritten;
+        log->append(s.failedCount() > 0 ? Level::Warning : Level::Info, {},
+                    tr("run %1 finished in %2 ms: %3 of %4 tables synced, %5 failed, %6 rows written")
+                        .arg(s.loadId)
+                        .arg(s.elapsedMs)
+                        .arg(s.tables.size() - s.failedCount())
+                        .arg(s.tables.size())
+                        .arg(s.failedCount())
+                        .arg(rows));
+    });
+    connect(controller, &RunController::poolStatusReported, log,
+            [log](const PoolStats &source, const PoolStats &target) {
+                for (const PoolStats *pool : {&source, &target}) {
+                    log->append(pool->waiting > 0 ? Level::Warning : Level::Info, {},
+                                pool->statusLine() + tr(" (open %1, overflow in use %2, waiting %3, timeouts %4)")
+                                                         .arg(pool->open)
+                                                         .arg(pool->overflowInUse())
+                                                         .arg(pool->waiting)
+                                                         .arg(pool->timeoutsTotal));
+                }
+            });
+}
+
+} // namespace tablesync

@@ -1,0 +1,297 @@
+#include "RunTableModel.h"
+
+#include "Icons.h"
+#include "Plural.h"
+#include "ShortTime.h"
+
+#include <QLocale>
+#include <QTimer>
+
+namespace tablesync {
+
+namespace {
+QString duration(qint64 ms)
+{
+    if (ms < 10'000)
+        return QLocale().toString(double(ms) / 1000.0, 'f', 1) + u" s"_qs;
+    const qint64 s = ms / 1000;
+    if (s < 3600)
+        return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2:%3")
+        .arg(s / 3600)
+        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+        .arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+RunTableModel::RunTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_ticker(new QTimer(this))
+{
+    // Elapsed and rows/s of running tables move even between batches.
+    m_ticker->setInterval(500);
+    connect(m_ticker, &QTimer::timeout, this, &RunTableModel::tick);
+}
+
+void RunTableModel::setTables(const QList<std::pair<QString, QString>> &tablesAndStrategies)
+{
+    beginResetModel();
+    QList<Row> rows;
+    for (const auto &[table, strategy] : tablesAndStrategies) {
+        const int old = indexOf(table);
+        Row row = old >= 0 ? m_rows.at(old) : Row();
+        row.table = table;
+        if (row.state != TableRunState::Running && row.state != TableRunState::Queued)
+            row.strategy = strategy;
+        rows << row;
+    }
+    m_rows = rows;
+    endResetModel();
+}
+
+int RunTableModel::indexOf(const QString &table) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].table.compare(table, Qt::CaseInsensitive) == 0)
+            return i;
+    }
+    return -1;
+}
+
+const RunTableModel::Row *RunTableModel::row(const QString &table) const
+{
+    const int i = indexOf(table);
+    return i < 0 ? nullptr : &m_rows[i];
+}
+
+int RunTableModel::ensureRow(const QString &table)
+{
+    int i = indexOf(table);
+    if (i >= 0)
+        return i;
+    // A run on settings newer than the list shown: the table gets a row now.
+    i = int(m_rows.size());
+    beginInsertRows({}, i, i);
+    Row row;
+    row.table = table;
+    m_rows << row;
+    endInsertRows();
+    return i;
+}
+
+void RunTableModel::rowChanged(int row)
+{
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void RunTableModel::onRunStarted(const QStringList &tables)
+{
+    for (const QString &table : tables) {
+        const int i = ensureRow(table);
+        Row &r = m_rows[i];
+        r.state = TableRunState::Queued;
+        r.rowsDone = 0;
+        r.estimate = -1;
+        r.elapsedMs = 0;
+        r.attempts = 0;
+        rowChanged(i);
+    }
+    m_ticker->start();
+}
+
+void RunTableModel::onTableStarted(const QString &table, const QString &strategy)
+{
+    const int i = ensureRow(table);
+    Row &r = m_rows[i];
+    r.state = TableRunState::Running;
+    r.strategy = strategy;
+    r.timer.start();
+    rowChanged(i);
+}
+
+void RunTableModel::onBatchCommitted(const QString &table, qint64 rowsSoFar, qint64 estimate)
+{
+    const int i = ensureRow(table);
+    Row &r = m_rows[i];
+    r.rowsDone = rowsSoFar;
+    // InnoDB's estimate can be below the truth; never show more done than expected.
+    r.estimate = estimate > 0 ? std::max(estimate, rowsSoFar) : -1;
+    if (r.timer.isValid())
+        r.elapsedMs = r.timer.elapsed();
+    rowChanged(i);
+}
+
+void RunTableModel::onTableFinished(const TableResult &result)
+{
+    const int i = ensureRow(result.table);
+    Row &r = m_rows[i];
+    r.rowsDone = result.rowsWritten;
+    r.elapsedMs = result.elapsedMs;
+    r.attempts = result.attempts;
+    r.strategy = result.strategy.isEmpty() ? r.strategy : result.strategy;
+    r.timer.invalidate();
+    switch (result.outcome) {
+    case TableOutcome::Succeeded:
+        r.state = TableRunState::Done;
+        r.estimate = result.rowsWritten;
+        r.lastSuccess = QDateTime::currentDateTime();
+        r.lastError.clear();
+        break;
+    case TableOutcome::Failed:
+        r.state = TableRunState::Failed;
+        r.lastError = result.error;
+        break;
+    case TableOutcome::Stopped:
+        r.state = TableRunState::Stopped;
+        break;
+    }
+    rowChanged(i);
+}
+
+void RunTableModel::onRunFinished()
+{
+    m_ticker->stop();
+    // Tables the run never reached (it was stopped) go back to where they were.
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].state == TableRunState::Queued || m_rows[i].state == TableRunState::Running) {
+            m_rows[i].state = TableRunState::Stopped;
+            rowChanged(i);
+        }
+    }
+}
+
+void RunTableModel::tick()
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].state == TableRunState::Running && m_rows[i].timer.isValid()) {
+            m_rows[i].elapsedMs = m_rows[i].timer.elapsed();
+            Q_EMIT dataChanged(index(i, RateColumn), index(i, ElapsedColumn));
+        }
+    }
+}
+
+int RunTableModel::overallProgress() const
+{
+    if (m_rows.isEmpty())
+        return 0;
+    double done = 0;
+    for (const Row &r : m_rows) {
+        if (r.state == TableRunState::Done || r.state == TableRunState::Failed || r.state == TableRunState::Stopped)
+            done += 1;
+        else if (r.state == TableRunState::Running && r.estimate > 0)
+            done += std::min(1.0, double(r.rowsDone) / double(r.estimate)) * 0.95;
+    }
+    return int(1000.0 * done / double(m_rows.size()));
+}
+
+int RunTableModel::countIn(TableRunState state) const
+{
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [state](const Row &r) { return r.state == state; }));
+}
+
+qint64 RunTableModel::rowsThisRun() const
+{
+    qint64 total = 0;
+    for (const Row &r : m_rows)
+        total += r.state == TableRunState::Idle ? 0 : r.rowsDone;
+    return total;
+}
+
+int RunTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int RunTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RunTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const Row &r = m_rows.at(index.row());
+    const QLocale locale;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case TableColumn:
+            return r.table;
+        case StrategyColumn:
+            return r.strategy;
+        case StateColumn:
+            if (r.state == TableRunState::Done && r.attempts > 1)
+                return plural(r.attempts - 1, tr("done (%1 retry)"), tr("done (%1 retries)"));
+            return tableRunStateName(r.state);
+        case ProgressColumn:
+            if (r.state == TableRunState::Idle || r.state == TableRunState::Queued)
+                return QString();
+            return r.estimate > 0 ? tr("%1 of ~%2").arg(locale.toString(r.rowsDone), locale.toString(r.estimate))
+                                  : tr("%1 rows").arg(locale.toString(r.rowsDone));
+        case RateColumn:
+            if (r.elapsedMs <= 0 || r.rowsDone == 0)
+                return QString();
+            return tr("%1/s").arg(locale.toString(qint64(double(r.rowsDone) * 1000.0 / double(r.elapsedMs))));
+        case ElapsedColumn:
+            return r.state == TableRunState::Idle || r.state == TableRunState::Queued ? QString()
+                                                                                      : duration(r.elapsedMs);
+        case LastSuccessColumn:
+            return r.lastSuccess.isValid() ? shortWhen(r.lastSuccess) : tr("never");
+        case LastErrorColumn:
+            return r.lastError.section(u'\n', 0, 0);
+        }
+        break;
+    case Qt::DecorationRole:
+        if (index.column() == StateColumn)
+            return Icons::forState(r.state);
+        break;
+    case Qt::ToolTipRole:
+        if (index.column() == LastErrorColumn && !r.lastError.isEmpty())
+            return r.lastError;
+        if (index.column() == StateColumn && r.attempts > 1)
+            return plural(r.attempts - 1, tr("Succeeded after %1 transient error and a retry"),
+                          tr("Succeeded after %1 transient errors and retries"));
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() == RateColumn || index.column() == ElapsedColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    case StateRole:
+        return int(r.state);
+    case RowsDoneRole:
+        return r.rowsDone;
+    case EstimateRole:
+        return r.state == TableRunState::Done ? qMax<qint64>(r.rowsDone, 1) : r.estimate;
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case TableColumn:
+        return tr("Table");
+    case StrategyColumn:
+        return tr("Strategy");
+    case StateColumn:
+        return tr("State");
+    case ProgressColumn:
+        return tr("Progress (rows)");
+    case RateColumn:
+        return tr("Rows/s");
+    case ElapsedColumn:
+        return tr("Elapsed");
+    case LastSuccessColumn:
+        return tr("Last success");
+    case LastErrorColumn:
+        return tr("Last error");
+    }
+    return {};
+}
+
+} // namespace tablesync

@@ -1,0 +1,213 @@
+#include "ServerForm.h"
+
+#include "Icons.h"
+#include "MessageBanner.h"
+#include "Plural.h"
+#include "ProfileDocument.h"
+#include "db/DbTaskRunner.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace tablesync {
+
+ServerForm::ServerForm(const QString &role, ProfileDocument *document, DbTaskRunner *runner, QWidget *parent)
+    : QGroupBox(parent)
+    , m_role(role)
+    , m_prefix(role.toUpper() + u"_DB_"_qs)
+    , m_document(document)
+    , m_runner(runner)
+{
+    const bool source = role == u"source";
+    setTitle(source ? tr("Source server (read from)") : tr("Target server (written to)"));
+    setAccessibleName(title());
+    auto *layout = new QVBoxLayout(this);
+    m_form = new QFormLayout;
+    m_form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    layout->addLayout(m_form);
+
+    addText(u"HOST"_qs, tr("&Host"), tr("db.example.com or 10.0.0.5"), true);
+    m_port = new QSpinBox(this);
+    m_port->setRange(1, 65535);
+    m_port->setValue(3306);
+    m_port->setObjectName(key(u"PORT"_qs));
+    m_port->setAccessibleName(tr("%1 port").arg(role));
+    m_port->setGroupSeparatorShown(false);
+    m_form->addRow(tr("&Port"), m_port);
+    connect(m_port, &QSpinBox::valueChanged, this,
+            [this](int port) { m_document->setNumber(key(u"PORT"_qs), port, 3306); });
+    addText(u"USER"_qs, tr("&User"), tr("sync_reader"), true);
+    QLineEdit *password = addText(u"PASS"_qs, tr("Pass&word"), QString(), false);
+    password->setEchoMode(QLineEdit::Password);
+    QAction *reveal = password->addAction(Icons::get(u"action-eye"_qs), QLineEdit::TrailingPosition);
+    reveal->setCheckable(true);
+    reveal->setToolTip(tr("Show the password"));
+    connect(reveal, &QAction::toggled, password,
+            [password](bool shown) { password->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password); });
+    addText(u"NAME"_qs, tr("&Database"), source ? tr("the database to read") : tr("the database to write"), true);
+    addFile(u"SSL_CA"_qs, tr("TLS CA file"));
+    addFile(u"SSL_CERT"_qs, tr("TLS certificate"));
+    addFile(u"SSL_KEY"_qs, tr("TLS key"));
+
+    m_test = new QPushButton(Icons::get(u"action-test"_qs), tr("&Test connection"), this);
+    m_test->setObjectName(role + u"TestButton"_qs);
+    m_test->setAccessibleName(tr("Test the %1 connection").arg(role));
+    m_test->setToolTip(tr("Connects with these settings, off the window's thread, and reports the server version "
+                          "and round-trip time"));
+    auto *buttonRow = new QHBoxLayout;
+    buttonRow->addStretch(1);
+    buttonRow->addWidget(m_test);
+    layout->addLayout(buttonRow);
+    m_result = new MessageBanner(this);
+    m_result->setObjectName(role + u"TestResult"_qs);
+    layout->addWidget(m_result);
+    layout->addStretch(1);
+
+    connect(m_test, &QPushButton::clicked, this, &ServerForm::testConnection);
+    connect(m_runner, &DbTaskRunner::connectionTested, this, &ServerForm::onTested);
+    connect(m_document, &ProfileDocument::loaded, this, &ServerForm::loadFromDocument);
+    connect(m_document, &ProfileDocument::valueChanged, this, &ServerForm::loadKey);
+    loadFromDocument();
+}
+
+QString ServerForm::key(const QString &suffix) const
+{
+    return m_prefix + suffix;
+}
+
+QLineEdit *ServerForm::addText(const QString &suffix, const QString &label, const QString &placeholder, bool required)
+{
+    auto *edit = new QLineEdit(this);
+    const QString envKey = key(suffix);
+    edit->setObjectName(envKey);
+    edit->setPlaceholderText(placeholder);
+    edit->setAccessibleName(QString(label).remove(u'&') + u' ' + m_role);
+    edit->setToolTip(tr(".env key %1").arg(envKey));
+    m_texts.insert(envKey, edit);
+    auto *field = new QWidget(this);
+    auto *column = new QVBoxLayout(field);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(1);
+    column->addWidget(edit);
+    if (required) {
+        auto *hint = new QLabel(tr("Required"), field);
+        hint->setObjectName(envKey + u"Error"_qs);
+        hint->setStyleSheet(u"color: #e03131;"_qs);
+        hint->hide();
+        column->addWidget(hint);
+        m_requiredLabels.insert(envKey, hint);
+    }
+    m_form->addRow(label, field);
+    connect(edit, &QLineEdit::textEdited, this, [this, envKey](const QString &text) {
+        // Passwords may legitimately start or end with blanks; nothing else here does.
+        m_document->setValue(envKey, envKey.endsWith(u"_PASS"_qs) ? text : text.trimmed());
+        if (QLabel *hint = m_requiredLabels.value(envKey))
+            hint->setVisible(text.trimmed().isEmpty());
+    });
+    return edit;
+}
+
+QLineEdit *ServerForm::addFile(const QString &suffix, const QString &label)
+{
+    QLineEdit *edit = addText(suffix, label, tr("none"), false);
+    QAction *browse = edit->addAction(Icons::get(u"action-open"_qs), QLineEdit::TrailingPosition);
+    browse->setToolTip(tr("Choose a file"));
+    connect(browse, &QAction::triggered, this, [this, edit, label] {
+        const QString file = QFileDialog::getOpenFileName(this, label, edit->text());
+        if (file.isEmpty())
+            return;
+        edit->setText(file);
+        m_document->setValue(edit->objectName(), file);
+    });
+    return edit;
+}
+
+void ServerForm::loadFromDocument()
+{
+    for (auto it = m_texts.cbegin(); it != m_texts.cend(); ++it)
+        loadKey(it.key());
+    loadKey(key(u"PORT"_qs));
+    for (QLabel *hint : std::as_const(m_requiredLabels))
+        hint->hide();
+    m_result->hide();
+}
+
+void ServerForm::loadKey(const QString &envKey)
+{
+    if (envKey == key(u"PORT"_qs)) {
+        const QSignalBlocker block(m_port);
+        m_port->setValue(m_document->value(envKey, u"3306"_qs).toInt());
+        return;
+    }
+    QLineEdit *edit = m_texts.value(envKey);
+    if (!edit)
+        return;
+    const QString value = m_document->value(envKey);
+    if (edit->text() != value) {
+        const QSignalBlocker block(edit);
+        edit->setText(value);
+    }
+}
+
+bool ServerForm::validateRequired()
+{
+    bool ok = true;
+    for (auto it = m_requiredLabels.cbegin(); it != m_requiredLabels.cend(); ++it) {
+        const bool empty = m_document->value(it.key()).trimmed().isEmpty();
+        it.value()->setVisible(empty);
+        ok = ok && !empty;
+    }
+    return ok;
+}
+
+void ServerForm::testConnection()
+{
+    if (!validateRequired()) {
+        m_result->showMessage(MessageBanner::Kind::Warning, tr("Fill in host, user and database first."));
+        return;
+    }
+    ConfigErrors errors; // other parts of the profile may be incomplete; this server's part is what counts
+    const Settings settings = m_document->settings(errors);
+    m_testJob = m_runner->testConnection(m_role == u"source" ? settings.source : settings.target);
+    m_test->setEnabled(false);
+    m_test->setText(tr("Testing…"));
+    m_result->showMessage(MessageBanner::Kind::Info, tr("Connecting to %1…")
+                                                         .arg(m_role == u"source" ? settings.source.displayName()
+                                                                                  : settings.target.displayName()));
+    m_result->setClosable(false);
+}
+
+void ServerForm::onTested(int job, const ConnectionProbeResult &result)
+{
+    if (job != m_testJob)
+        return; // another form's test, or an answer nobody waits for any more
+    m_testJob = 0;
+    m_test->setEnabled(true);
+    m_test->setText(tr("&Test connection"));
+    m_result->setClosable(true);
+    if (!result.ok) {
+        m_result->showMessage(MessageBanner::Kind::Error, result.error, result.hint);
+        return;
+    }
+    const QLocale locale;
+    QStringList details;
+    details << tr("Server: %1%2")
+                   .arg(result.serverVersion,
+                        result.versionComment.isEmpty() ? QString() : u" ("_qs + result.versionComment + u')');
+    details << tr("Round trip: %1 ms · connecting took %2 ms")
+                   .arg(locale.toString(result.roundTripMs, 'f', 2), locale.toString(result.connectMs));
+    if (result.tableCount >= 0)
+        details << plural(result.tableCount, tr("%1 table in the database"), tr("%1 tables in the database"));
+    details << (result.sslCipher.isEmpty() ? tr("Not encrypted (no TLS)") : tr("TLS: %1").arg(result.sslCipher));
+    m_result->showMessage(MessageBanner::Kind::Success, tr("Connected to %1").arg(result.server), details.join(u'\n'));
+}
+
+} // namespace tablesync
