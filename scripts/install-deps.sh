@@ -7,7 +7,7 @@ packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libqt6sql6-mysql libgl-dev
     qt6-httpserver-dev qt6-websockets-dev
-    qt6-charts-dev qt6-svg-dev libqt6svg6 qtkeychain-qt6-dev
+    qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6svg6 qtkeychain-qt6-dev
     tzdata ca-certificates
     dpkg-dev file
 )
@@ -15,7 +15,7 @@ packages=(
 # dependencies. The test-only packages: the sandbox servers, and the packaging test's validators
 # (docker-compose parses compose.yaml without a Docker engine; systemd brings systemd-analyze),
 # and headless chromium, which renders the health dashboard in tst_health and scripts/screenshots.sh.
-# The desktop app: Qt Charts (pool view), Qt Svg with libqt6svg6's icon plugin (SVG icons), QtKeychain
+# The desktop app: Qt Charts (pool view; its CMake package needs libqt6opengl6-dev, only a recommends), Qt Svg with libqt6svg6's icon plugin (SVG icons), QtKeychain
 # (passwords in the OS keychain); xvfb and xauth run the window for scripts/gui-screenshots.sh.
 # qt6-websockets-dev: Debian's qt6-httpserver-dev CMake package needs it but does not depend on it.
 test_packages=(
