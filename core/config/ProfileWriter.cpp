@@ -184,6 +184,8 @@ QByteArray renderTables(const QList<TableSpec> &tables)
             field("initial_value", *spec.initialValue); // text keeps DECIMAL and DATETIME values exact
         if (spec.batchSize > 0)
             field("batch_size", spec.batchSize);
+        if (spec.deletes == TableSpec::Deletes::Propagate)
+            field("deletes", u"propagate"_qs);
         out += "  {" + fields.join(", ") + '}' + (i + 1 < tables.size() ? ",\n" : "\n");
     }
     out += "]\n";

@@ -100,6 +100,7 @@ void TestProfileWriter::tablesRoundTrip()
     TableSpec lines;
     lines.table = u"order_lines"_qs;
     lines.primaryKey = {u"order_id"_qs, u"line_no"_qs};
+    lines.deletes = TableSpec::Deletes::Propagate; // a key the GUI does not edit still survives a save
     TableSpec odd;
     odd.table = u"weird \"name\" ü"_qs;
     odd.primaryKey = {u"k"_qs};
@@ -120,6 +121,7 @@ void TestProfileWriter::tablesRoundTrip()
         QCOMPARE(back[i].modifier, specs[i].modifier);
         QCOMPARE(back[i].initialValue, specs[i].initialValue);
         QCOMPARE(back[i].batchSize, specs[i].batchSize);
+        QCOMPARE(back[i].deletes, specs[i].deletes);
     }
 }
 
