@@ -8,6 +8,8 @@
 #   initial copy     tablesync --once | mysqldump | mysql | mydumper + myloader (2 threads)
 #   1% updates + 0.1% inserts   tablesync --once | pt-table-sync --execute
 #   nothing changed  tablesync --once
+#   0.1% deletes    tablesync --once with deletes: propagate | pt-table-sync --execute
+#   verification   tablesync --verify | pt-table-sync --print (identical tables)
 # After each step the target is checked equal to the source (row count and an MD5 aggregate of
 # every column). It prints wall time, rows/s and peak RSS, and the ratios to the peers.
 set -euo pipefail
@@ -115,6 +117,24 @@ echo "== nothing changed"
 measure "no change" tablesync "${SYNC_ONCE[@]}"
 verify "tablesync no-change run" tgt bench_tgt
 
+echo "== 0.1% deletes in the source"
+src bench_src -e "DELETE FROM orders WHERE id MOD 1000 = 5"
+echo '[{"table": "orders", "primary_key": "id", "modifier": "updated_at", "deletes": "propagate"}]' \
+    >"$WORK/tables-deletes.json"
+SYNC_DELETES=("$TABLESYNC" --headless --once --env "$WORK/.env" --tables "$WORK/tables-deletes.json")
+measure "incremental + deletes" tablesync "${SYNC_DELETES[@]}"
+verify "tablesync delete propagation" tgt bench_tgt
+measure "incremental + deletes" "pt-table-sync --execute" pt-table-sync --execute --no-check-slave \
+    "h=127.0.0.1,P=$SRC_PORT,u=tablesync,p=tablesync,D=bench_src,t=orders" \
+    "h=127.0.0.1,P=$TGT_PORT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
+verify "pt-table-sync deletes" tgt bench_dump
+
+echo "== verification of identical tables"
+measure "verify (identical)" "tablesync --verify" "$TABLESYNC" --verify --env "$WORK/.env" --tables "$WORK/tables.json"
+measure "verify (identical)" "pt-table-sync --print" pt-table-sync --print --no-check-slave \
+    "h=127.0.0.1,P=$SRC_PORT,u=tablesync,p=tablesync,D=bench_src,t=orders" \
+    "h=127.0.0.1,P=$TGT_PORT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
+
 echo
 echo "== results: $ROWS rows, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(date -u +%F)"
 awk -F'\t' -v rows="$ROWS" '
@@ -134,4 +154,8 @@ awk -F'\t' -v rows="$ROWS" '
         printf "incremental: tablesync / pt-table-sync = %.3f (target <= 0.05)\n",
             wall["incremental (1%+0.1%)" FS "tablesync"] / wall["incremental (1%+0.1%)" FS "pt-table-sync --execute"]
         printf "no change: %.2f s for the whole process (target < 1 s)\n", wall["no change" FS "tablesync"]
+        printf "delete detection adds %.2f s to an incremental run (target < 1 s)\n",
+            wall["incremental + deletes" FS "tablesync"] - wall["no change" FS "tablesync"]
+        printf "verify: tablesync / pt-table-sync --print = %.2f (target < 1)\n",
+            wall["verify (identical)" FS "tablesync --verify"] / wall["verify (identical)" FS "pt-table-sync --print"]
     }' "$RESULTS"
