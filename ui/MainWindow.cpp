@@ -1,7 +1,10 @@
 #include "MainWindow.h"
 
+#include "sync/SyncEngine.h"
+
 #include "ConnectionsPage.h"
 #include "GuiSettings.h"
+#include "HealthEndpoint.h"
 #include "Icons.h"
 #include "LogModel.h"
 #include "LogPage.h"
@@ -44,6 +47,7 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
     , m_document(new ProfileDocument(m_passwords, this))
     , m_tasks(new DbTaskRunner(this))
     , m_controller(new RunController(this))
+    , m_health(new HealthEndpoint(this))
     , m_runTables(new RunTableModel(this))
     , m_history(new RunHistoryModel(this))
     , m_log(new LogModel(this))
@@ -70,6 +74,7 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
         m_banner->showMessage(MessageBanner::Kind::Error, tr("A password was not stored"), message);
     });
 
+    connect(m_controller, &RunController::engineCreated, m_health, &HealthEndpoint::attach);
     connect(m_controller, &RunController::runStarted, m_runTables,
             [this](const QString &, const QStringList &tables) { m_runTables->onRunStarted(tables); });
     connect(m_controller, &RunController::tableSyncStarted, m_runTables, &RunTableModel::onTableStarted);
@@ -447,6 +452,11 @@ void MainWindow::refreshSettings()
         problem = plural(tableErrors, tr("%1 table entry problem; see the Tables page"),
                          tr("%1 table entry problems; see the Tables page"));
     m_controller->setSettings(settings, problem);
+    if (problem.isEmpty()) {
+        const QString healthNote = m_health->apply(settings);
+        if (!healthNote.isEmpty())
+            statusBar()->showMessage(healthNote, 8000);
+    }
     QList<std::pair<QString, QString>> tables;
     for (const TableSpec &spec : settings.tables)
         tables.append({spec.table, spec.isIncremental() ? tr("incremental") : tr("full refresh")});

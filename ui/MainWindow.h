@@ -22,6 +22,7 @@ class MessageBanner;
 class PasswordStore;
 class PoolPage;
 class ProfileDocument;
+class HealthEndpoint;
 class RunController;
 class RunHistoryModel;
 class RunMonitorPage;
@@ -99,6 +100,7 @@ private:
     ProfileDocument *m_document = nullptr;
     DbTaskRunner *m_tasks = nullptr;
     RunController *m_controller = nullptr;
+    HealthEndpoint *m_health = nullptr;
     RunTableModel *m_runTables = nullptr;
     RunHistoryModel *m_history = nullptr;
     LogModel *m_log = nullptr;

@@ -55,6 +55,7 @@ void RunController::ensureService()
     m_service = new SyncService(m_settings);
     m_settingsChanged = false;
     SyncEngine *engine = m_service->engine();
+    Q_EMIT engineCreated(engine);
     // Queued: the engine emits on its own thread, these run on ours.
     connect(engine, &SyncEngine::runStarted, this,
             [this](const QString &loadId, int) { Q_EMIT runStarted(loadId, m_runTables); });

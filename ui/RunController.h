@@ -12,6 +12,7 @@ class QTimer;
 
 namespace tablesync {
 
+class SyncEngine;
 class SyncService;
 
 // The desktop app's side of the engine: starts runs (Run now, or every INTERVAL seconds while
@@ -65,6 +66,8 @@ Q_SIGNALS:
     // Every second while an engine exists: for the live pool view.
     void poolSampled(const tablesync::PoolStats &source, const tablesync::PoolStats &target);
     void shutDownFinished();
+    // A new engine exists (after the first run or a change of settings): for the health server.
+    void engineCreated(const tablesync::SyncEngine *engine);
 
 private:
     void setState(State state);

@@ -18,9 +18,14 @@
 #include "RunTableModel.h"
 #include "TableListModel.h"
 #include "TrayController.h"
+#include "config/EnvFile.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProgressBar>
 #include <QTableView>
+#include <QTcpSocket>
 
 using namespace tablesync;
 
@@ -34,6 +39,7 @@ private Q_SLOTS:
     void runReachesDoneForEveryTable();
     void failureAndRecoveryAreReported();
     void stopFinishesCleanly();
+    void healthServerFollowsTheWindowsRuns();
 
 private:
     bool allIn(TableRunState state) const;
@@ -212,6 +218,48 @@ void TestRunMonitor::stopFinishesCleanly()
     QTRY_VERIFY(m_window->runNowAction()->isEnabled());
     m_window->runNow();
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+}
+
+// The window serves /, /status and the rest as the headless service does, following its engine.
+void TestRunMonitor::healthServerFollowsTheWindowsRuns()
+{
+    ConfigErrors errors;
+    const EnvFile env = EnvFile::load(m_env, errors);
+    const quint16 port = quint16(env.value(u"HEALTH_PORT"_qs).toInt());
+    const auto get = [port](const QByteArray &path) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!socket.waitForConnected(5000))
+            return QByteArray();
+        socket.write("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        QByteArray answer;
+        while (socket.state() == QAbstractSocket::ConnectedState || socket.bytesAvailable() > 0) {
+            // The server runs on this (the GUI) thread: let its event loop turn while we wait.
+            QTest::qWait(10);
+            answer += socket.readAll();
+        }
+        return answer;
+    };
+    QTRY_VERIFY(get("/").contains("We are Groot!"));
+
+    QTRY_VERIFY(m_window->runNowAction()->isEnabled());
+    m_window->runNowAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(allIn(TableRunState::Done), 60000);
+    QTRY_VERIFY(!m_window->runController()->isRunning());
+    const QByteArray status = get("/status");
+    QVERIFY2(status.startsWith("HTTP/1.1 200"), status.constData());
+    const QJsonObject document = QJsonDocument::fromJson(status.mid(status.indexOf("\r\n\r\n") + 4)).object();
+    QStringList names;
+    for (const QJsonValue &table : document.value(u"tables"_qs).toArray()) {
+        const QJsonObject t = table.toObject();
+        names << t.value(u"name"_qs).toString();
+        if (t.value(u"name"_qs).toString() == u"prices") { // a full refresh: all 3 rows every run
+            QCOMPARE(t.value(u"rows_this_run"_qs).toInt(), 3);
+            QVERIFY(!t.value(u"last_success_at"_qs).isNull());
+        }
+    }
+    names.sort();
+    QCOMPARE(names, (QStringList{u"items"_qs, u"order_lines"_qs, u"prices"_qs}));
 }
 
 QTEST_MAIN(TestRunMonitor)

@@ -71,7 +71,7 @@ void TestCli::writeEnv()
                prefix + "USER=" + c->user.toUtf8() + "\n" + prefix + "PASS='" + c->password.toUtf8() + "'\n" + prefix +
                "NAME=" + c->database.toUtf8() + "  # a comment after the value\n";
     }
-    env += "FETCH_LIMIT=1\nINTERVAL=0\n";
+    env += "FETCH_LIMIT=1\nINTERVAL=0\nHEALTH_PORT=" + QByteArray::number(freePort()) + "\n";
     writeFile(u".env"_qs, env);
 }
 

@@ -18,6 +18,7 @@
 #include <QSqlRecord>
 #include <QString>
 #include <QStringList>
+#include <QTcpServer>
 
 #include <memory>
 
@@ -133,6 +134,14 @@ public:
     std::unique_ptr<TestDb> source;
     std::unique_ptr<TestDb> target;
 };
+
+// A loopback port nobody listens on right now, so tests never compete for the default 8089.
+inline int freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
 
 inline TableSpec tableSpec(const QString &table, const QStringList &key, const QString &modifier = {},
                            int batchSize = 0)

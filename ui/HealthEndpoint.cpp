@@ -1,0 +1,47 @@
+#include "HealthEndpoint.h"
+
+#include "health/HealthServer.h"
+#include "health/StatusBoard.h"
+
+namespace tablesync {
+
+HealthEndpoint::HealthEndpoint(QObject *parent)
+    : QObject(parent)
+{}
+
+HealthEndpoint::~HealthEndpoint()
+{
+    m_server.reset(); // the server reads the board: it goes first
+}
+
+QString HealthEndpoint::apply(const Settings &settings)
+{
+    QStringList tables;
+    for (const TableSpec &spec : settings.tables)
+        tables << spec.table;
+    const QString key = QStringLiteral("%1:%2|%3|%4")
+                            .arg(settings.healthHost)
+                            .arg(settings.healthPort)
+                            .arg(settings.intervalSeconds)
+                            .arg(tables.join(u'\n'));
+    if (key == m_key)
+        return {};
+    m_key = key;
+    m_server.reset();
+    m_board = std::make_unique<StatusBoard>(settings);
+    m_server = std::make_unique<HealthServer>(*m_board);
+    QString error;
+    if (!m_server->listen(settings.healthHost, settings.healthPort, error)) {
+        m_server.reset();
+        return tr("Health server not started: %1").arg(error);
+    }
+    return tr("Health server on http://%1/ (/healthz, /status, /metrics, /dashboard)").arg(m_server->address());
+}
+
+void HealthEndpoint::attach(const SyncEngine *engine)
+{
+    if (m_board)
+        m_board->attach(engine);
+}
+
+} // namespace tablesync
