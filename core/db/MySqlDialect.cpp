@@ -98,7 +98,7 @@ QString MySqlDialect::keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int
 }
 
 QString MySqlDialect::insertRows(const QString &table, const QList<ColumnInfo> &columns,
-                                 const QStringList &extraColumns, int rowCount, bool upsert) const
+                                 const QStringList &extraColumns, int rowCount, OnDuplicate onDuplicate) const
 {
     QStringList names;
     QStringList placeholders;
@@ -118,11 +118,13 @@ QString MySqlDialect::insertRows(const QString &table, const QList<ColumnInfo> &
             sql += u',';
         sql += row;
     }
-    if (upsert) {
+    if (onDuplicate == OnDuplicate::Update) {
         QStringList updates;
         for (const QString &name : names)
             updates << name + u"=VALUES("_qs + name + u')';
         sql += u" ON DUPLICATE KEY UPDATE "_qs + updates.join(u',');
+    } else if (onDuplicate == OnDuplicate::Skip) {
+        sql += u" ON DUPLICATE KEY UPDATE "_qs + names.first() + u'=' + names.first();
     }
     return sql;
 }

@@ -13,7 +13,7 @@ public:
     QString comparePlaceholder(const ColumnInfo &column) const override;
     QString keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const override;
     QString insertRows(const QString &table, const QList<ColumnInfo> &columns, const QStringList &extraColumns,
-                       int rowCount, bool upsert) const override;
+                       int rowCount, OnDuplicate onDuplicate) const override;
 
     // A string literal for DDL and administrative statements that cannot take placeholders
     // (e.g. SHOW ... LIKE). Escapes quotes and backslashes; never used for row data.

@@ -31,10 +31,16 @@ public:
     // `bindOrder` receives, per placeholder, the index of the key value it takes.
     virtual QString keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const = 0;
 
-    // Multi-row INSERT of `rowCount` rows; with `upsert`, existing keys are updated in place.
+    // What a multi-row INSERT does with a key that already exists.
+    enum class OnDuplicate {
+        Fail,   // plain INSERT: a duplicate is an error
+        Update, // upsert: the existing row is updated in place (never REPLACE: no delete triggers)
+        Skip,   // the existing row is kept; errors other than duplicates still fail (unlike IGNORE)
+    };
+    // Multi-row INSERT of `rowCount` rows.
     // `extraColumns` are plain-placeholder columns appended to each row (the _dlt_ columns).
     virtual QString insertRows(const QString &table, const QList<ColumnInfo> &columns, const QStringList &extraColumns,
-                               int rowCount, bool upsert) const = 0;
+                               int rowCount, OnDuplicate onDuplicate) const = 0;
 };
 
 } // namespace tablesync

@@ -63,7 +63,8 @@ qint64 BatchWriter::approximateBytes(const QVariant &value)
 
 QSqlQuery &BatchWriter::statementFor(int rowCount)
 {
-    auto it = m_statements.find(rowCount);
+    const int cacheKey = rowCount * 2 + (m_skipExisting ? 1 : 0);
+    auto it = m_statements.find(cacheKey);
     if (it != m_statements.end())
         return *it;
     if (m_statements.size() > 8) // odd tail sizes: keep the cache small
@@ -71,15 +72,23 @@ QSqlQuery &BatchWriter::statementFor(int rowCount)
     QSqlQuery query = m_target.newQuery();
     const QStringList extra{QString::fromLatin1(SchemaSync::kLoadIdColumn),
                             QString::fromLatin1(SchemaSync::kRowIdColumn)};
-    if (!query.prepare(m_dialect.insertRows(m_table, m_columns, extra, rowCount, m_upsert)))
+    if (!query.prepare(m_dialect.insertRows(m_table, m_columns, extra, rowCount,
+                                            m_skipExisting ? SqlDialect::OnDuplicate::Skip
+                                            : m_upsert     ? SqlDialect::OnDuplicate::Update
+                                                           : SqlDialect::OnDuplicate::Fail)))
         throw DbError::from(u"preparing to write "_qs + m_table + u" in the target"_qs, query.lastError());
-    return *m_statements.insert(rowCount, std::move(query));
+    return *m_statements.insert(cacheKey, std::move(query));
 }
 
 void BatchWriter::write(const Page &page)
 {
-    const int rows = page.rowCount();
-    int first = 0;
+    write(page, 0, page.rowCount());
+}
+
+void BatchWriter::write(const Page &page, int firstRow, int rowCount)
+{
+    const int rows = firstRow + rowCount;
+    int first = firstRow;
     while (first < rows) {
         int count = 0;
         qint64 bytes = 0;

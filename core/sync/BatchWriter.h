@@ -22,6 +22,11 @@ public:
     BatchWriter(DbConnection &target, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
                 QList<int> keyIndexes, QString loadId, bool upsert);
 
+    // Rows whose key already exists are kept as they are (instead of updated or an error).
+    void setSkipExisting(bool skip) { m_skipExisting = skip; }
+    // Writes rows [firstRow, firstRow + rowCount) of the page.
+    void write(const Page &page, int firstRow, int rowCount);
+
     // Writes each row's first columns().size() values; a page may carry more (read-only helpers
     // such as a generated modifier column) after them.
     void write(const Page &page);
@@ -42,6 +47,7 @@ private:
     QList<int> m_keyIndexes;
     QString m_loadId;
     bool m_upsert;
+    bool m_skipExisting = false;
     int m_maxRowsPerStatement;
     qint64 m_maxStatementBytes;
     QHash<int, QSqlQuery> m_statements; // prepared, by row count

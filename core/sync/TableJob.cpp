@@ -249,15 +249,13 @@ void TableJob::syncIncremental(const TableSchema &source)
         lowerBound = bindableCursor(modifier, *start);
     PageReader reader(m_context.source, m_context.dialect, source.name, read, order, pageRows(source), lowerBound);
 
-    if (!hasStoredCursor && worthPipelining(source)) {
-        // A first load of a big table: source and target work in parallel.
-        m_context.progress.onTableMessage(m_spec.table,
-                                          QStringLiteral("large first load: reading and writing in parallel with %1 "
-                                                         "writer connection(s)")
-                                              .arg(m_context.copyWriters));
+    // Source and target working in parallel: for the rest of the pages of `reader`.
+    const auto continuePipelined = [&](bool bulkLoad, const QString &why) {
+        m_context.progress.onTableMessage(
+            m_spec.table, why + QStringLiteral(": reading and writing in parallel with %1 writer connection(s)")
+                                    .arg(m_context.copyWriters));
         PipelinedCopy copy(*m_context.targetPool, m_context.dialect,
-                           {source.name, written, keyIndexes(written), m_context.loadId, /*upsert=*/true,
-                            /*bulkLoad=*/targetIsEmpty(source.name)},
+                           {source.name, written, keyIndexes(written), m_context.loadId, /*upsert=*/true, bulkLoad},
                            m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
         const QString table = m_spec.table;
         const QString loadId = m_context.loadId;
@@ -266,28 +264,52 @@ void TableJob::syncIncremental(const TableSchema &source)
             Bookkeeping(connection).saveCursor(table, modifierName, cursor, loadId);
         });
         bool stopped = false;
-        m_result.rowsWritten = copy.run(reader, source.estimatedRows, stopped);
-        m_result.cursor = copy.savedCursor().isEmpty() && start ? *start : copy.savedCursor();
+        m_result.rowsWritten += copy.run(reader, source.estimatedRows, stopped);
+        if (!copy.savedCursor().isEmpty())
+            m_result.cursor = copy.savedCursor();
         if (stopped)
             m_result.outcome = TableOutcome::Stopped;
-        return;
-    }
+    };
 
-    BatchWriter writer(m_context.target, m_context.dialect, source.name, written, keyIndexes(written), m_context.loadId,
-                       /*upsert=*/true);
-    Page page;
-    while (reader.next(page)) {
-        const QString cursor = page.value(page.rowCount() - 1, modifierIndex).toString();
-        m_context.target.beginTransaction();
-        writer.write(page);
-        bookkeeping.saveCursor(m_spec.table, modifier.name, cursor, m_context.loadId);
-        m_context.target.commit();
-        m_result.rowsWritten += page.rowCount();
-        m_result.cursor = cursor;
-        m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten, -1);
-        if (stopRequested() && !reader.atEnd()) {
-            m_result.outcome = TableOutcome::Stopped;
-            return;
+    if (!hasStoredCursor && worthPipelining(source)) {
+        continuePipelined(targetIsEmpty(source.name), u"large first load"_qs);
+    } else {
+        BatchWriter writer(m_context.target, m_context.dialect, source.name, written, keyIndexes(written),
+                           m_context.loadId, /*upsert=*/true);
+        // Rows still holding the stored cursor value were synced with it before; as the modifier
+        // grows on every change, they are unchanged. The cursor is inclusive only so rows that
+        // arrived later with that same value are not lost: insert those, leave the others alone.
+        BatchWriter boundaryWriter(m_context.target, m_context.dialect, source.name, written, keyIndexes(written),
+                                   m_context.loadId, /*upsert=*/true);
+        boundaryWriter.setSkipExisting(true);
+        bool inBoundary = hasStoredCursor;
+        Page page;
+        while (reader.next(page)) {
+            const QString cursor = page.value(page.rowCount() - 1, modifierIndex).toString();
+            int boundaryRows = 0;
+            while (inBoundary && boundaryRows < page.rowCount() &&
+                   page.value(boundaryRows, modifierIndex).toString() == *start)
+                ++boundaryRows;
+            inBoundary = inBoundary && boundaryRows == page.rowCount();
+            m_context.target.beginTransaction();
+            boundaryWriter.write(page, 0, boundaryRows);
+            writer.write(page, boundaryRows, page.rowCount() - boundaryRows);
+            bookkeeping.saveCursor(m_spec.table, modifier.name, cursor, m_context.loadId);
+            m_context.target.commit();
+            m_result.rowsWritten += page.rowCount();
+            m_result.cursor = cursor;
+            m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten, -1);
+            if (reader.atEnd())
+                break;
+            if (stopRequested()) {
+                m_result.outcome = TableOutcome::Stopped;
+                return;
+            }
+            // A full page and more to come: a backlog worth the extra writer connections.
+            if (m_context.targetPool && m_context.copyWriters > 0) {
+                continuePipelined(false, u"more than one batch of changes"_qs);
+                break;
+            }
         }
     }
     if (m_result.cursor.isEmpty() && start)

@@ -63,11 +63,15 @@ void TestIncremental::copiesThenFollowsUpdatesAndInserts()
     QCOMPARE(second.table(u"items"_qs)->rowsWritten, 6);
     expectIdentical(u"items"_qs, u"id"_qs);
 
-    // Nothing changed: the run re-reads at most the rows sharing the last cursor value.
+    // Nothing changed: the run re-reads only the rows sharing the last cursor value, and leaves
+    // them as they are (unchanged rows keep the load id that wrote them).
     RunOutcome third = runSync(m_db->settings, tables);
     QVERIFY(third.summary.allSucceeded());
     QCOMPARE(third.table(u"items"_qs)->rowsWritten, 1);
-    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(DISTINCT _dlt_load_id) FROM items"_qs).toInt(), 3);
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(DISTINCT _dlt_load_id) FROM items"_qs).toInt(), 2);
+    QCOMPARE(
+        m_db->target->scalar(u"SELECT COUNT(*) FROM items WHERE _dlt_load_id = ?"_qs, {third.summary.loadId}).toInt(),
+        0);
 }
 
 void TestIncremental::compositeKeyWithManyRowsSharingOneModifierValue()

@@ -14,6 +14,7 @@ class TestRecovery : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void init();
+    void connectionsKilledBetweenBatchesAreRetried_data();
     void connectionsKilledBetweenBatchesAreRetried();
     void targetServerRestartedDuringASync();
     void cancelledRunLeavesConsistentStateAndTheNextCompletesIt();
@@ -21,7 +22,7 @@ private Q_SLOTS:
 
 private:
     void createTable(const QString &name, int rows);
-    // Runs one pass and calls `duringRun` once, after the first committed batch.
+    // Runs one pass and calls `duringRun` once, after the third committed batch.
     RunOutcome runWithHook(Settings settings, const QList<TableSpec> &tables,
                            const std::function<void(SyncEngine &)> &duringRun);
     void expectIdentical(const QString &table);
@@ -62,8 +63,10 @@ RunOutcome TestRecovery::runWithHook(Settings settings, const QList<TableSpec> &
     QObject::connect(&engine, &SyncEngine::tableMessage, [&](const QString &table, const QString &message) {
         outcome.messages << u'[' + table + u"] "_qs + message;
     });
+    int batches = 0;
     QObject::connect(&engine, &SyncEngine::batchCommitted, [&] {
-        if (!hooked) {
+        // The third batch: with parallel writers, they are at work by then.
+        if (++batches == 3 && !hooked) {
             hooked = true;
             duringRun(engine);
         }
@@ -76,10 +79,20 @@ RunOutcome TestRecovery::runWithHook(Settings settings, const QList<TableSpec> &
     return outcome;
 }
 
+void TestRecovery::connectionsKilledBetweenBatchesAreRetried_data()
+{
+    QTest::addColumn<int>("copyWriters");
+    QTest::newRow("one thread") << 0;
+    QTest::newRow("parallel writers") << 2;
+}
+
 void TestRecovery::connectionsKilledBetweenBatchesAreRetried()
 {
+    QFETCH(int, copyWriters);
+    Settings settings = m_db->settings;
+    settings.copyWriters = copyWriters;
     createTable(u"k"_qs, 30000);
-    RunOutcome run = runWithHook(m_db->settings, {tableSpec(u"k"_qs, {u"id"_qs}, u"m"_qs, 500)}, [&](SyncEngine &) {
+    RunOutcome run = runWithHook(settings, {tableSpec(u"k"_qs, {u"id"_qs}, u"m"_qs, 500)}, [&](SyncEngine &) {
         // Every tablesync connection to the target but our own dies now.
         QSqlQuery ids = m_db->target->connection().select(
             u"SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'tablesync' AND ID <> CONNECTION_ID()"_qs, {},
@@ -107,7 +120,7 @@ void TestRecovery::targetServerRestartedDuringASync()
     QCOMPARE(restart.exitCode(), 0);
     QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
     QVERIFY2(run.log().contains(u"transient error, retrying"_qs), qPrintable(run.log())); // it did go down mid-run
-    m_db->target = std::make_unique<TestDb>(m_db->settings.target); // ours died with the server
+    m_db->target = std::make_unique<TestDb>(m_db->settings.target);                       // ours died with the server
     expectIdentical(u"r"_qs);
 }
 

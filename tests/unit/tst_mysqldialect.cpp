@@ -135,13 +135,15 @@ void TestMySqlDialect::buildsMultiRowInsertsAndUpserts()
     const QList<ColumnInfo> columns{column(u"id"_qs, u"int"_qs, u"int"_qs),
                                     column(u"s"_qs, u"varchar"_qs, u"varchar(5)"_qs, u"utf8mb4"_qs)};
     const QStringList extra{u"_dlt_load_id"_qs, u"_dlt_id"_qs};
-    QCOMPARE(d.insertRows(u"t`x"_qs, columns, extra, 2, false),
+    QCOMPARE(d.insertRows(u"t`x"_qs, columns, extra, 2, SqlDialect::OnDuplicate::Fail),
              u"INSERT INTO `t``x` (`id`,`s`,`_dlt_load_id`,`_dlt_id`) VALUES "
              "(?,CONVERT(? USING utf8mb4),?,?),(?,CONVERT(? USING utf8mb4),?,?)"_qs);
-    const QString upsert = d.insertRows(u"t"_qs, columns, extra, 1, true);
+    const QString upsert = d.insertRows(u"t"_qs, columns, extra, 1, SqlDialect::OnDuplicate::Update);
     QVERIFY(upsert.endsWith(u" ON DUPLICATE KEY UPDATE `id`=VALUES(`id`),`s`=VALUES(`s`),"
                             "`_dlt_load_id`=VALUES(`_dlt_load_id`),`_dlt_id`=VALUES(`_dlt_id`)"_qs));
     QVERIFY(!upsert.contains(u"REPLACE"_qs));
+    QVERIFY(d.insertRows(u"t"_qs, columns, extra, 1, SqlDialect::OnDuplicate::Skip)
+                .endsWith(u" ON DUPLICATE KEY UPDATE `id`=`id`"_qs));
 }
 
 void TestMySqlDialect::valueKinds_data()
