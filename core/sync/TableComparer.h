@@ -14,7 +14,7 @@ class DbConnection;
 class SqlDialect;
 
 // Compares a table on two servers without moving it: the primary-key range is cut into chunks
-// of about `chunkRows` source rows, each server computes a count and an XOR of per-row MD5s for
+// of about `chunkRows` source rows, each server computes a count and an XOR of per-row CRC32s for
 // each chunk, and only chunks that differ are read row by row (key and row hash), so memory stays
 // bounded by one chunk whatever the table size. Same idea as pt-table-sync's chunking.
 class TableComparer
@@ -50,7 +50,7 @@ private:
         QVariantList after;   // exclusive lower bound; empty: from the start
         QVariantList through; // inclusive upper bound; empty: to the end
     };
-    QString rowHashExpression() const;
+    QString rowHashExpression(bool forChunkChecksum) const;
     QString rangeCondition(const Range &range, QVariantList &binds) const;
     std::optional<QVariantList> chunkEnd(const QVariantList &after);
     QPair<qint64, QString> chunkChecksum(DbConnection &connection, const Range &range);
