@@ -2,6 +2,7 @@
 #include "TestSandbox.h"
 
 #include <QTest>
+#include <QThread>
 
 using namespace tablesync;
 using namespace tablesync::test;
@@ -14,6 +15,7 @@ private Q_SLOTS:
     void replacesContentIncludingDeletes();
     void leftoverStagingTablesOfAKilledRunAreDropped();
     void hostileAndLongTableNamesAreQuoted();
+    void concurrentReaderSeesOldOrNewContentOnly();
 
 private:
     std::unique_ptr<SandboxPair> m_db;
@@ -93,6 +95,49 @@ void TestFullRefresh::hostileAndLongTableNamesAreQuoted()
     QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM `x``; DROP TABLE victim; -- ü`"_qs).toInt(), 2);
     QCOMPARE(m_db->target->count(longName), 1);
     QCOMPARE(m_db->target->scalar(u"SELECT id FROM victim"_qs).toInt(), 42);
+}
+
+void TestFullRefresh::concurrentReaderSeesOldOrNewContentOnly()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE swap (id INT PRIMARY KEY, v VARCHAR(10), pad VARCHAR(200))"_qs);
+    src.exec(u"INSERT INTO swap SELECT seq, 'old', REPEAT('p', 150) FROM seq_1_to_60000"_qs);
+    src.exec(u"ANALYZE TABLE swap"_qs);
+    const QList<TableSpec> tables{tableSpec(u"swap"_qs, {u"id"_qs}, QString(), 1000)};
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    src.exec(u"UPDATE swap SET v = 'new'"_qs);
+    src.exec(u"DELETE FROM swap WHERE id > 45000"_qs);
+
+    // A reader on its own connection and thread, counting and sampling the table while the
+    // refresh runs: every answer must be the whole old table or the whole new one.
+    std::atomic_bool done = false;
+    QStringList seen;
+    QString readerError;
+    QThread *reader = QThread::create([&] {
+        try {
+            TestDb db(m_db->settings.target);
+            while (!done.load()) {
+                const QString state =
+                    db.scalar(u"SELECT CONCAT(COUNT(*), ':', MIN(v), ':', MAX(v)) FROM swap"_qs).toString();
+                if (seen.isEmpty() || seen.last() != state)
+                    seen << state;
+            }
+        } catch (const DbError &e) {
+            readerError = e.message();
+        }
+    });
+    reader->start();
+    RunOutcome run = runSync(m_db->settings, tables);
+    done = true;
+    QVERIFY(reader->wait(30000));
+    delete reader;
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(readerError.isEmpty(), qPrintable(readerError));
+    QVERIFY2(!seen.isEmpty(), "the reader saw nothing");
+    for (const QString &state : std::as_const(seen)) {
+        QVERIFY2(state == u"60000:old:old" || state == u"45000:new:new", qPrintable(seen.join(u", "_qs)));
+    }
+    QCOMPARE(seen.last(), u"45000:new:new"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestFullRefresh)
