@@ -24,7 +24,7 @@ for tool in mydumper myloader pt-table-sync /usr/bin/time; do
         break
     }
 done
-scripts/build.sh release >/dev/null
+scripts/build.sh release tablesync >/dev/null
 tests/support/sandbox.sh start >/dev/null
 TABLESYNC=$PWD/build/release/app/tablesync
 SRC_PORT=$(grep '^SOURCE_DB_PORT=' "$(tests/support/sandbox.sh env)" | cut -d= -f2)

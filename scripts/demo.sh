@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh release
+scripts/build.sh release tablesync  # the demo needs only the program
 tests/support/sandbox.sh start
 
 sandbox_env=$(tests/support/sandbox.sh env)
