@@ -107,40 +107,27 @@ qsizetype readQuoted(const QString &line, qsizetype open, QString &value)
 ParsedLine parseLine(const QString &line)
 {
     ParsedLine result;
-    qsizetype i = 0;
-    while (i < line.size() && isBlank(line[i]))
-        ++i;
-    if (i == line.size() || line[i] == u'#')
-        return result;
-
-    // `export KEY=...` lets the same file be sourced by a shell; `export=1` is still a key.
-    const QStringView rest = QStringView(line).mid(i);
-    if (rest.startsWith(u"export") && rest.size() > 6 && isBlank(rest[6])) {
-        i += 6;
-        while (i < line.size() && isBlank(line[i]))
-            ++i;
-    }
-
-    const qsizetype equals = line.indexOf(u'=', i);
-    if (equals < 0) {
+    const EnvFile::LineLayout layout = EnvFile::layout(line);
+    if (layout.key.isEmpty()) {
+        const QString trimmed = line.trimmed();
+        if (trimmed.isEmpty() || trimmed.startsWith(u'#'))
+            return result;
         // The line is not echoed: it may well be a password pasted on its own line.
-        result.error = u"expected KEY=VALUE, but the line has no \"=\""_qs;
-        return result;
+        if (!line.contains(u'=')) {
+            result.error = u"expected KEY=VALUE, but the line has no \"=\""_qs;
+            return result;
+        }
     }
-    const QString key = line.mid(i, equals - i).trimmed();
-    if (!isValidKey(key)) {
-        result.error = u"invalid key \""_qs + key +
+    if (!isValidKey(layout.key)) { // also `=value`, whose key is empty
+        result.error = u"invalid key \""_qs + layout.key +
                        u"\": a key starts with a letter or \"_\" and has only letters, digits, \"_\" and \".\""_qs;
         return result;
     }
-    result.key = key;
+    result.key = layout.key;
 
-    // Blanks after `=` are skipped before the value is looked at, as python-dotenv does; so
-    // `KEY= #x` is the value "#x", while `KEY=a #x` is "a" followed by a comment.
-    qsizetype v = equals + 1;
-    while (v < line.size() && isBlank(line[v]))
-        ++v;
-
+    // EnvFile::layout skipped the blanks after `=` before looking at the value, as python-dotenv
+    // does; so `KEY= #x` is the value "#x", while `KEY=a #x` is "a" followed by a comment.
+    const qsizetype v = layout.valueStart;
     if (v < line.size() && (line[v] == u'"' || line[v] == u'\'')) {
         const QChar quote = line[v];
         const qsizetype close = readQuoted(line, v, result.value);
@@ -156,18 +143,8 @@ ParsedLine parseLine(const QString &line)
             result.error = u"unexpected text after the closing quote (only a # comment may follow)"_qs;
         return result;
     }
-
     // Unquoted: a `#` starts a comment only after whitespace, so `PASS=ab#cd` keeps its `#`.
-    QString value = line.mid(v);
-    for (qsizetype k = 1; k < value.size(); ++k) {
-        if (value[k] == u'#' && value[k - 1].isSpace()) {
-            value.truncate(k);
-            break;
-        }
-    }
-    while (!value.isEmpty() && value.back().isSpace())
-        value.chop(1);
-    result.value = value;
+    result.value = line.mid(v, layout.valueEnd - v);
     return result;
 }
 
@@ -238,6 +215,57 @@ QStringList EnvFile::keys() const
     QStringList keys = m_entries.keys();
     keys.sort(); // QHash order is random; callers listing keys want a stable order
     return keys;
+}
+
+EnvFile::LineLayout EnvFile::layout(const QString &line)
+{
+    LineLayout parts;
+    qsizetype i = 0;
+    while (i < line.size() && isBlank(line[i]))
+        ++i;
+    if (i == line.size() || line[i] == u'#')
+        return parts;
+    const QStringView rest = QStringView(line).mid(i);
+    if (rest.startsWith(u"export") && rest.size() > 6 && isBlank(rest[6])) {
+        i += 6;
+        while (i < line.size() && isBlank(line[i]))
+            ++i;
+    }
+    const qsizetype equals = line.indexOf(u'=', i);
+    if (equals < 0)
+        return parts;
+    parts.key = line.mid(i, equals - i).trimmed();
+    qsizetype v = equals + 1;
+    while (v < line.size() && isBlank(line[v]))
+        ++v;
+    parts.valueStart = v;
+    if (v < line.size() && (line[v] == u'"' || line[v] == u'\'')) {
+        const QChar quote = line[v];
+        qsizetype k = v + 1;
+        for (; k < line.size(); ++k) {
+            if (quote == u'"' && line[k] == u'\\') {
+                ++k;
+                continue;
+            }
+            if (line[k] == quote)
+                break;
+        }
+        parts.valueEnd = qMin(k + 1, line.size());
+        return parts;
+    }
+    // Unquoted: the value ends where a `#` after whitespace starts a comment (blanks before it
+    // belong to the comment, so the new value keeps the old spacing).
+    qsizetype end = line.size();
+    for (qsizetype k = v + 1; k < line.size(); ++k) {
+        if (line[k] == u'#' && line[k - 1].isSpace()) {
+            end = k;
+            break;
+        }
+    }
+    while (end > v && line[end - 1].isSpace())
+        --end;
+    parts.valueEnd = end;
+    return parts;
 }
 
 } // namespace tablesync

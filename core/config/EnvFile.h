@@ -35,6 +35,18 @@ public:
 
     void set(const QString &key, const QString &value) { m_entries.insert(key, {value, 0}); }
 
+    // Where the parts of one `KEY=VALUE # comment` line are, as this parser reads it. `key` is
+    // empty for blank and comment lines and for a line without `=`. The raw value (its quotes
+    // included, the comment and the blanks before it not) is line.mid(valueStart, valueEnd - valueStart).
+    // Shared with the profile writer, which replaces values in place and keeps everything else.
+    struct LineLayout
+    {
+        QString key;
+        qsizetype valueStart = 0;
+        qsizetype valueEnd = 0;
+    };
+    static LineLayout layout(const QString &line);
+
 private:
     QString m_fileName;
     QHash<QString, Entry> m_entries;

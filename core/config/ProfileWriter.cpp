@@ -1,5 +1,7 @@
 #include "config/ProfileWriter.h"
 
+#include "config/EnvFile.h"
+
 #include <QFileDevice>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,71 +13,6 @@
 namespace tablesync::ProfileWriter {
 
 namespace {
-
-bool isBlank(QChar c)
-{
-    return c == u' ' || c == u'\t';
-}
-
-// Where the pieces of one `KEY=VALUE # comment` line are. `key` is empty for blank and comment
-// lines and for lines EnvFile would reject (they are kept as written).
-struct LineParts
-{
-    QString key;
-    qsizetype valueStart = 0; // first character after `=` and the blanks after it
-    qsizetype valueEnd = 0;   // one past the value (its closing quote included)
-};
-
-LineParts splitLine(const QString &line)
-{
-    LineParts parts;
-    qsizetype i = 0;
-    while (i < line.size() && isBlank(line[i]))
-        ++i;
-    if (i == line.size() || line[i] == u'#')
-        return parts;
-    const QStringView rest = QStringView(line).mid(i);
-    if (rest.startsWith(u"export") && rest.size() > 6 && isBlank(rest[6])) {
-        i += 6;
-        while (i < line.size() && isBlank(line[i]))
-            ++i;
-    }
-    const qsizetype equals = line.indexOf(u'=', i);
-    if (equals < 0)
-        return parts;
-    parts.key = line.mid(i, equals - i).trimmed();
-    qsizetype v = equals + 1;
-    while (v < line.size() && isBlank(line[v]))
-        ++v;
-    parts.valueStart = v;
-    if (v < line.size() && (line[v] == u'"' || line[v] == u'\'')) {
-        const QChar quote = line[v];
-        qsizetype k = v + 1;
-        for (; k < line.size(); ++k) {
-            if (quote == u'"' && line[k] == u'\\') {
-                ++k;
-                continue;
-            }
-            if (line[k] == quote)
-                break;
-        }
-        parts.valueEnd = qMin(k + 1, line.size());
-        return parts;
-    }
-    // Unquoted: the value ends where a `#` after whitespace starts a comment (blanks before it
-    // belong to the comment, so the new value keeps the old spacing).
-    qsizetype end = line.size();
-    for (qsizetype k = v + 1; k < line.size(); ++k) {
-        if (line[k] == u'#' && line[k - 1].isSpace()) {
-            end = k;
-            break;
-        }
-    }
-    while (end > v && line[end - 1].isSpace())
-        --end;
-    parts.valueEnd = end;
-    return parts;
-}
 
 QStringList splitLines(const QString &text)
 {
@@ -137,7 +74,7 @@ QByteArray renderEnv(const QByteArray &existing, const QMap<QString, QString> &v
     QStringList out;
     QSet<QString> written;
     for (const QString &line : lines) {
-        const LineParts parts = splitLine(line);
+        const EnvFile::LineLayout parts = EnvFile::layout(line);
         if (parts.key.isEmpty()) {
             out << line;
             continue;
