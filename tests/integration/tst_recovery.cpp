@@ -4,6 +4,8 @@
 #include "TestSandbox.h"
 
 #include <QProcess>
+#include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace tablesync;
@@ -19,6 +21,7 @@ private Q_SLOTS:
     void targetServerRestartedDuringASync();
     void cancelledRunLeavesConsistentStateAndTheNextCompletesIt();
     void permanentErrorsFailAtOnce();
+    void sourceDownLongerThanRetriesTurnsUnhealthyAndRecovers();
 
 private:
     void createTable(const QString &name, int rows);
@@ -166,6 +169,73 @@ void TestRecovery::permanentErrorsFailAtOnce()
     QVERIFY2(run.summary.tables[0].error.contains(u"Access denied"_qs), qPrintable(run.summary.tables[0].error));
     QVERIFY(!run.summary.tables[0].error.contains(u"wrong"_qs)); // the password never shows
     QVERIFY(timer.elapsed() < 5000);
+}
+
+// The source down for longer than the retry budget: every run fails clearly, /healthz turns 503,
+// and when the server is back the service recovers by itself, without a restart.
+void TestRecovery::sourceDownLongerThanRetriesTurnsUnhealthyAndRecovers()
+{
+    createTable(u"down"_qs, 1000);
+    QTemporaryDir dir;
+    const Settings &s = m_db->settings;
+    const int healthPort = freePort();
+    QFile env(dir.filePath(u".env"_qs));
+    QVERIFY(env.open(QIODevice::WriteOnly));
+    for (const ConnectionSettings *c : {&s.source, &s.target}) {
+        const QByteArray p = c->role == u"source" ? "SOURCE_DB_" : "TARGET_DB_";
+        env.write(p + "HOST=" + c->host.toUtf8() + "\n" + p + "PORT=" + QByteArray::number(c->port) + "\n" + p +
+                  "USER=" + c->user.toUtf8() + "\n" + p + "PASS=" + c->password.toUtf8() + "\n" + p +
+                  "NAME=" + c->database.toUtf8() + "\n");
+    }
+    env.write("INTERVAL=1\nSYNC_RETRIES=0\nDB_CONNECT_TIMEOUT=2\nHEALTH_PORT=" + QByteArray::number(healthPort) + "\n");
+    env.close();
+    QFile tables(dir.filePath(u"tables.json"_qs));
+    QVERIFY(tables.open(QIODevice::WriteOnly));
+    tables.write(R"([{"table": "down", "primary_key": "id", "modifier": "m"}])");
+    tables.close();
+
+    const auto healthz = [healthPort] {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, quint16(healthPort));
+        if (!socket.waitForConnected(2000))
+            return QByteArray();
+        socket.write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        QByteArray answer;
+        while (socket.waitForReadyRead(2000))
+            answer += socket.readAll();
+        return answer;
+    };
+    const QString script = qEnvironmentVariable("TABLESYNC_SOURCE_DIR") + u"/tests/support/sandbox.sh"_qs;
+    const auto sandbox = [&](const QString &command) {
+        QProcess process;
+        process.start(u"bash"_qs, {script, command});
+        return process.waitForFinished(60000) && process.exitCode() == 0;
+    };
+
+    QProcess service;
+    service.setWorkingDirectory(dir.path());
+    service.setProcessChannelMode(QProcess::MergedChannels);
+    service.start(qEnvironmentVariable("TABLESYNC_BINARY"), {u"--headless"_qs});
+    QVERIFY(service.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(healthz().startsWith("HTTP/1.1 200"), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_db->target->count(u"down"_qs), 1000, 20000);
+
+    QVERIFY(sandbox(u"stop-source"_qs));
+    QByteArray unhealthy;
+    QTRY_VERIFY_WITH_TIMEOUT((unhealthy = healthz()).startsWith("HTTP/1.1 503"), 60000);
+    QVERIFY2(unhealthy.contains("down"), unhealthy.constData()); // the reason names the table
+
+    QVERIFY(sandbox(u"start-source"_qs));
+    m_db->source = std::make_unique<TestDb>(m_db->settings.source); // ours died with the server
+    m_db->source->exec(u"INSERT INTO down VALUES (5000, 'after the outage', '2030-01-01')"_qs);
+    QTRY_VERIFY_WITH_TIMEOUT(healthz().startsWith("HTTP/1.1 200"), 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_db->target->count(u"down"_qs), 1001, 30000);
+
+    service.terminate();
+    QVERIFY(service.waitForFinished(30000));
+    const QString log = QString::fromUtf8(service.readAll());
+    QVERIFY2(log.contains(u"[down] FAILED: cannot connect to the source server"_qs), qPrintable(log.right(3000)));
+    QCOMPARE(service.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestRecovery)

@@ -5,6 +5,7 @@
 #   tests/support/sandbox.sh stop     stop both by the pid in their pid files
 #   tests/support/sandbox.sh status   say which answer
 #   tests/support/sandbox.sh env      print the path of the .env describing them
+#   restart-target, stop-source, start-source: for the recovery tests
 #
 # Settings (environment): TABLESYNC_SANDBOX_DIR (default /tmp/tablesync-sandbox),
 # TABLESYNC_SOURCE_PORT (13306), TABLESYNC_TARGET_PORT (13307).
@@ -130,11 +131,13 @@ start)
     ;;
 stop) stop_one source; stop_one target ;;
 restart-target) stop_one target; start_one target ;;
+stop-source) stop_one source ;;
+start-source) start_one source ;;
 status)
     for role in source target; do
         if answers "$role"; then echo "$role: running on $(port_of "$role")"; else echo "$role: not running"; fi
     done
     ;;
 env) echo "$DIR/sandbox.env" ;;
-*) die "usage: $0 start|stop|status|env|restart-target" ;;
+*) die "usage: $0 start|stop|status|env|restart-target|stop-source|start-source" ;;
 esac
