@@ -30,8 +30,12 @@ SyncEngine::SyncEngine(Settings settings, QObject *parent)
     };
     m_sourcePool = pool(m_settings.source);
     m_targetPool = pool(m_settings.target);
-    // Never more workers than a pool can serve: each holds one connection per server.
-    m_workerCount = std::clamp(m_settings.workers, 1, m_sourcePool->capacity());
+    // Never more workers than a pool can serve (each holds one connection per server), less the
+    // engine's own target connection for the bookkeeping at the end of a run: so no connection
+    // has to be closed and reopened to make room, which a server limiting connections per user
+    // can count twice while the close is still on its way.
+    m_workerCount = std::clamp(m_settings.workers, 1, std::max(1, m_targetPool->capacity() - 1));
+    m_workerCount = std::min(m_workerCount, m_sourcePool->capacity());
     // A large copy adds writer threads, each with a target connection; only as many as the target
     // pool can give every worker at once (besides its own), so they never wait for each other.
     const int spareTargetConnections = m_targetPool->capacity() - m_workerCount - 1; // 1: the engine's own

@@ -143,7 +143,7 @@ void TestPool::manyTablesThroughASmallPoolNeverExceedItsLimit()
     settings.poolSize = 2;
     settings.maxOverflow = 1;
     settings.poolTimeoutSeconds = 30;
-    settings.workers = 8; // more than the pool can serve: the engine uses 3
+    settings.workers = 8; // more than the pool can serve: the engine uses 2 (and keeps 1 for itself)
 
     QList<TableSpec> tables;
     for (int i = 0; i < 12; ++i) {
