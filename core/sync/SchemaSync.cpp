@@ -90,6 +90,18 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
         }
         previous = column.name;
     }
+    // Columns only the target has (dropped from the source, or added by a person) are kept; new
+    // rows get their default, and a NOT NULL column without one makes the writes fail loudly.
+    for (const ColumnInfo &column : std::as_const(target.columns)) {
+        if (column.name.startsWith(u"_dlt_"_qs) || sourceSchema.column(column.name))
+            continue;
+        const bool fillable = column.nullable || !column.defaultExpression.isEmpty() || column.generated ||
+                              column.extra.contains(u"auto_increment"_qs, Qt::CaseInsensitive);
+        result.drift << QStringLiteral("column %1 exists only in the target; kept, %2")
+                            .arg(column.name, fillable ? u"new rows get its default"_qs
+                                                       : u"but it is NOT NULL without a default, so new rows "
+                                                         "cannot be written: give it a default or drop it"_qs);
+    }
     if (!additions.isEmpty()) {
         if (beforeAddingColumns)
             beforeAddingColumns();

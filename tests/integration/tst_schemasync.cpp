@@ -17,6 +17,7 @@ private Q_SLOTS:
     void typeDriftIsReportedNotAltered();
     void existingTargetWithoutUniqueKeyGetsOne();
     void loadsAreRecorded();
+    void droppedSourceColumnIsReportedAndKept();
 
 private:
     std::unique_ptr<SandboxPair> m_db;
@@ -141,6 +142,35 @@ void TestSchemaSync::loadsAreRecorded()
         m_db->target->scalar(u"SELECT status FROM _dlt_loads WHERE load_id = ?"_qs, {failed.summary.loadId}).toInt(),
         1);
     QCOMPARE(m_db->target->scalar(u"SELECT schema_name FROM _dlt_loads LIMIT 1"_qs).toString(), u"tablesync"_qs);
+}
+
+void TestSchemaSync::droppedSourceColumnIsReportedAndKept()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE g (id INT PRIMARY KEY, keep_me VARCHAR(10), gone VARCHAR(10) NOT NULL, m INT NOT NULL)"_qs);
+    src.exec(u"INSERT INTO g VALUES (1, 'a', 'x', 1)"_qs);
+    const QList<TableSpec> tables{tableSpec(u"g"_qs, {u"id"_qs}, u"m"_qs)};
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+
+    // The column disappears from the source; the target keeps it and its data, and says so.
+    src.exec(u"ALTER TABLE g DROP COLUMN gone"_qs);
+    src.exec(u"INSERT INTO g VALUES (2, 'b', 2)"_qs);
+    RunOutcome blocked = runSync(m_db->settings, tables);
+    QVERIFY2(
+        blocked.log().contains(u"column gone exists only in the target; kept, but it is NOT NULL without a default"_qs),
+        qPrintable(blocked.log()));
+    // New rows cannot fill a NOT NULL column without a default: the table fails, saying why.
+    QCOMPARE(blocked.summary.tables[0].outcome, TableOutcome::Failed);
+    QVERIFY2(blocked.summary.tables[0].error.contains(u"gone"_qs), qPrintable(blocked.summary.tables[0].error));
+    QCOMPARE(m_db->target->scalar(u"SELECT gone FROM g WHERE id = 1"_qs).toString(), u"x"_qs);
+
+    // Once the DBA gives it a default, the rows flow again.
+    m_db->target->exec(u"ALTER TABLE g MODIFY gone VARCHAR(10) NOT NULL DEFAULT ''"_qs);
+    RunOutcome flowing = runSync(m_db->settings, tables);
+    QVERIFY2(flowing.summary.allSucceeded(), qPrintable(flowing.log()));
+    QVERIFY(flowing.log().contains(u"column gone exists only in the target; kept, new rows get its default"_qs));
+    QCOMPARE(m_db->target->count(u"g"_qs), 2);
+    QCOMPARE(m_db->target->scalar(u"SELECT gone FROM g WHERE id = 1"_qs).toString(), u"x"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestSchemaSync)
