@@ -63,16 +63,8 @@ void TestCli::writeFile(const QString &name, const QByteArray &content)
 
 void TestCli::writeEnv()
 {
-    const Settings &s = m_db->settings;
-    QByteArray env;
-    for (const ConnectionSettings *c : {&s.source, &s.target}) {
-        const QByteArray prefix = c->role == u"source" ? "SOURCE_DB_" : "TARGET_DB_";
-        env += prefix + "HOST=" + c->host.toUtf8() + "\n" + prefix + "PORT=" + QByteArray::number(c->port) + "\n" +
-               prefix + "USER=" + c->user.toUtf8() + "\n" + prefix + "PASS='" + c->password.toUtf8() + "'\n" + prefix +
-               "NAME=" + c->database.toUtf8() + "  # a comment after the value\n";
-    }
-    env += "FETCH_LIMIT=1\nINTERVAL=0\nHEALTH_PORT=" + QByteArray::number(freePort()) + "\n";
-    writeFile(u".env"_qs, env);
+    writeFile(u".env"_qs, connectionEnv(m_db->settings) +
+                              "FETCH_LIMIT=1\nINTERVAL=0\nHEALTH_PORT=" + QByteArray::number(freePort()) + "\n");
 }
 
 TestCli::Result TestCli::run(const QStringList &arguments, int timeoutMs)

@@ -641,18 +641,7 @@ void TestHealth::binaryServesHealthAndRefusesATakenPort()
     const QString binary = qEnvironmentVariable("TABLESYNC_BINARY");
     QVERIFY2(QFile::exists(binary), "TABLESYNC_BINARY must name the built tablesync");
     QTemporaryDir dir;
-    const Settings &s = m_db->settings;
-    QByteArray env;
-    for (const ConnectionSettings *c : {&s.source, &s.target}) {
-        const QByteArray prefix = c->role == u"source" ? "SOURCE_DB_" : "TARGET_DB_";
-        env += prefix + "HOST=" + c->host.toUtf8() + "\n" + prefix + "PORT=" + QByteArray::number(c->port) + "\n" +
-               prefix + "USER=" + c->user.toUtf8() + "\n" + prefix + "PASS='" + c->password.toUtf8() + "'\n" + prefix +
-               "NAME=" + c->database.toUtf8() + "\n";
-    }
-    QFile envFile(dir.filePath(u".env"_qs));
-    QVERIFY(envFile.open(QIODevice::WriteOnly));
-    envFile.write(env + "INTERVAL=3600\n");
-    envFile.close();
+    QVERIFY(writeFile(dir.filePath(u".env"_qs), connectionEnv(m_db->settings) + "INTERVAL=3600\n"));
     QFile tables(dir.filePath(u"tables.json"_qs));
     QVERIFY(tables.open(QIODevice::WriteOnly));
     tables.write(R"([{"table": "products", "primary_key": "sku"}])");

@@ -177,18 +177,10 @@ void TestRecovery::sourceDownLongerThanRetriesTurnsUnhealthyAndRecovers()
 {
     createTable(u"down"_qs, 1000);
     QTemporaryDir dir;
-    const Settings &s = m_db->settings;
     const int healthPort = freePort();
-    QFile env(dir.filePath(u".env"_qs));
-    QVERIFY(env.open(QIODevice::WriteOnly));
-    for (const ConnectionSettings *c : {&s.source, &s.target}) {
-        const QByteArray p = c->role == u"source" ? "SOURCE_DB_" : "TARGET_DB_";
-        env.write(p + "HOST=" + c->host.toUtf8() + "\n" + p + "PORT=" + QByteArray::number(c->port) + "\n" + p +
-                  "USER=" + c->user.toUtf8() + "\n" + p + "PASS=" + c->password.toUtf8() + "\n" + p +
-                  "NAME=" + c->database.toUtf8() + "\n");
-    }
-    env.write("INTERVAL=1\nSYNC_RETRIES=0\nDB_CONNECT_TIMEOUT=2\nHEALTH_PORT=" + QByteArray::number(healthPort) + "\n");
-    env.close();
+    QVERIFY(writeFile(dir.filePath(u".env"_qs), connectionEnv(m_db->settings) +
+                                                    "INTERVAL=1\nSYNC_RETRIES=0\nDB_CONNECT_TIMEOUT=2\nHEALTH_PORT=" +
+                                                    QByteArray::number(healthPort) + "\n"));
     QFile tables(dir.filePath(u"tables.json"_qs));
     QVERIFY(tables.open(QIODevice::WriteOnly));
     tables.write(R"([{"table": "down", "primary_key": "id", "modifier": "m"}])");

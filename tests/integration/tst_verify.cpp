@@ -113,16 +113,7 @@ void TestVerify::commandLineExitStatuses()
 {
     createTable(u"c"_qs, 500);
     QTemporaryDir dir;
-    QFile env(dir.filePath(u".env"_qs));
-    QVERIFY(env.open(QIODevice::WriteOnly));
-    const Settings &s = m_db->settings;
-    for (const ConnectionSettings *c : {&s.source, &s.target}) {
-        const QByteArray p = c->role == u"source" ? "SOURCE_DB_" : "TARGET_DB_";
-        env.write(p + "HOST=" + c->host.toUtf8() + "\n" + p + "PORT=" + QByteArray::number(c->port) + "\n" + p +
-                  "USER=" + c->user.toUtf8() + "\n" + p + "PASS=" + c->password.toUtf8() + "\n" + p +
-                  "NAME=" + c->database.toUtf8() + "\n");
-    }
-    env.close();
+    QVERIFY(writeFile(dir.filePath(u".env"_qs), connectionEnv(m_db->settings)));
     QFile tables(dir.filePath(u"tables.json"_qs));
     QVERIFY(tables.open(QIODevice::WriteOnly));
     tables.write(R"([{"table": "c", "primary_key": ["region", "n"], "modifier": "m"}])");

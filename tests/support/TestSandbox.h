@@ -11,6 +11,7 @@
 #include "sync/SyncEngine.h"
 
 #include <QDir>
+#include <QFile>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QSqlError>
@@ -134,6 +135,26 @@ public:
     std::unique_ptr<TestDb> source;
     std::unique_ptr<TestDb> target;
 };
+
+// The connection keys of a .env for these settings, as users write them (password quoted, a
+// comment after a value): for tests that run the tablesync binary.
+inline QByteArray connectionEnv(const Settings &settings)
+{
+    QByteArray env;
+    for (const ConnectionSettings *c : {&settings.source, &settings.target}) {
+        const QByteArray p = c->role == u"source" ? "SOURCE_DB_" : "TARGET_DB_";
+        env += p + "HOST=" + c->host.toUtf8() + "\n" + p + "PORT=" + QByteArray::number(c->port) + "\n" + p +
+               "USER=" + c->user.toUtf8() + "\n" + p + "PASS='" + c->password.toUtf8() + "'\n" + p +
+               "NAME=" + c->database.toUtf8() + "  # a comment after the value\n";
+    }
+    return env;
+}
+
+inline bool writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
 
 // A loopback port nobody listens on right now, so tests never compete for the default 8089.
 inline int freePort()
