@@ -5,7 +5,7 @@
 #   tests/support/sandbox.sh stop     stop both by the pid in their pid files
 #   tests/support/sandbox.sh status   say which answer
 #   tests/support/sandbox.sh env      print the path of the .env describing them
-#   restart-target, stop-source, start-source: for the recovery tests
+#   restart-target, kill-target (SIGKILL), start-target, stop-source, start-source: for the recovery tests
 #
 # Settings (environment): TABLESYNC_SANDBOX_DIR (default /tmp/tablesync-sandbox),
 # TABLESYNC_SOURCE_PORT (13306), TABLESYNC_TARGET_PORT (13307).
@@ -104,6 +104,17 @@ stop_one() {
     echo "sandbox: $role stopped"
 }
 
+# SIGKILL, as a crash or the OOM killer would: no clean shutdown, InnoDB recovers at the next start.
+kill_one() {
+    local role=$1 pidfile=$DIR/$1/mysqld.pid pid
+    [ -f "$pidfile" ] || { echo "sandbox: $role not running"; return; }
+    pid=$(cat "$pidfile")
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$pidfile"
+    echo "sandbox: $role killed"
+}
+
 write_env() {
     cat >"$DIR/sandbox.env" <<ENV
 # Written by tests/support/sandbox.sh: the two sandbox servers.
@@ -131,6 +142,8 @@ start)
     ;;
 stop) stop_one source; stop_one target ;;
 restart-target) stop_one target; start_one target ;;
+kill-target) kill_one target ;;
+start-target) start_one target ;;
 stop-source) stop_one source ;;
 start-source) start_one source ;;
 status)
@@ -139,5 +152,5 @@ status)
     done
     ;;
 env) echo "$DIR/sandbox.env" ;;
-*) die "usage: $0 start|stop|status|env|restart-target|stop-source|start-source" ;;
+*) die "usage: $0 start|stop|status|env|restart-target|kill-target|start-target|stop-source|start-source" ;;
 esac
