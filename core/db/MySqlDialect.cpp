@@ -97,6 +97,28 @@ QString MySqlDialect::keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int
     return u'(' + alternatives.join(u" OR "_qs) + u')';
 }
 
+QString MySqlDialect::updateIfChanged(const QList<ColumnInfo> &columns, const QStringList &extraColumns) const
+{
+    // ON DUPLICATE KEY UPDATE assigns left to right and later terms see earlier results, so the
+    // load id goes first, while the other columns still hold their old values. `<=>` alone is not
+    // enough (a case-insensitive collation calls 'a' and 'A' equal), nor are bytes alone (FLOAT's
+    // text has 6 digits): a column is unchanged only when both agree.
+    QStringList unchanged;
+    for (const ColumnInfo &c : columns) {
+        const QString name = quoteIdentifier(c.name);
+        unchanged << name + u"<=>VALUES("_qs + name + u") AND CAST("_qs + name + u" AS BINARY)<=>CAST(VALUES("_qs +
+                         name + u") AS BINARY)"_qs;
+    }
+    const QString loadId = quoteIdentifier(extraColumns.first());
+    QStringList updates{loadId + u"=IF("_qs + unchanged.join(u" AND "_qs) + u',' + loadId + u",VALUES("_qs + loadId +
+                        u"))"_qs};
+    for (const ColumnInfo &c : columns)
+        updates << quoteIdentifier(c.name) + u"=VALUES("_qs + quoteIdentifier(c.name) + u')';
+    for (const QString &extra : extraColumns.mid(1))
+        updates << quoteIdentifier(extra) + u"=VALUES("_qs + quoteIdentifier(extra) + u')';
+    return updates.join(u',');
+}
+
 QString MySqlDialect::insertRows(const QString &table, const QList<ColumnInfo> &columns,
                                  const QStringList &extraColumns, int rowCount, OnDuplicate onDuplicate) const
 {
@@ -123,8 +145,8 @@ QString MySqlDialect::insertRows(const QString &table, const QList<ColumnInfo> &
         for (const QString &name : names)
             updates << name + u"=VALUES("_qs + name + u')';
         sql += u" ON DUPLICATE KEY UPDATE "_qs + updates.join(u',');
-    } else if (onDuplicate == OnDuplicate::Skip) {
-        sql += u" ON DUPLICATE KEY UPDATE "_qs + names.first() + u'=' + names.first();
+    } else if (onDuplicate == OnDuplicate::UpdateIfChanged) {
+        sql += u" ON DUPLICATE KEY UPDATE "_qs + updateIfChanged(columns, extraColumns);
     }
     return sql;
 }

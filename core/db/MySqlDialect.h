@@ -20,6 +20,9 @@ public:
     static QString quoteString(const QString &value);
     // The CAST target that gives a text value the column's temporal or decimal type.
     static QString castTypeFor(const ColumnInfo &column);
+
+private:
+    QString updateIfChanged(const QList<ColumnInfo> &columns, const QStringList &extraColumns) const;
 };
 
 } // namespace tablesync

@@ -35,7 +35,10 @@ public:
     enum class OnDuplicate {
         Fail,   // plain INSERT: a duplicate is an error
         Update, // upsert: the existing row is updated in place (never REPLACE: no delete triggers)
-        Skip,   // the existing row is kept; errors other than duplicates still fail (unlike IGNORE)
+        // Upsert that leaves a row whose columns already hold these values untouched: the first
+        // extra column (the load id) changes only with the others, and an unchanged row is not
+        // written at all. Equal means equal bytes and, for numbers, equal values.
+        UpdateIfChanged,
     };
     // Multi-row INSERT of `rowCount` rows.
     // `extraColumns` are plain-placeholder columns appended to each row (the _dlt_ columns).

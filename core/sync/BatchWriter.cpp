@@ -63,7 +63,7 @@ qint64 BatchWriter::approximateBytes(const QVariant &value)
 
 QSqlQuery &BatchWriter::statementFor(int rowCount)
 {
-    const int cacheKey = rowCount * 2 + (m_skipExisting ? 1 : 0);
+    const int cacheKey = rowCount * 2 + (m_updateOnlyChanged ? 1 : 0);
     auto it = m_statements.find(cacheKey);
     if (it != m_statements.end())
         return *it;
@@ -73,9 +73,9 @@ QSqlQuery &BatchWriter::statementFor(int rowCount)
     const QStringList extra{QString::fromLatin1(SchemaSync::kLoadIdColumn),
                             QString::fromLatin1(SchemaSync::kRowIdColumn)};
     if (!query.prepare(m_dialect.insertRows(m_table, m_columns, extra, rowCount,
-                                            m_skipExisting ? SqlDialect::OnDuplicate::Skip
-                                            : m_upsert     ? SqlDialect::OnDuplicate::Update
-                                                           : SqlDialect::OnDuplicate::Fail)))
+                                            !m_upsert             ? SqlDialect::OnDuplicate::Fail
+                                            : m_updateOnlyChanged ? SqlDialect::OnDuplicate::UpdateIfChanged
+                                                                  : SqlDialect::OnDuplicate::Update)))
         throw DbError::from(u"preparing to write "_qs + m_table + u" in the target"_qs, query.lastError());
     return *m_statements.insert(cacheKey, std::move(query));
 }

@@ -22,8 +22,8 @@ public:
     BatchWriter(DbConnection &target, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
                 QList<int> keyIndexes, QString loadId, bool upsert);
 
-    // Rows whose key already exists are kept as they are (instead of updated or an error).
-    void setSkipExisting(bool skip) { m_skipExisting = skip; }
+    // Upserts leave rows that already hold exactly these values untouched (not even their load id).
+    void setUpdateOnlyChanged(bool onlyChanged) { m_updateOnlyChanged = onlyChanged; }
     // Writes rows [firstRow, firstRow + rowCount) of the page.
     void write(const Page &page, int firstRow, int rowCount);
 
@@ -47,7 +47,7 @@ private:
     QList<int> m_keyIndexes;
     QString m_loadId;
     bool m_upsert;
-    bool m_skipExisting = false;
+    bool m_updateOnlyChanged = false;
     int m_maxRowsPerStatement;
     qint64 m_maxStatementBytes;
     QHash<int, QSqlQuery> m_statements; // prepared, by row count

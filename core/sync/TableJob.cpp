@@ -9,6 +9,7 @@
 #include "sync/PageReader.h"
 #include "sync/PipelinedCopy.h"
 #include "sync/SchemaSync.h"
+#include "sync/SourceSnapshot.h"
 #include "sync/TableVerifier.h"
 
 #include <QCryptographicHash>
@@ -247,6 +248,9 @@ void TableJob::syncIncremental(const TableSchema &source)
     std::optional<QVariant> lowerBound;
     if (start)
         lowerBound = bindableCursor(modifier, *start);
+    // Rows changed while this runs are read by the next run: their new modifier value is past
+    // every value this snapshot holds.
+    SourceSnapshot snapshot(m_context.source);
     PageReader reader(m_context.source, m_context.dialect, source.name, read, order, pageRows(source), lowerBound);
 
     // Source and target working in parallel: for the rest of the pages of `reader`.
@@ -276,12 +280,14 @@ void TableJob::syncIncremental(const TableSchema &source)
     } else {
         BatchWriter writer(m_context.target, m_context.dialect, source.name, written, keyIndexes(written),
                            m_context.loadId, /*upsert=*/true);
-        // Rows still holding the stored cursor value were synced with it before; as the modifier
-        // grows on every change, they are unchanged. The cursor is inclusive only so rows that
-        // arrived later with that same value are not lost: insert those, leave the others alone.
+        // The cursor is inclusive, so rows still holding the stored cursor value are read again.
+        // Most were synced with it and are unchanged: leave those untouched. Not all, though: the
+        // batch that set the cursor may have ended inside a group of rows sharing that value (one
+        // UPDATE stamps many rows alike), or a writer committed another such row later. Those
+        // exist in the target with old values, so "insert if missing" would lose their update.
         BatchWriter boundaryWriter(m_context.target, m_context.dialect, source.name, written, keyIndexes(written),
                                    m_context.loadId, /*upsert=*/true);
-        boundaryWriter.setSkipExisting(true);
+        boundaryWriter.setUpdateOnlyChanged(true);
         bool inBoundary = hasStoredCursor;
         Page page;
         while (reader.next(page)) {
@@ -303,6 +309,7 @@ void TableJob::syncIncremental(const TableSchema &source)
                 break;
             if (stopRequested()) {
                 m_result.outcome = TableOutcome::Stopped;
+                snapshot.end();
                 return;
             }
             // A full page and more to come: a backlog worth the extra writer connections.
@@ -312,6 +319,7 @@ void TableJob::syncIncremental(const TableSchema &source)
             }
         }
     }
+    snapshot.end();
     if (m_result.cursor.isEmpty() && start)
         m_result.cursor = *start;
 }
@@ -333,8 +341,7 @@ void TableJob::syncFullRefresh(const TableSchema &source)
                 u"creating the staging table for "_qs + source.name);
 
     // One consistent snapshot of the source for the whole copy.
-    m_context.source.exec(u"START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"_qs,
-                          u"starting a snapshot of the source"_qs);
+    SourceSnapshot snapshot(m_context.source);
     try {
         const QList<ColumnInfo> written = writableColumns(source);
         QList<ColumnInfo> order;
@@ -365,14 +372,13 @@ void TableJob::syncFullRefresh(const TableSchema &source)
                 stopped = stopRequested() && !reader.atEnd();
             }
         }
-        m_context.source.exec(u"COMMIT"_qs, u"ending the source snapshot"_qs);
+        snapshot.end();
         if (stopped) {
             target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);
             m_result.outcome = TableOutcome::Stopped;
             return;
         }
     } catch (const DbError &) {
-        m_context.source.rollback();
         target.rollback();
         try {
             target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);

@@ -17,6 +17,8 @@ private Q_SLOTS:
     void stringKeysFollowTheirCollation();
     void initialValueSetsWhereATableWithoutStateStarts();
     void cursorIsStoredAndARunResumesFromIt();
+    void updateOfRowsSharingTheCursorValueSurvivesAStopInsideTheGroup();
+    void unchangedRowsAtTheCursorValueAreNotRewritten();
     void integerModifierBeyondDoublePrecision();
     void configurationThatDoesNotMatchTheSourceFailsThatTableAlone();
 
@@ -149,6 +151,59 @@ void TestIncremental::cursorIsStoredAndARunResumesFromIt()
     QVERIFY(resumed.summary.allSucceeded());
     QCOMPARE(resumed.table(u"t"_qs)->rowsWritten, 61); // row 40 again (inclusive cursor) and 41..100
     expectIdentical(u"t"_qs, u"id"_qs);
+}
+
+// One UPDATE stamps 3000 rows with the same modifier value; a run stopped after the first batch
+// stores that value as the cursor while 2000 of the updated rows are not yet written. The next
+// run must write them, although they exist in the target and hold the cursor value.
+void TestIncremental::updateOfRowsSharingTheCursorValueSurvivesAStopInsideTheGroup()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE grp (id INT PRIMARY KEY, v INT NOT NULL, m DATETIME(6) NOT NULL, KEY (m))"_qs);
+    src.exec(u"INSERT INTO grp WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+             "SELECT i, 0, TIMESTAMPADD(SECOND, i, '2024-01-01') FROM n"_qs);
+    const QList<TableSpec> tables{tableSpec(u"grp"_qs, {u"id"_qs}, u"m"_qs, 1000)};
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    src.exec(u"UPDATE grp SET v = 1, m = '2025-06-01 12:00:00'"_qs);
+
+    Settings settings = m_db->settings;
+    settings.copyWriters = 0;
+    settings.tables = tables;
+    {
+        SyncEngine engine(settings);
+        QObject::connect(&engine, &SyncEngine::batchCommitted, &engine, &SyncEngine::requestStop);
+        QSignalSpy finished(&engine, &SyncEngine::runFinished);
+        engine.runOnce();
+        QVERIFY(finished.wait(60000));
+    }
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM grp WHERE v = 1"_qs).toInt(), 1000);
+    QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString(),
+             u"2025-06-01 12:00:00.000000"_qs);
+
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM grp WHERE v = 1"_qs).toInt(), 3000);
+    expectIdentical(u"grp"_qs, u"id"_qs);
+}
+
+// The rows at the stored cursor value are read again by every run; those the target already
+// holds exactly keep their load id (they are not written), the changed one is written.
+void TestIncremental::unchangedRowsAtTheCursorValueAreNotRewritten()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE same (id INT PRIMARY KEY, s VARCHAR(20), m DATETIME(6) NOT NULL, KEY (m))"_qs);
+    src.exec(u"INSERT INTO same VALUES (1, 'a', '2024-01-01'), (2, 'b', '2024-01-01'), (3, 'c', '2024-01-01')"_qs);
+    const QList<TableSpec> tables{tableSpec(u"same"_qs, {u"id"_qs}, u"m"_qs)};
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    const QString firstLoad = m_db->target->scalar(u"SELECT _dlt_load_id FROM same WHERE id = 1"_qs).toString();
+
+    // A change that keeps the modifier value (and only differs in case, which a case-insensitive
+    // collation calls equal): still a change.
+    src.exec(u"UPDATE same SET s = 'B' WHERE id = 2"_qs);
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    QCOMPARE(m_db->target->scalar(u"SELECT _dlt_load_id FROM same WHERE id = 1"_qs).toString(), firstLoad);
+    QVERIFY(m_db->target->scalar(u"SELECT _dlt_load_id FROM same WHERE id = 2"_qs).toString() != firstLoad);
+    QCOMPARE(m_db->target->scalar(u"SELECT BINARY s FROM same WHERE id = 2"_qs).toString(), u"B"_qs);
+    expectIdentical(u"same"_qs, u"id"_qs);
 }
 
 void TestIncremental::integerModifierBeyondDoublePrecision()

@@ -11,6 +11,21 @@
 using namespace tablesync;
 using namespace tablesync::test;
 
+namespace {
+QString sandboxScript()
+{
+    return qEnvironmentVariable("TABLESYNC_SOURCE_DIR") + u"/tests/support/sandbox.sh"_qs;
+}
+
+// Runs a command of tests/support/sandbox.sh (stop-source, kill-target, ...) to its end.
+bool sandbox(const QString &command)
+{
+    QProcess process;
+    process.start(u"bash"_qs, {sandboxScript(), command});
+    return process.waitForFinished(120000) && process.exitCode() == 0;
+}
+} // namespace
+
 class TestRecovery : public QObject
 {
     Q_OBJECT
@@ -19,6 +34,8 @@ private Q_SLOTS:
     void connectionsKilledBetweenBatchesAreRetried_data();
     void connectionsKilledBetweenBatchesAreRetried();
     void targetServerRestartedDuringASync();
+    void targetServerKilledMidBatchLeavesOnlyWholeBatchesBehindTheCursor();
+    void targetServerKilledAndRestartedDuringASyncIsRetried();
     void cancelledRunLeavesConsistentStateAndTheNextCompletesIt();
     void permanentErrorsFailAtOnce();
     void sourceDownLongerThanRetriesTurnsUnhealthyAndRecovers();
@@ -112,10 +129,9 @@ void TestRecovery::connectionsKilledBetweenBatchesAreRetried()
 void TestRecovery::targetServerRestartedDuringASync()
 {
     createTable(u"r"_qs, 150000);
-    const QString script = qEnvironmentVariable("TABLESYNC_SOURCE_DIR") + u"/tests/support/sandbox.sh"_qs;
     QProcess restart;
     RunOutcome run = runWithHook(m_db->settings, {tableSpec(u"r"_qs, {u"id"_qs}, u"m"_qs, 500)}, [&](SyncEngine &) {
-        restart.start(u"bash"_qs, {script, u"restart-target"_qs});
+        restart.start(u"bash"_qs, {sandboxScript(), u"restart-target"_qs});
     });
     if (restart.state() != QProcess::NotRunning)
         QVERIFY(restart.waitForFinished(60000));
@@ -125,6 +141,53 @@ void TestRecovery::targetServerRestartedDuringASync()
     QVERIFY2(run.log().contains(u"transient error, retrying"_qs), qPrintable(run.log())); // it did go down mid-run
     m_db->target = std::make_unique<TestDb>(m_db->settings.target);                       // ours died with the server
     expectIdentical(u"r"_qs);
+}
+
+// SIGKILL, as a crash or the OOM killer would. With retries off the table fails at once, so the
+// state the crash left can be inspected once the server has recovered.
+void TestRecovery::targetServerKilledMidBatchLeavesOnlyWholeBatchesBehindTheCursor()
+{
+    createTable(u"tk"_qs, 150000);
+    const QList<QStringList> sourceRows = m_db->source->dump(u"tk"_qs, u"id"_qs);
+    Settings settings = m_db->settings;
+    settings.retries = 0;
+    settings.copyWriters = 0; // one writer: the committed batches are exactly a prefix
+    RunOutcome run = runWithHook(settings, {tableSpec(u"tk"_qs, {u"id"_qs}, u"m"_qs, 500)},
+                                 [&](SyncEngine &) { QVERIFY(sandbox(u"kill-target"_qs)); });
+    QCOMPARE(run.summary.tables.size(), 1);
+    QVERIFY2(run.summary.tables[0].outcome == TableOutcome::Failed, qPrintable(run.log()));
+    QVERIFY(sandbox(u"start-target"_qs));
+    m_db->target = std::make_unique<TestDb>(m_db->settings.target); // ours died with the server
+
+    // Whole batches of 500, exactly the source rows up to the stored cursor: nothing of the batch
+    // in flight is visible and the cursor is not past what was committed.
+    const qint64 committed = m_db->target->count(u"tk"_qs);
+    QVERIFY2(committed >= 1000 && committed < 150000, qPrintable(QString::number(committed)));
+    QCOMPARE(committed % 500, 0);
+    const QString cursor = m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString();
+    QCOMPARE(m_db->source->scalar(u"SELECT COUNT(*) FROM tk WHERE m <= ?"_qs, {cursor}).toLongLong(), committed);
+    QVERIFY(m_db->target->dump(u"tk"_qs, u"id"_qs) == sourceRows.mid(0, committed));
+
+    RunOutcome rerun = runSync(m_db->settings, {tableSpec(u"tk"_qs, {u"id"_qs}, u"m"_qs, 500)});
+    QVERIFY2(rerun.summary.allSucceeded(), qPrintable(rerun.log()));
+    expectIdentical(u"tk"_qs);
+}
+
+void TestRecovery::targetServerKilledAndRestartedDuringASyncIsRetried()
+{
+    createTable(u"tr"_qs, 150000);
+    QProcess crash;
+    RunOutcome run = runWithHook(m_db->settings, {tableSpec(u"tr"_qs, {u"id"_qs}, u"m"_qs, 500)}, [&](SyncEngine &) {
+        crash.start(u"bash"_qs,
+                    {u"-c"_qs, u"\"$0\" kill-target && sleep 1 && \"$0\" start-target"_qs, sandboxScript()});
+    });
+    if (crash.state() != QProcess::NotRunning)
+        QVERIFY(crash.waitForFinished(120000));
+    QCOMPARE(crash.exitCode(), 0);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"transient error, retrying"_qs), qPrintable(run.log())); // it did go down mid-run
+    m_db->target = std::make_unique<TestDb>(m_db->settings.target);
+    expectIdentical(u"tr"_qs);
 }
 
 void TestRecovery::cancelledRunLeavesConsistentStateAndTheNextCompletesIt()
@@ -196,12 +259,6 @@ void TestRecovery::sourceDownLongerThanRetriesTurnsUnhealthyAndRecovers()
         while (socket.waitForReadyRead(2000))
             answer += socket.readAll();
         return answer;
-    };
-    const QString script = qEnvironmentVariable("TABLESYNC_SOURCE_DIR") + u"/tests/support/sandbox.sh"_qs;
-    const auto sandbox = [&](const QString &command) {
-        QProcess process;
-        process.start(u"bash"_qs, {script, command});
-        return process.waitForFinished(60000) && process.exitCode() == 0;
     };
 
     // -1 until the service has created the table.

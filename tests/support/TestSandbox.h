@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QMap>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QSqlError>
@@ -135,6 +136,28 @@ public:
     std::unique_ptr<TestDb> source;
     std::unique_ptr<TestDb> target;
 };
+
+// The first few rows where two dumps (ordered by a key in their first column) differ, for a
+// failure message that shows what went wrong instead of only that something did.
+inline QString firstDifferences(const QList<QStringList> &source, const QList<QStringList> &target, int limit = 5)
+{
+    QMap<QString, QStringList> sourceRows, targetRows;
+    for (const QStringList &row : source)
+        sourceRows.insert(row.value(0), row);
+    for (const QStringList &row : target)
+        targetRows.insert(row.value(0), row);
+    QStringList lines{QStringLiteral("source %1 rows, target %2 rows").arg(source.size()).arg(target.size())};
+    QStringList keys = sourceRows.keys() + targetRows.keys();
+    keys.removeDuplicates();
+    for (const QString &key : std::as_const(keys)) {
+        if (lines.size() > limit)
+            break;
+        const QStringList s = sourceRows.value(key), t = targetRows.value(key);
+        if (s != t)
+            lines << u"  source ["_qs + s.join(u", "_qs) + u"] target ["_qs + t.join(u", "_qs) + u']';
+    }
+    return lines.join(u'\n');
+}
 
 // The connection keys of a .env for these settings, as users write them (password quoted, a
 // comment after a value): for tests that run the tablesync binary.

@@ -142,8 +142,12 @@ void TestMySqlDialect::buildsMultiRowInsertsAndUpserts()
     QVERIFY(upsert.endsWith(u" ON DUPLICATE KEY UPDATE `id`=VALUES(`id`),`s`=VALUES(`s`),"
                             "`_dlt_load_id`=VALUES(`_dlt_load_id`),`_dlt_id`=VALUES(`_dlt_id`)"_qs));
     QVERIFY(!upsert.contains(u"REPLACE"_qs));
-    QVERIFY(d.insertRows(u"t"_qs, columns, extra, 1, SqlDialect::OnDuplicate::Skip)
-                .endsWith(u" ON DUPLICATE KEY UPDATE `id`=`id`"_qs));
+    // The load id is assigned first, while the other columns still hold their old values.
+    QVERIFY(d.insertRows(u"t"_qs, columns, extra, 1, SqlDialect::OnDuplicate::UpdateIfChanged)
+                .endsWith(u" ON DUPLICATE KEY UPDATE `_dlt_load_id`=IF(`id`<=>VALUES(`id`) AND CAST(`id` AS "
+                          "BINARY)<=>CAST(VALUES(`id`) AS BINARY) AND `s`<=>VALUES(`s`) AND CAST(`s` AS "
+                          "BINARY)<=>CAST(VALUES(`s`) AS BINARY),`_dlt_load_id`,VALUES(`_dlt_load_id`)),"
+                          "`id`=VALUES(`id`),`s`=VALUES(`s`),`_dlt_id`=VALUES(`_dlt_id`)"_qs));
 }
 
 void TestMySqlDialect::valueKinds_data()
