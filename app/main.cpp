@@ -41,6 +41,7 @@ int runHeadless(int argc, char **argv, const Settings &settings)
     const bool service = settings.intervalSeconds > 0;
     StatusBoard board(settings);
     HealthServer health(board);
+    health.setAccessToken(settings.healthToken);
     QString healthError;
     if (service && !health.listen(settings.healthHost, settings.healthPort, healthError)) {
         QTextStream(stderr) << "tablesync: " << healthError << Qt::endl;

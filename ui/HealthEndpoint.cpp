@@ -19,17 +19,19 @@ QString HealthEndpoint::apply(const Settings &settings)
     QStringList tables;
     for (const TableSpec &spec : settings.tables)
         tables << spec.table;
-    const QString key = QStringLiteral("%1:%2|%3|%4")
+    // The token is part of the key (a new token restarts the server); the key stays in memory.
+    const QString key = QStringLiteral("%1:%2|%3|%4|%5")
                             .arg(settings.healthHost)
                             .arg(settings.healthPort)
                             .arg(settings.intervalSeconds)
-                            .arg(tables.join(u'\n'));
+                            .arg(tables.join(u'\n'), settings.healthToken);
     if (key == m_key)
         return {};
     m_key = key;
     m_server.reset();
     m_board = std::make_unique<StatusBoard>(settings);
     m_server = std::make_unique<HealthServer>(*m_board);
+    m_server->setAccessToken(settings.healthToken);
     QString error;
     if (!m_server->listen(settings.healthHost, settings.healthPort, error)) {
         m_server.reset();

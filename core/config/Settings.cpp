@@ -2,6 +2,9 @@
 
 #include "config/EnvFile.h"
 
+#include <QFile>
+#include <QRegularExpression>
+
 #include <algorithm>
 #include <limits>
 #include <optional>
@@ -38,8 +41,10 @@ struct KeySpec
     int Settings::*number = nullptr;
     QString ConnectionSettings::*connectionText = nullptr;
     int ConnectionSettings::*connectionNumber = nullptr;
+    bool ConnectionSettings::*connectionFlag = nullptr; // true/false, yes/no, on/off, 1/0
 
     bool isNumber() const { return number || connectionNumber; }
+    bool isFlag() const { return connectionFlag; }
 };
 
 using CS = ConnectionSettings;
@@ -56,6 +61,7 @@ constexpr KeySpec kKeys[] = {
     {.name = u"DB_SSL_CA", .scope = Scope::EachConnection, .connectionText = &CS::sslCa},
     {.name = u"DB_SSL_CERT", .scope = Scope::EachConnection, .connectionText = &CS::sslCert},
     {.name = u"DB_SSL_KEY", .scope = Scope::EachConnection, .connectionText = &CS::sslKey},
+    {.name = u"DB_SSL_REQUIRE", .scope = Scope::EachConnection, .connectionFlag = &CS::sslRequired},
     {.name = u"DB_CONNECT_TIMEOUT", .scope = Scope::BothConnections, .defaultNumber = 10, .min = 1,
      .connectionNumber = &CS::connectTimeoutSeconds},
     {.name = u"DB_READ_TIMEOUT", .scope = Scope::BothConnections, .defaultNumber = 600, .min = 1,
@@ -82,6 +88,9 @@ constexpr KeySpec kKeys[] = {
     {.name = u"POOL_STATUS_INTERVAL", .defaultNumber = 60, .min = 0, .number = &S::poolStatusIntervalSeconds},
     {.name = u"HEALTH_HOST", .allowEmpty = false, .defaultText = u"127.0.0.1", .text = &S::healthHost},
     {.name = u"HEALTH_PORT", .defaultNumber = 8089, .min = 1, .max = 65535, .number = &S::healthPort},
+    // Checked and read in readHealthToken(): at most one of the two, and a usable token.
+    {.name = u"HEALTH_TOKEN", .text = &S::healthToken},
+    {.name = u"HEALTH_TOKEN_FILE", .text = &S::healthTokenFile},
 };
 // clang-format on
 
@@ -138,10 +147,38 @@ std::optional<int> readNumber(const KeySpec &spec, const QString &key, const Fou
     return int(value);
 }
 
+// The words python-dotenv users write for a switch. Anything else is an error rather than "false",
+// so that a typo never silently turns a safety switch off.
+std::optional<bool> readFlag(const QString &key, const Found &found, ConfigErrors &errors)
+{
+    const QString text = found.value.trimmed().toLower();
+    if (text.isEmpty())
+        return false;
+    for (const QStringView yes : {u"true", u"yes", u"on", u"1"}) {
+        if (text == yes)
+            return true;
+    }
+    for (const QStringView no : {u"false", u"no", u"off", u"0"}) {
+        if (text == no)
+            return false;
+    }
+    errors << ConfigError{found.file, found.location,
+                          key + u": \""_qs + found.value + u"\" is not a switch; expected true or false"_qs};
+    return std::nullopt;
+}
+
 void readKey(const KeySpec &spec, const QString &key, const EnvFile &env, const QProcessEnvironment &processEnv,
-             ConfigErrors &errors, QString *text, int *number)
+             ConfigErrors &errors, QString *text, int *number, bool *flag = nullptr)
 {
     const Found found = lookup(key, env, processEnv);
+    if (spec.isFlag()) {
+        *flag = false;
+        if (found.present) {
+            if (const auto value = readFlag(key, found, errors))
+                *flag = *value;
+        }
+        return;
+    }
     if (spec.isNumber()) {
         *number = spec.defaultNumber;
         if (found.present) {
@@ -161,6 +198,73 @@ void readKey(const KeySpec &spec, const QString &key, const EnvFile &env, const 
         return;
     }
     *text = found.value;
+}
+
+// Qt 6.4's QMYSQL asks libmariadb for TLS only when a TLS file is given, so requiring TLS
+// without one could never succeed: say so now rather than at every connection attempt.
+void checkSslRequire(const ConnectionSettings &connection, const QString &prefix, const EnvFile &env,
+                     const QProcessEnvironment &processEnv, ConfigErrors &errors)
+{
+    if (!connection.sslRequired || !connection.sslCa.isEmpty() || !connection.sslCert.isEmpty() ||
+        !connection.sslKey.isEmpty())
+        return;
+    const QString key = prefix + u"DB_SSL_REQUIRE"_qs;
+    const Found found = lookup(key, env, processEnv);
+    errors << ConfigError{found.file, found.location,
+                          key + u" is true, but none of "_qs + prefix +
+                              u"DB_SSL_CA, _SSL_CERT, _SSL_KEY is set; "
+                              "TLS is only attempted with one of them (set "_qs +
+                              prefix + u"DB_SSL_CA to the CA that signed the server's certificate)"_qs};
+}
+
+// RFC 6750's b64token: what can travel in `Authorization: Bearer` without quoting. At least 16
+// characters, since nothing slows down guessing (e.g. `openssl rand -hex 32`).
+constexpr qsizetype kMinTokenLength = 16;
+
+// Never puts the token itself into a message: errors are printed and logged.
+void readHealthToken(Settings &settings, const EnvFile &env, const QProcessEnvironment &processEnv,
+                     ConfigErrors &errors)
+{
+    const QString tokenKey = u"HEALTH_TOKEN"_qs;
+    const QString fileKey = u"HEALTH_TOKEN_FILE"_qs;
+    Found where = lookup(tokenKey, env, processEnv);
+    QString shownKey = tokenKey;
+    if (!settings.healthTokenFile.isEmpty()) {
+        where = lookup(fileKey, env, processEnv);
+        if (!settings.healthToken.isEmpty()) {
+            errors << ConfigError{where.file, where.location,
+                                  u"HEALTH_TOKEN and HEALTH_TOKEN_FILE are both set; keep one"_qs};
+            return;
+        }
+        QFile file(settings.healthTokenFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            errors << ConfigError{where.file, where.location,
+                                  QStringLiteral("HEALTH_TOKEN_FILE: cannot read \"%1\": %2")
+                                      .arg(settings.healthTokenFile, file.errorString())};
+            return;
+        }
+        // A trailing newline (echo, an editor) is not part of the token.
+        settings.healthToken = QString::fromUtf8(file.read(64 * 1024)).trimmed();
+        shownKey = QStringLiteral("HEALTH_TOKEN_FILE (\"%1\")").arg(settings.healthTokenFile);
+        if (settings.healthToken.isEmpty()) {
+            errors << ConfigError{where.file, where.location, shownKey + u" is empty"_qs};
+            return;
+        }
+    }
+    if (settings.healthToken.isEmpty())
+        return;
+    static const QRegularExpression b64token(u"\\A[A-Za-z0-9._~+/-]+=*\\z"_qs);
+    if (!b64token.match(settings.healthToken).hasMatch()) {
+        errors << ConfigError{where.file, where.location,
+                              shownKey + u": the token may hold only letters, digits and - . _ ~ + / "
+                                         "(then = signs), so that it travels unchanged in an HTTP header"_qs};
+    } else if (settings.healthToken.size() < kMinTokenLength) {
+        errors << ConfigError{
+            where.file, where.location,
+            QStringLiteral("%1: the token has %2 characters; use at least %3 "
+                           "(e.g. the output of `openssl rand -hex 32`)")
+                .arg(shownKey, QString::number(settings.healthToken.size()), QString::number(kMinTokenLength))};
+    }
 }
 
 } // namespace
@@ -190,7 +294,8 @@ Settings Settings::fromEnv(const EnvFile &env, const QProcessEnvironment &proces
             for (const auto &[prefix, connection] : connections) {
                 readKey(spec, prefix + spec.name, env, processEnv, errors,
                         spec.connectionText ? &(connection->*spec.connectionText) : nullptr,
-                        spec.connectionNumber ? &(connection->*spec.connectionNumber) : nullptr);
+                        spec.connectionNumber ? &(connection->*spec.connectionNumber) : nullptr,
+                        spec.connectionFlag ? &(connection->*spec.connectionFlag) : nullptr);
             }
             break;
         case Scope::BothConnections: {
@@ -208,6 +313,9 @@ Settings Settings::fromEnv(const EnvFile &env, const QProcessEnvironment &proces
         }
     }
 
+    for (const auto &[prefix, connection] : connections)
+        checkSslRequire(*connection, prefix, env, processEnv, errors);
+    readHealthToken(settings, env, processEnv, errors);
     settings.fetchLimit = std::max(settings.requestedFetchLimit, kMinFetchLimit);
     return settings;
 }
@@ -219,6 +327,14 @@ QStringList Settings::warnings() const
         result << QStringLiteral("FETCH_LIMIT=%1 is too small to be efficient (every batch costs a round trip "
                                  "and a commit); using %2 rows per batch instead")
                       .arg(QString::number(requestedFetchLimit), QString::number(fetchLimit));
+    }
+    for (const ConnectionSettings *c : {&source, &target}) {
+        if (c->sslCa.isEmpty() && (!c->sslCert.isEmpty() || !c->sslKey.isEmpty())) {
+            const QString prefix = c->role.toUpper() + u"_DB_"_qs;
+            result << QStringLiteral("%1SSL_CERT/_SSL_KEY without %1SSL_CA: the %2 connection is encrypted when the "
+                                     "server offers TLS, but the server's certificate is not checked")
+                          .arg(prefix, c->role);
+        }
     }
     return result;
 }

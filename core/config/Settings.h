@@ -26,6 +26,9 @@ struct ConnectionSettings
     QString sslCa;
     QString sslCert;
     QString sslKey;
+    // <ROLE>_DB_SSL_REQUIRE: refuse a session that is not encrypted. libmariadb otherwise falls
+    // back to plain text, silently, when the server offers no TLS.
+    bool sslRequired = false;
 
     // "user@host:port/database", never with the password.
     QString displayName() const;
@@ -54,6 +57,10 @@ struct Settings
     int copyWriters = 2;
     QString healthHost = QStringLiteral("127.0.0.1");
     int healthPort = 8089;
+    // HEALTH_TOKEN or the contents of HEALTH_TOKEN_FILE: when set, /status, /metrics and
+    // /dashboard need it as a bearer token. A secret: never logged, never served.
+    QString healthToken;
+    QString healthTokenFile; // HEALTH_TOKEN_FILE as given, when the token came from a file
     QList<TableSpec> tables;
     // What a run does: sync (the default), or compare source and target (--verify), fixing what
     // differs (--repair).

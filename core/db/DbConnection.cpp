@@ -77,7 +77,28 @@ void DbConnection::open()
         throw DbError(QStringLiteral("cannot connect to the %1 server %2: %3")
                           .arg(m_settings.role, m_settings.displayName(), error));
     }
+    checkEncryption();
     applySessionSettings();
+}
+
+// libmariadb 3.3 (Debian 12) uses TLS when a TLS file is given and the server offers it, and
+// checks the server's certificate chain against SSL_CA when that is set; but a server that
+// offers no TLS gets a plain-text session without a word. Only the session itself can tell.
+void DbConnection::checkEncryption()
+{
+    QSqlQuery status = newQuery();
+    if (!status.exec(u"SHOW SESSION STATUS LIKE 'Ssl_cipher'"_qs))
+        throw DbError::from(u"reading the TLS status of the "_qs + m_settings.role, status.lastError());
+    m_sslCipher = status.next() ? status.value(1).toString() : QString();
+    if (!m_sslCipher.isEmpty() || !m_settings.sslRequired)
+        return;
+    close();
+    // The login has happened by now (as a challenge-response, not the password itself); nothing
+    // else is sent on this session.
+    throw DbError(QStringLiteral("refusing the %1 server %2: the connection is not encrypted, but %3_DB_SSL_REQUIRE "
+                                 "is true (the server offers no TLS: give it ssl-cert and ssl-key in its "
+                                 "configuration, or check that this is the server you meant)")
+                      .arg(m_settings.role, m_settings.displayName(), m_settings.role.toUpper()));
 }
 
 void DbConnection::applySessionSettings()

@@ -21,7 +21,8 @@ public:
     DbConnection(const DbConnection &) = delete;
     DbConnection &operator=(const DbConnection &) = delete;
 
-    // Throws DbError naming the server (never the password) when the server cannot be reached.
+    // Throws DbError naming the server (never the password) when the server cannot be reached,
+    // or when the settings require TLS and the session is not encrypted.
     void open();
     void close();
     bool isOpen() const;
@@ -30,6 +31,8 @@ public:
     QSqlDatabase database() const;
     QString serverVersion() const { return m_serverVersion; }
     qint64 maxAllowedPacket() const { return m_maxAllowedPacket; }
+    // The session's TLS cipher (e.g. "TLS_AES_256_GCM_SHA384"); empty when it is not encrypted.
+    QString sslCipher() const { return m_sslCipher; }
 
     // A query on this connection with DECIMAL kept exact.
     QSqlQuery newQuery() const;
@@ -46,10 +49,12 @@ public:
 
 private:
     void applySessionSettings();
+    void checkEncryption();
 
     ConnectionSettings m_settings;
     QString m_connectionName;
     QString m_serverVersion;
+    QString m_sslCipher;
     qint64 m_maxAllowedPacket = 16 * 1024 * 1024;
 };
 

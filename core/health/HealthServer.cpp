@@ -11,7 +11,11 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QThread>
+#include <QUrlQuery>
+
+Q_LOGGING_CATEGORY(lcHealthServer, "tablesync.health", QtInfoMsg)
 
 // Q_INIT_RESOURCE must be used outside any namespace; the dashboard is compiled into the static
 // core library, and this call is what keeps the linker from dropping it.
@@ -30,6 +34,7 @@ constexpr auto kGetOrHead = QHttpServerRequest::Methods(Method::Get) | Method::H
 // The page is static and needs nothing but itself and /status: the policy makes sure of that.
 constexpr char kDashboardPolicy[] = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
                                     "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+const QString kDashboardPath = u"/dashboard"_qs;
 } // namespace
 
 HealthServer::HealthServer(const StatusBoard &board, HttpLimits limits, QObject *parent)
@@ -45,23 +50,59 @@ HealthServer::HealthServer(const StatusBoard &board, HttpLimits limits, QObject 
         m_dashboard = page.readAll();
     Q_ASSERT(!m_dashboard.isEmpty());
 
-    auto route = [this](const QString &path, Reply (HealthServer::*make)() const) {
+    auto route = [this](const QString &path, Access access, Reply (HealthServer::*make)() const) {
         m_http->route(path, kGetOrHead,
-                      [this, make](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                      [this, access, make](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                          if (access == Access::TokenRequired) {
+                              if (const std::optional<Reply> refused = refusal(request)) {
+                                  answer(request, responder, *refused);
+                                  return;
+                              }
+                          }
                           answer(request, responder, (this->*make)());
                       });
     };
-    route(u"/"_qs, &HealthServer::rootReply);
-    route(u"/healthz"_qs, &HealthServer::healthReply);
-    route(u"/status"_qs, &HealthServer::statusReply);
-    route(u"/metrics"_qs, &HealthServer::metricsReply);
-    route(u"/dashboard"_qs, &HealthServer::dashboardReply);
+    // Monitors and load balancers probe / and /healthz without credentials; they tell only whether
+    // the service is healthy (and why not).
+    route(u"/"_qs, Access::Open, &HealthServer::rootReply);
+    route(u"/healthz"_qs, Access::Open, &HealthServer::healthReply);
+    route(u"/status"_qs, Access::TokenRequired, &HealthServer::statusReply);
+    route(u"/metrics"_qs, Access::TokenRequired, &HealthServer::metricsReply);
+    route(kDashboardPath, Access::TokenRequired, &HealthServer::dashboardReply);
     m_http->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         answer(request, responder, notFoundReply(request));
     });
 }
 
 HealthServer::~HealthServer() = default;
+
+void HealthServer::setAccessToken(const QString &token)
+{
+    m_access = HealthAccess(token.toUtf8());
+}
+
+std::optional<HealthServer::Reply> HealthServer::refusal(const QHttpServerRequest &request) const
+{
+    // A browser cannot add a header when it follows a link, so the dashboard page alone also
+    // takes the token from its URL; its script then sends the header (README: "Access token").
+    QByteArray queryToken;
+    if (request.url().path() == kDashboardPath)
+        queryToken = request.query().queryItemValue(u"token"_qs, QUrl::FullyDecoded).toUtf8();
+    const HealthAccess::Verdict verdict = m_access.check(request.value("Authorization"), queryToken);
+    if (verdict == HealthAccess::Verdict::Allowed)
+        return std::nullopt;
+    // RFC 6750 3: a challenge, with error="invalid_token" when a token came and was wrong.
+    const QByteArray challenge = verdict == HealthAccess::Verdict::Wrong
+                                     ? R"(Bearer realm="tablesync", error="invalid_token")"
+                                     : R"(Bearer realm="tablesync")";
+    QByteArray body = verdict == HealthAccess::Verdict::Wrong ? "401 Unauthorized: wrong token.\n"
+                                                              : "401 Unauthorized: this page needs the health token.\n";
+    body += "Send `Authorization: Bearer <HEALTH_TOKEN>`";
+    if (request.url().path() == kDashboardPath)
+        body += ", or open /dashboard?token=<HEALTH_TOKEN> in a browser";
+    body += ". / and /healthz need no token.\n";
+    return Reply{401, "text/plain; charset=utf-8", body, {{"WWW-Authenticate", challenge}}};
+}
 
 bool HealthServer::listen(const QString &host, int port, QString &error)
 {
@@ -96,6 +137,13 @@ bool HealthServer::listen(const QString &host, int port, QString &error)
     connect(tcp.get(), &GuardedTcpServer::rejected, this, [this](int status) { ++m_responses[status]; });
     m_tcp = tcp.release();
     m_http->bind(m_tcp); // takes ownership
+    if (!m_access.requiresToken() && !isLoopbackAddress(m_tcp->serverAddress())) {
+        qCWarning(lcHealthServer).noquote()
+            << QStringLiteral("health server on %1 is reachable from other machines and HEALTH_TOKEN is not set: "
+                              "anyone who can reach it reads /status, /metrics and /dashboard; set HEALTH_TOKEN (or "
+                              "HEALTH_TOKEN_FILE), or bind HEALTH_HOST=127.0.0.1")
+                   .arg(this->address());
+    }
     return true;
 }
 
@@ -169,7 +217,11 @@ HealthServer::Reply HealthServer::metricsReply() const
 
 HealthServer::Reply HealthServer::dashboardReply() const
 {
-    return {200, "text/html; charset=utf-8", m_dashboard, {{"Content-Security-Policy", kDashboardPolicy}}};
+    // no-referrer: the page's URL may carry the token (?token=), and no link should pass it on.
+    return {200,
+            "text/html; charset=utf-8",
+            m_dashboard,
+            {{"Content-Security-Policy", kDashboardPolicy}, {"Referrer-Policy", "no-referrer"}}};
 }
 
 HealthServer::Reply HealthServer::notFoundReply(const QHttpServerRequest &request) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "health/HealthAccess.h"
 #include "health/HttpLimits.h"
 
 #include <QByteArray>
@@ -10,6 +11,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class QHttpServer;
 class QHttpServerRequest;
@@ -28,6 +30,11 @@ class HealthServer : public QObject
 public:
     explicit HealthServer(const StatusBoard &board, HttpLimits limits = {}, QObject *parent = nullptr);
     ~HealthServer() override;
+
+    // With a token, /status, /metrics and /dashboard answer 401 to a request without it (see
+    // HealthAccess); / and /healthz stay open. Call before listen(), which warns when the server is
+    // reachable from other machines without a token.
+    void setAccessToken(const QString &token);
 
     // Starts listening. On failure returns false and says in `error` what and where, e.g.
     // "cannot listen on 127.0.0.1:8089: address already in use (another program has it; ...)".
@@ -50,7 +57,10 @@ private:
         QByteArray body;
         QList<QPair<QByteArray, QByteArray>> headers;
     };
+    enum class Access { Open, TokenRequired };
     void answer(const QHttpServerRequest &request, QHttpServerResponder &responder, const Reply &reply);
+    // The 401 for a request the token check refused; nullopt when it may go on.
+    std::optional<Reply> refusal(const QHttpServerRequest &request) const;
     Reply rootReply() const;
     Reply healthReply() const;
     Reply statusReply() const;
@@ -60,6 +70,7 @@ private:
 
     const StatusBoard &m_board;
     HttpLimits m_limits;
+    HealthAccess m_access;
     std::unique_ptr<QHttpServer> m_http;
     GuardedTcpServer *m_tcp = nullptr; // owned by m_http once bound
     QByteArray m_dashboard;

@@ -1,6 +1,8 @@
 // The health server on real sockets: every endpoint and its content type, /status and /metrics
 // after a real sync of the sandbox, /healthz's reasons, hostile clients, the tablesync binary's
 // health port, and the dashboard rendered by headless Chromium.
+#include "HeadlessChromium.h"
+#include "HttpExchange.h"
 #include "TestSandbox.h"
 
 #include "health/HealthServer.h"
@@ -26,60 +28,6 @@ using namespace tablesync::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct HttpResult
-{
-    int status = 0;                       // 0: no answer
-    QMap<QByteArray, QByteArray> headers; // names in lower case
-    QByteArray body;
-    bool closed = false; // the server closed the connection
-    QByteArray header(const char *name) const { return headers.value(QByteArray(name)); }
-};
-
-HttpResult parseResponse(const QByteArray &raw, bool closed)
-{
-    HttpResult r;
-    r.closed = closed;
-    const qsizetype end = raw.indexOf("\r\n\r\n");
-    if (end < 0)
-        return r;
-    const QList<QByteArray> lines = raw.left(end).split('\n');
-    const QList<QByteArray> statusLine = lines.first().trimmed().split(' ');
-    if (statusLine.size() < 2 || !statusLine[0].startsWith("HTTP/1."))
-        return r;
-    r.status = statusLine[1].toInt();
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        r.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
-    }
-    r.body = raw.mid(end + 4);
-    return r;
-}
-
-// Sends `request` and reads until the server closes (it closes after every answer). Waits with
-// the event loop running: the server lives in this thread.
-HttpResult exchange(quint16 port, const QByteArray &request, std::chrono::milliseconds timeout = 10s)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, int(timeout.count())))
-        return {};
-    socket.write(request);
-    QByteArray raw;
-    const bool closed = QTest::qWaitFor(
-        [&] {
-            raw += socket.readAll();
-            return socket.state() == QAbstractSocket::UnconnectedState;
-        },
-        int(timeout.count()));
-    raw += socket.readAll();
-    return parseResponse(raw, closed);
-}
-
-QByteArray get(const QByteArray &path, const QByteArray &method = "GET")
-{
-    return method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: tst_health\r\n\r\n";
-}
 
 TableResult tableResult(const QString &table, TableOutcome outcome, qint64 rows, const QString &error = {})
 {
@@ -606,25 +554,10 @@ void TestHealth::stalledClientsMakeRoomWhenFull()
 
 void TestHealth::dashboardRendersInHeadlessChromium()
 {
-    const QString chromium = QStandardPaths::findExecutable(u"chromium"_qs);
-    QVERIFY2(!chromium.isEmpty(), "chromium is not installed (scripts/install-deps.sh installs it)");
-    QTemporaryDir profile;
-    QProcess browser;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"HOME"_qs, profile.path()); // crash reports and caches stay in the temporary directory
-    browser.setProcessEnvironment(env);
-    // --virtual-time-budget lets the page's fetch of /status and its rendering finish before the dump.
-    browser.start(chromium,
-                  {u"--headless"_qs, u"--no-sandbox"_qs, u"--disable-gpu"_qs, u"--disable-quic"_qs,
-                   u"--no-first-run"_qs, u"--disable-background-networking"_qs, u"--disable-component-update"_qs,
-                   u"--disable-sync"_qs, u"--user-data-dir="_qs + profile.path(), u"--virtual-time-budget=5000"_qs,
-                   u"--dump-dom"_qs, QStringLiteral("http://127.0.0.1:%1/dashboard").arg(m_port)});
-    QSignalSpy finished(&browser, &QProcess::finished);
-    // Waiting with the event loop running: the server answering the browser lives in this thread.
-    QVERIFY2(finished.wait(120000), "chromium did not finish within 2 minutes");
-    const QString dom = QString::fromUtf8(browser.readAllStandardOutput());
-    QVERIFY2(dom.contains(u"<title>tablesync dashboard</title>"_qs),
-             qPrintable(QString::fromUtf8(browser.readAllStandardError()).right(2000)));
+    const RenderedPage page = renderInChromium(QStringLiteral("http://127.0.0.1:%1/dashboard").arg(m_port));
+    QVERIFY2(page.ok, qPrintable(page.log));
+    const QString &dom = page.dom;
+    QVERIFY2(dom.contains(u"<title>tablesync dashboard</title>"_qs), qPrintable(page.log));
     // The table names come only from /status: finding them means the page fetched and rendered it.
     for (const QString &table : {u"customers"_qs, u"products"_qs, u"missing"_qs})
         QVERIFY2(dom.contains(u"<div class=\"name\">"_qs + table + u"</div>"_qs), qPrintable(dom.right(3000)));

@@ -12,6 +12,9 @@
 # Each server lives in $DIR/<role>/ with its own config, data, socket, log and pid file, listens on
 # 127.0.0.1 only, and has a user `tablesync` (password `tablesync`) owning the database
 # `source_db` (source) or `target_db` (target). $DIR/sandbox.env is a ready tablesync .env for them.
+# The target also offers TLS, with a throwaway CA made here ($DIR/tls: ca.pem signed the target's
+# server-cert.pem, for 127.0.0.1 and localhost; other-ca.pem signed nothing the sandbox serves).
+# The source offers no TLS, and sandbox.env names no TLS files: plain connections work on both.
 # Servers run without systemd, as FACTS-qt-mysql.md describes.
 set -euo pipefail
 
@@ -38,6 +41,34 @@ root_sql() { mariadb --no-defaults -uroot --socket="$DIR/$1/mysqld.sock" --defau
 
 answers() { root_sql "$1" -N -e 'SELECT 1' >/dev/null 2>&1; }
 
+# The CA and the target's certificate, made once. Built aside and renamed into place, so that two
+# starts at once never see half a set.
+make_tls() {
+    local tls=$DIR/tls tmp
+    if [ -f "$tls/server-cert.pem" ]; then return; fi
+    command -v openssl >/dev/null 2>&1 || die "openssl is needed for the target's TLS certificate: apt-get install -y openssl"
+    tmp=$(mktemp -d "$DIR/tls.XXXXXX")
+    (
+        cd "$tmp"
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=tablesync sandbox CA" \
+            -keyout ca-key.pem -out ca.pem
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout server-key.pem -out server.csr
+        printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+            -extfile server.ext -out server-cert.pem
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=tablesync sandbox other CA" \
+            -keyout other-ca-key.pem -out other-ca.pem
+        chmod 600 ./*-key.pem
+    ) >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; rm -rf "$tmp"; die "could not make the TLS certificates"; }
+    mv -T "$tmp" "$tls" 2>/dev/null || rm -rf "$tmp" # another start made them meanwhile
+}
+
+# Only the target offers TLS, so the tests can tell an encrypted session from a plain one.
+tls_config() {
+    [ "$1" = target ] || return 0
+    printf 'ssl-ca=%s\nssl-cert=%s\nssl-key=%s\n' "$DIR/tls/ca.pem" "$DIR/tls/server-cert.pem" "$DIR/tls/server-key.pem"
+}
+
 write_config() {
     local role=$1 home=$DIR/$1
     cat >"$home/my.cnf" <<CNF
@@ -59,6 +90,7 @@ innodb_log_file_size=256M
 innodb_flush_log_at_trx_commit=2
 sync_binlog=0
 skip-log-bin
+$(tls_config "$role")
 CNF
 }
 
@@ -67,6 +99,7 @@ start_one() {
     if answers "$role"; then echo "sandbox: $role already running on port $(port_of "$role")"; return; fi
     server=$(find_server)
     mkdir -p "$home"
+    if [ "$role" = target ]; then make_tls; fi
     write_config "$role"
     if [ ! -d "$home/data/mysql" ]; then
         rm -rf "$home/data"
