@@ -3,12 +3,16 @@
 # demo schema into databases of its own (screens_src, screens_tgt) plus one table without a key,
 # and runs the real window under Xvfb on the demo profile (packaging/demo/tables.json). The
 # driver (tests/gui/gui_screenshots.cpp) tests both connections, discovers the source, runs a sync
-# and writes one PNG per page to docs/screenshots/ at 1024x700.
+# and writes one PNG per page to docs/screenshots/ at 1024x700; then it changes the target behind
+# the tool's back (the --target-sql statements below) and photographs the Verify page's report.
+#
+#   scripts/gui-screenshots.sh [BUILD_DIR]      default build/dev (configured with the dev preset)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build=${1:-build/dev}
 scripts/install-deps.sh
-cmake --preset dev >/dev/null
-cmake --build build/dev --target tablesync-gui-screenshots
+[ "$build" != build/dev ] || cmake --preset dev >/dev/null
+cmake --build "$build" --target tablesync-gui-screenshots
 tests/support/sandbox.sh start
 
 sandbox_env=$(tests/support/sandbox.sh env)
@@ -33,5 +37,11 @@ mkdir -p docs/screenshots
 # A private settings and runtime location, so the user's own tablesync settings play no part.
 XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/runtime" TABLESYNC_KEYCHAIN=off QT_QPA_PLATFORM=xcb \
     xvfb-run -a -s "-screen 0 1280x800x24 -dpi 96" \
-    build/dev/tests/gui/tablesync-gui-screenshots --env "$work/.env" --tables "$work/tables.json" \
-    --out docs/screenshots
+    "$build"/tests/gui/tablesync-gui-screenshots --env "$work/.env" --tables "$work/tables.json" \
+    --out docs/screenshots \
+    --target-sql "UPDATE customers SET balance = balance + 100 WHERE id = 2" \
+    --target-sql "DELETE FROM order_lines WHERE order_id = 1100" \
+    --target-sql "UPDATE order_lines SET quantity = 99 WHERE order_id = 1250 AND line_no = 2" \
+    --target-sql "INSERT INTO order_lines (order_id, line_no, product_sku, quantity, unit_price, note, updated_at,
+                  _dlt_load_id, _dlt_id) SELECT 9999, 1, product_sku, quantity, unit_price, note, updated_at,
+                  _dlt_load_id, 'extra' FROM order_lines WHERE order_id = 1001 AND line_no = 1"

@@ -21,6 +21,10 @@
 #include "TableListModel.h"
 #include "TablesPage.h"
 #include "TrayController.h"
+#include "VerifyActions.h"
+#include "VerifyController.h"
+#include "VerifyPage.h"
+#include "VerifyReportModel.h"
 #include "db/DbTaskRunner.h"
 
 #include <QAction>
@@ -51,13 +55,16 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
     , m_runTables(new RunTableModel(this))
     , m_history(new RunHistoryModel(this))
     , m_log(new LogModel(this))
+    , m_verifier(new VerifyController(m_controller, this))
+    , m_verifyReport(new VerifyReportModel(this))
     , m_settingsDebounce(new QTimer(this))
 {
     setWindowIcon(Icons::get(u"tablesync"_qs));
     createActions();
     createPages();
     createMenus();
-    new RunLogger(m_controller, m_log, this);
+    (new RunLogger(m_controller, m_log, this))->follow(m_verifier);
+    m_verifyReport->follow(m_verifier);
     m_tray = new TrayController(m_controller, m_runNow, m_pause, m_showWindow, m_quit, this);
     // With a tray the app outlives its window; without one, closing the window quits.
     QApplication::setQuitOnLastWindowClosed(!m_tray->isAvailable());
@@ -146,6 +153,18 @@ void MainWindow::createActions()
     m_discover = action(u"action-discover"_qs, tr("&Discover tables"), QKeySequence(Qt::CTRL | Qt::Key_D),
                         tr("List the source's tables"));
     m_showWindow = action(u"tablesync"_qs, tr("&Open tablesync"), QKeySequence(), tr("Show the window"));
+    m_verifyActions = new VerifyActions(
+        m_verifier, m_controller, m_verifyReport,
+        [this](const QString &title, const QString &text, QMessageBox::StandardButtons buttons) {
+            return confirm(title, text, buttons);
+        },
+        this);
+    // Like Run now: what is on screen is verified, including edits of the last moment.
+    connect(m_verifyActions, &VerifyActions::startRequested, this, [this] {
+        m_settingsDebounce->stop();
+        refreshSettings();
+    });
+    connect(m_verifier, &VerifyController::verificationStarted, this, [this] { showPage(VerifyPageIndex); });
 
     connect(m_new, &QAction::triggered, this, [this] {
         if (maybeSave())
@@ -172,6 +191,8 @@ void MainWindow::createPages()
     m_monitor = new RunMonitorPage(m_controller, m_runTables, m_history, m_runNow, m_stop, m_pause, this);
     m_pool = new PoolPage(m_controller, this);
     m_logPage = new LogPage(m_log, this);
+    m_verifyPage = new VerifyPage(m_verifier, m_verifyReport, m_verifyActions, this);
+    connect(m_verifyPage, &VerifyPage::tablesPageRequested, this, [this] { showPage(TablesPageIndex); });
     connect(m_discover, &QAction::triggered, this, [this] {
         showPage(TablesPageIndex);
         m_tablesPage->discover();
@@ -194,7 +215,8 @@ void MainWindow::createPages()
                  {u"nav-tables", tr("Tables"), m_tablesPage},
                  {u"nav-monitor", tr("Run monitor"), m_monitor},
                  {u"nav-pool", tr("Pool"), m_pool},
-                 {u"nav-log", tr("Log"), m_logPage}};
+                 {u"nav-log", tr("Log"), m_logPage},
+                 {u"nav-verify", tr("Verify"), m_verifyPage}};
     int index = 0;
     for (const auto &p : pages) {
         auto *item = new QListWidgetItem(Icons::get(QString::fromUtf16(p.icon)), p.text, m_navigation);
@@ -257,6 +279,11 @@ void MainWindow::createMenus()
     sync->addAction(m_stop);
     sync->addAction(m_pause);
     sync->addSeparator();
+    sync->addAction(m_verifyActions->verifyAllAction());
+    sync->addAction(m_verifyActions->verifySelectedAction());
+    sync->addAction(m_verifyActions->repairAction());
+    sync->addAction(m_verifyActions->stopAction());
+    sync->addSeparator();
     sync->addAction(m_discover);
     rebuildRecentMenu();
 
@@ -272,6 +299,8 @@ void MainWindow::createMenus()
     toolbar->addAction(m_runNow);
     toolbar->addAction(m_stop);
     toolbar->addAction(m_pause);
+    toolbar->addSeparator();
+    toolbar->addAction(m_verifyActions->verifyAllAction());
     toolbar->addSeparator();
     toolbar->addAction(m_discover);
 }
@@ -458,9 +487,13 @@ void MainWindow::refreshSettings()
             statusBar()->showMessage(healthNote, 8000);
     }
     QList<std::pair<QString, QString>> tables;
-    for (const TableSpec &spec : settings.tables)
+    QStringList names;
+    for (const TableSpec &spec : settings.tables) {
         tables.append({spec.table, spec.isIncremental() ? tr("incremental") : tr("full refresh")});
+        names << spec.table;
+    }
     m_runTables->setTables(tables);
+    m_verifyReport->setTables(names);
     updateRunActions();
 }
 
@@ -481,14 +514,17 @@ void MainWindow::requestQuit()
 {
     if (m_quitting || !maybeSave())
         return;
-    if (m_controller->isRunning()) {
-        const auto answer = confirm(tr("A sync is running"),
-                                    tr("Quit anyway? The batches in flight are committed first, and the next run "
-                                       "resumes from there."),
-                                    QMessageBox::Yes | QMessageBox::Cancel);
+    if (m_controller->isRunning() || m_verifier->isRunning()) { // never both at once
+        const bool syncing = m_controller->isRunning();
+        const auto answer = confirm(
+            syncing ? tr("A sync is running") : tr("A verification is running"),
+            syncing ? tr("Quit anyway? The batches in flight are committed first, and the next run resumes from there.")
+                    : tr("Quit anyway? The tables being compared finish first (a repair commits chunk by chunk)."),
+            QMessageBox::Yes | QMessageBox::Cancel);
         if (answer != QMessageBox::Yes)
             return;
     }
+    m_verifier->stop();
     m_quitting = true;
     saveWindowState();
     statusBar()->showMessage(tr("Stopping…"));
@@ -563,6 +599,7 @@ void MainWindow::saveWindowState()
     GuiSettings::setLastPage(int(currentPage()));
     GuiSettings::setSplitterState(u"tables"_qs, m_tablesPage->splitter()->saveState());
     GuiSettings::setSplitterState(u"monitor"_qs, m_monitor->splitter()->saveState());
+    GuiSettings::setSplitterState(u"verify"_qs, m_verifyPage->splitter()->saveState());
 }
 
 void MainWindow::restoreWindowState()
@@ -572,6 +609,7 @@ void MainWindow::restoreWindowState()
     QMainWindow::restoreState(GuiSettings::windowState());
     m_tablesPage->splitter()->restoreState(GuiSettings::splitterState(u"tables"_qs));
     m_monitor->splitter()->restoreState(GuiSettings::splitterState(u"monitor"_qs));
+    m_verifyPage->splitter()->restoreState(GuiSettings::splitterState(u"verify"_qs));
     setMinimumSize(900, 600);
 }
 

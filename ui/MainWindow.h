@@ -29,6 +29,10 @@ class RunMonitorPage;
 class RunTableModel;
 class TablesPage;
 class TrayController;
+class VerifyActions;
+class VerifyController;
+class VerifyPage;
+class VerifyReportModel;
 
 // The desktop window: a profile (.env + tables.json) edited on the Connections and Tables pages,
 // synced by the engine in its own thread and watched on the Run monitor, Pool and Log pages.
@@ -37,7 +41,15 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Page { ConnectionsPageIndex, TablesPageIndex, MonitorPageIndex, PoolPageIndex, LogPageIndex, PageCount };
+    enum Page {
+        ConnectionsPageIndex,
+        TablesPageIndex,
+        MonitorPageIndex,
+        PoolPageIndex,
+        LogPageIndex,
+        VerifyPageIndex,
+        PageCount
+    };
 
     // Opens the profile when `envPath` is given (missing files are reported, and saving creates them);
     // otherwise the last profile, or a new one.
@@ -69,6 +81,10 @@ public:
     MessageBanner *banner() const { return m_banner; }
     QAction *runNowAction() const { return m_runNow; }
     QAction *stopAction() const { return m_stop; }
+    VerifyController *verifyController() const { return m_verifier; }
+    VerifyReportModel *verifyReport() const { return m_verifyReport; }
+    VerifyActions *verifyActions() const { return m_verifyActions; }
+    VerifyPage *verifyPage() const { return m_verifyPage; }
 
 public Q_SLOTS:
     void runNow();
@@ -105,6 +121,9 @@ private:
     RunHistoryModel *m_history = nullptr;
     LogModel *m_log = nullptr;
     TrayController *m_tray = nullptr;
+    VerifyController *m_verifier = nullptr;
+    VerifyReportModel *m_verifyReport = nullptr;
+    VerifyActions *m_verifyActions = nullptr;
 
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
@@ -114,6 +133,7 @@ private:
     RunMonitorPage *m_monitor = nullptr;
     PoolPage *m_pool = nullptr;
     LogPage *m_logPage = nullptr;
+    VerifyPage *m_verifyPage = nullptr;
     QLabel *m_statusIcon = nullptr;
     QLabel *m_statusText = nullptr;
     QLabel *m_statusProfile = nullptr;

@@ -146,10 +146,18 @@ void RunController::setSchedulePaused(bool paused)
     armSchedule();
 }
 
+void RunController::setVerificationRunning(bool running)
+{
+    if (m_verificationRunning == running)
+        return;
+    m_verificationRunning = running;
+    armSchedule(); // emits scheduleChanged(), so Run now follows
+}
+
 void RunController::armSchedule()
 {
-    const bool wanted =
-        !m_paused && !m_shuttingDown && m_problem.isEmpty() && m_settings.intervalSeconds > 0 && m_state == State::Idle;
+    const bool wanted = !m_paused && !m_shuttingDown && !m_verificationRunning && m_problem.isEmpty() &&
+                        m_settings.intervalSeconds > 0 && m_state == State::Idle;
     if (wanted)
         m_scheduleTimer->start(std::chrono::seconds(m_settings.intervalSeconds));
     else

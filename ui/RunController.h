@@ -20,6 +20,8 @@ class SyncService;
 // lives in its own thread (SyncService) with the settings it was made with; when the profile's
 // settings change, the next run gets a new engine. A stopped engine is finished for good, so
 // Stop also retires it. Pool statistics are sampled every second for the live chart.
+// While a verification or repair works on the target (VerifyController), no sync starts: the
+// two would write the same rows, and a repair must compare against a target nobody else moves.
 class RunController : public QObject
 {
     Q_OBJECT
@@ -38,13 +40,17 @@ public:
 
     State state() const { return m_state; }
     bool isRunning() const { return m_state != State::Idle; }
-    bool canRun() const { return m_state == State::Idle && m_problem.isEmpty(); }
+    bool canRun() const { return m_state == State::Idle && m_problem.isEmpty() && !m_verificationRunning; }
     // Starts a run; false (and nothing happens) while one goes on or the settings are invalid.
     bool runNow();
     // Finishes the batches in flight, then stops; runFinished() follows.
     void stop();
     // Stops a run in flight, retires the engine and emits shutDownFinished(); for quitting.
     void shutDown();
+
+    // Holds syncs (Run now and the schedule) while a verification runs; the schedule restarts after it.
+    void setVerificationRunning(bool running);
+    bool isVerificationRunning() const { return m_verificationRunning; }
 
     bool isSchedulePaused() const { return m_paused; }
     void setSchedulePaused(bool paused);
@@ -84,6 +90,7 @@ private:
     State m_state = State::Idle;
     bool m_paused = false;
     bool m_shuttingDown = false;
+    bool m_verificationRunning = false;
     QTimer *m_scheduleTimer = nullptr;
     QTimer *m_poolTimer = nullptr;
     QDateTime m_runStartedAt;

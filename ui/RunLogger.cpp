@@ -3,6 +3,7 @@
 #include "LogModel.h"
 #include "Plural.h"
 #include "RunController.h"
+#include "VerifyController.h"
 
 namespace tablesync {
 
@@ -20,6 +21,7 @@ LogModel::Level levelOf(const QString &message)
 
 RunLogger::RunLogger(RunController *controller, LogModel *log, QObject *parent)
     : QObject(parent)
+    , m_log(log)
 {
     using Level = LogModel::Level;
     connect(controller, &RunController::runStarted, log, [log](const QString &loadId, const QStringList &tables) {
@@ -82,6 +84,57 @@ RunLogger::RunLogger(RunController *controller, LogModel *log, QObject *parent)
                                                          .arg(pool->timeoutsTotal));
                 }
             });
+}
+
+void RunLogger::follow(VerifyController *verifier)
+{
+    using Level = LogModel::Level;
+    LogModel *log = m_log;
+    connect(verifier, &VerifyController::verificationStarted, log,
+            [log](VerifyController::Mode mode, const QStringList &tables) {
+                log->append(Level::Info, {},
+                            mode == VerifyController::Mode::Repair
+                                ? plural(tables.size(), tr("repair started: %1 table"), tr("repair started: %1 tables"))
+                                : plural(tables.size(), tr("verification started: %1 table"),
+                                         tr("verification started: %1 tables")));
+            });
+    connect(verifier, &VerifyController::tableMessage, log,
+            [log](const QString &table, const QString &message) { log->append(levelOf(message), table, message); });
+    connect(verifier, &VerifyController::tableVerified, log, [log](const TableResult &r) {
+        if (r.outcome == TableOutcome::Failed) {
+            log->append(Level::Error, r.table, tr("FAILED: %1").arg(r.error));
+            return;
+        }
+        if (r.outcome == TableOutcome::Stopped) {
+            log->append(Level::Warning, r.table, tr("verification stopped"));
+            return;
+        }
+        if (r.missingRows + r.extraRows + r.differentRows == 0) {
+            log->append(Level::Info, r.table, tr("identical (%1 ms)").arg(r.elapsedMs));
+            return;
+        }
+        log->append(Level::Warning, r.table,
+                    tr("differs: %1 row(s) missing, %2 extra, %3 different; e.g. %4")
+                        .arg(r.missingRows)
+                        .arg(r.extraRows)
+                        .arg(r.differentRows)
+                        .arg(r.sampleKeys.join(u"; "_qs)));
+        if (r.repairedRows > 0 || r.remainingDifferences == 0)
+            log->append(r.remainingDifferences == 0 ? Level::Info : Level::Warning, r.table,
+                        tr("repaired: %1 row(s) rewritten or deleted; %2")
+                            .arg(r.repairedRows)
+                            .arg(r.remainingDifferences == 0
+                                     ? tr("now identical")
+                                     : tr("%1 row(s) still differ").arg(r.remainingDifferences)));
+    });
+    connect(verifier, &VerifyController::verificationFinished, log, [log](VerifyController::Mode, const RunSummary &s) {
+        log->append(s.failedCount() + s.differingCount() > 0 ? Level::Warning : Level::Info, {},
+                    tr("verification finished in %1 ms: %2 of %3 tables differ, %4 failed")
+                        .arg(s.elapsedMs)
+                        .arg(s.differingCount())
+                        .arg(s.tables.size())
+                        .arg(s.failedCount()));
+    });
 }
 
 } // namespace tablesync

@@ -189,6 +189,8 @@ void RunMonitorPage::updateHeader()
         schedule = tr("Cannot sync: %1").arg(m_controller->problem());
     else if (m_controller->isRunning())
         schedule = tr("Started %1").arg(locale.toString(m_controller->lastRunStartedAt().time(), QLocale::ShortFormat));
+    else if (m_controller->isVerificationRunning())
+        schedule = tr("Syncs wait until the verification (Verify page) has finished.");
     else if (m_controller->settings().intervalSeconds <= 0)
         schedule = tr("No schedule (INTERVAL is 0): syncs run when you click Run now (F5).");
     else if (m_controller->isSchedulePaused())

@@ -1,21 +1,29 @@
 // Not a test: takes the README's screenshots. scripts/gui-screenshots.sh runs it under Xvfb on the
 // demo profile. It drives the real window as a user would (test both connections, discover the
-// source, run a sync) and saves a picture of each page once there is something to see.
+// source, run a sync) and saves a picture of each page once there is something to see. Then it
+// makes drift in the target behind the tool's back (--target-sql) and photographs the Verify
+// page's report of it.
 #include "ConnectionsPage.h"
 #include "MainWindow.h"
 #include "RunController.h"
 #include "ServerForm.h"
 #include "TableListModel.h"
 #include "TablesPage.h"
+#include "VerifyActions.h"
+#include "VerifyController.h"
+#include "db/DbConnection.h"
+#include "db/DbError.h"
 #include "db/DbTaskRunner.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 using namespace tablesync;
 
@@ -32,6 +40,21 @@ void save(MainWindow &window, MainWindow::Page page, const QString &dir, const Q
     else
         std::printf("wrote %s\n", qPrintable(path));
 }
+
+// Runs `then` once the status bar's passing note (e.g. the health server's address, shown for a
+// few seconds after the profile opens) has gone, so that no picture catches it.
+void whenStatusBarIsClear(MainWindow &window, const std::function<void()> &then)
+{
+    auto *poll = new QTimer(&window);
+    QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, then] {
+        if (!window.statusBar()->currentMessage().isEmpty())
+            return;
+        poll->deleteLater();
+        poll->stop();
+        then();
+    });
+    poll->start(200);
+}
 } // namespace
 
 int main(int argc, char **argv)
@@ -40,9 +63,11 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(u"tablesync"_qs);
     QApplication::setOrganizationName(u"tablesync"_qs);
     QCommandLineParser parser;
-    parser.addOptions({{u"env"_qs, u"the profile's .env"_qs, u"file"_qs},
-                       {u"tables"_qs, u"the profile's tables.json"_qs, u"file"_qs},
-                       {u"out"_qs, u"directory for the PNG files"_qs, u"dir"_qs}});
+    parser.addOptions(
+        {{u"env"_qs, u"the profile's .env"_qs, u"file"_qs},
+         {u"tables"_qs, u"the profile's tables.json"_qs, u"file"_qs},
+         {u"out"_qs, u"directory for the PNG files"_qs, u"dir"_qs},
+         {u"target-sql"_qs, u"statements run on the target after the sync, before Verify"_qs, u"sql"_qs}});
     parser.process(app);
     const QString out = parser.value(u"out"_qs);
     QDir().mkpath(out);
@@ -67,11 +92,31 @@ int main(int argc, char **argv)
     QObject::connect(window.runController(), &RunController::runFinished, &window, [&] {
         // A few pool samples for the chart.
         QTimer::singleShot(4000, &window, [&] {
-            save(window, MainWindow::ConnectionsPageIndex, out, u"1-connections"_qs);
-            save(window, MainWindow::TablesPageIndex, out, u"2-tables"_qs);
-            save(window, MainWindow::MonitorPageIndex, out, u"3-run-monitor"_qs);
-            save(window, MainWindow::PoolPageIndex, out, u"4-pool"_qs);
-            save(window, MainWindow::LogPageIndex, out, u"5-log"_qs);
+            whenStatusBarIsClear(window, [&] {
+                save(window, MainWindow::ConnectionsPageIndex, out, u"1-connections"_qs);
+                save(window, MainWindow::TablesPageIndex, out, u"2-tables"_qs);
+                save(window, MainWindow::MonitorPageIndex, out, u"3-run-monitor"_qs);
+                save(window, MainWindow::PoolPageIndex, out, u"4-pool"_qs);
+                save(window, MainWindow::LogPageIndex, out, u"5-log"_qs);
+                // Drift behind the tool's back (blocking this thread is fine here: it is no real window).
+                try {
+                    DbConnection target(window.runController()->settings().target);
+                    target.open();
+                    for (const QString &sql : parser.values(u"target-sql"_qs))
+                        target.exec(sql, u"--target-sql"_qs);
+                } catch (const DbError &e) {
+                    std::fprintf(stderr, "--target-sql: %s\n", qPrintable(e.message()));
+                    QCoreApplication::exit(1);
+                    return;
+                }
+                window.verifyActions()->verifyAllAction()->trigger();
+            });
+        });
+    });
+    QObject::connect(window.verifyController(), &VerifyController::verificationFinished, &window, [&] {
+        // Nothing selected, so the report in full below the list shows every table.
+        whenStatusBarIsClear(window, [&] {
+            save(window, MainWindow::VerifyPageIndex, out, u"6-verify"_qs);
             window.showPage(MainWindow::MonitorPageIndex);
             QCoreApplication::exit(0);
         });
