@@ -176,7 +176,9 @@ void TestIncremental::updateOfRowsSharingTheCursorValueSurvivesAStopInsideTheGro
         engine.runOnce();
         QVERIFY(finished.wait(60000));
     }
-    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM grp WHERE v = 1"_qs).toInt(), 1000);
+    // The stop reaches the engine after its first or second batch: either leaves rows behind.
+    const int updatedBeforeStop = m_db->target->scalar(u"SELECT COUNT(*) FROM grp WHERE v = 1"_qs).toInt();
+    QVERIFY2(updatedBeforeStop == 1000 || updatedBeforeStop == 2000, qPrintable(QString::number(updatedBeforeStop)));
     QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString(),
              u"2025-06-01 12:00:00.000000"_qs);
 
