@@ -18,6 +18,7 @@ private Q_SLOTS:
     void existingTargetWithoutUniqueKeyGetsOne();
     void loadsAreRecorded();
     void droppedSourceColumnIsReportedAndKept();
+    void sourceTypeWidenedBeyondTheTargetFailsTheTableWithoutTruncating();
 
 private:
     std::unique_ptr<SandboxPair> m_db;
@@ -171,6 +172,36 @@ void TestSchemaSync::droppedSourceColumnIsReportedAndKept()
     QVERIFY(flowing.log().contains(u"column gone exists only in the target; kept, new rows get its default"_qs));
     QCOMPARE(m_db->target->count(u"g"_qs), 2);
     QCOMPARE(m_db->target->scalar(u"SELECT gone FROM g WHERE id = 1"_qs).toString(), u"x"_qs);
+}
+
+// A source column widened (VARCHAR(10) -> VARCHAR(40)) and filled with longer values: the target
+// column is not altered behind the DBA's back, and the strict session refuses to cut the values.
+// The table fails saying why; the rows already there keep their old, whole values.
+void TestSchemaSync::sourceTypeWidenedBeyondTheTargetFailsTheTableWithoutTruncating()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE w (id INT PRIMARY KEY, code VARCHAR(10), m DATETIME(6) NOT NULL, KEY (m))"_qs);
+    src.exec(u"INSERT INTO w VALUES (1, 'short', '2024-01-01'), (2, 'also', '2024-01-02')"_qs);
+    const QList<TableSpec> tables{tableSpec(u"w"_qs, {u"id"_qs}, u"m"_qs)};
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+
+    src.exec(u"ALTER TABLE w MODIFY code VARCHAR(40)"_qs);
+    src.exec(u"UPDATE w SET code = 'a code much longer than ten', m = '2024-02-01' WHERE id = 2"_qs);
+    RunOutcome run = runSync(m_db->settings, tables);
+    QVERIFY2(run.log().contains(
+                 u"schema drift: column code is varchar(40) utf8mb4 in the source but varchar(10) utf8mb4 in the "
+                 "target; left as it is"_qs),
+             qPrintable(run.log()));
+    QCOMPARE(run.summary.tables.size(), 1);
+    QCOMPARE(run.summary.tables[0].outcome, TableOutcome::Failed);
+    QVERIFY2(run.summary.tables[0].error.contains(u"Data too long for column 'code'"_qs),
+             qPrintable(run.summary.tables[0].error));
+    QCOMPARE(m_db->target->scalar(u"SELECT code FROM w WHERE id = 2"_qs).toString(), u"also"_qs);
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND TABLE_NAME = 'w' AND COLUMN_NAME = 'code'"_qs)
+                 .toString(),
+             u"varchar(10)"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestSchemaSync)
