@@ -86,6 +86,10 @@ void DbConnection::open()
 // offers no TLS gets a plain-text session without a word. Only the session itself can tell.
 void DbConnection::checkEncryption()
 {
+    // Without a TLS file QMYSQL asks for no TLS: spare every new connection the round trip.
+    if (m_settings.sslCa.isEmpty() && m_settings.sslCert.isEmpty() && m_settings.sslKey.isEmpty() &&
+        !m_settings.sslRequired)
+        return;
     QSqlQuery status = newQuery();
     if (!status.exec(u"SHOW SESSION STATUS LIKE 'Ssl_cipher'"_qs))
         throw DbError::from(u"reading the TLS status of the "_qs + m_settings.role, status.lastError());
