@@ -37,6 +37,11 @@ BatchWriter::BatchWriter(DbConnection &target, const SqlDialect &dialect, const 
 
 QString BatchWriter::rowId(const Page &page, int row, const QList<int> &keyIndexes)
 {
+    return QString::fromLatin1(rowIdBytes(page, row, keyIndexes));
+}
+
+QByteArray BatchWriter::rowIdBytes(const Page &page, int row, const QList<int> &keyIndexes)
+{
     QCryptographicHash hash(QCryptographicHash::Md5);
     for (int index : keyIndexes) {
         const QVariant &value = page.value(row, index);
@@ -46,7 +51,7 @@ QString BatchWriter::rowId(const Page &page, int row, const QList<int> &keyIndex
         hash.addData(QByteArrayView(reinterpret_cast<const char *>(&size), sizeof size));
         hash.addData(bytes);
     }
-    return QString::fromLatin1(hash.result().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return hash.result().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
 qint64 BatchWriter::approximateBytes(const QVariant &value)

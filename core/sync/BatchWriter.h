@@ -34,6 +34,8 @@ public:
     // The stable `_dlt_id` of a row: base64url of the MD5 of its length-prefixed key values,
     // so re-syncing a row gives it the same id.
     static QString rowId(const Page &page, int row, const QList<int> &keyIndexes);
+    // The same id as bytes (it is ASCII), for writers that build raw text.
+    static QByteArray rowIdBytes(const Page &page, int row, const QList<int> &keyIndexes);
 
 private:
     QSqlQuery &statementFor(int rowCount);

@@ -14,26 +14,34 @@ namespace tablesync {
 
 namespace {
 // LOAD DATA's default escapes: backslash, and the characters that would end a field or line.
-void appendEscaped(QByteArray &out, const QByteArray &bytes)
+// Runs without them are appended whole: a byte-by-byte append was a third of a writer's CPU.
+void appendEscaped(QByteArray &out, QByteArrayView bytes)
 {
-    for (const char c : bytes) {
-        switch (c) {
+    const char *data = bytes.data();
+    qsizetype runStart = 0;
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const char *escape = nullptr;
+        switch (data[i]) {
         case '\\':
-            out += "\\\\";
+            escape = "\\\\";
             break;
         case '\t':
-            out += "\\t";
+            escape = "\\t";
             break;
         case '\n':
-            out += "\\n";
+            escape = "\\n";
             break;
         case '\0':
-            out += "\\0";
+            escape = "\\0";
             break;
         default:
-            out += c;
+            continue;
         }
+        out.append(data + runStart, i - runStart);
+        out.append(escape, 2);
+        runStart = i + 1;
     }
+    out.append(data + runStart, bytes.size() - runStart);
 }
 } // namespace
 
@@ -47,6 +55,9 @@ LoadDataWriter::LoadDataWriter(DbConnection &target, const SqlDialect &dialect, 
     , m_loadId(std::move(loadId))
 {
     m_statement = statement();
+    // Per column, not per value: comparing the type name for every value cost ~5% of a writer.
+    for (const ColumnInfo &c : std::as_const(m_columns))
+        m_yearColumns << (c.dataType == u"year");
 }
 
 bool LoadDataWriter::isAvailable(DbConnection &target)
@@ -105,7 +116,7 @@ QByteArray LoadDataWriter::tsv(const Page &page) const
                 appendEscaped(out, value.toByteArray());
             } else if (value.typeId() == QMetaType::Double) {
                 out += QByteArray::number(value.toDouble(), 'g', 17);
-            } else if (m_columns[c].dataType == u"year") {
+            } else if (m_yearColumns[c]) {
                 // "0" would load as 2000; "0000" is the year zero the source holds.
                 out += QByteArray::number(value.toInt()).rightJustified(4, '0');
             } else {
@@ -115,7 +126,7 @@ QByteArray LoadDataWriter::tsv(const Page &page) const
         }
         out += loadId;
         out += '\t';
-        out += BatchWriter::rowId(page, row, m_keyIndexes).toLatin1();
+        out += BatchWriter::rowIdBytes(page, row, m_keyIndexes);
         out += '\n';
     }
     return out;

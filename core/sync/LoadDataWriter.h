@@ -41,6 +41,7 @@ private:
     QString m_loadId;
     QTemporaryDir m_directory; // 0700, removed with the writer
     QString m_statement;
+    QList<bool> m_yearColumns; // YEAR is written with four digits
 };
 
 } // namespace tablesync

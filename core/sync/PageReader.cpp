@@ -6,6 +6,8 @@
 
 #include <QSqlError>
 
+#include <algorithm>
+
 namespace tablesync {
 
 PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
@@ -13,7 +15,8 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
     : m_source(source)
     , m_table(table)
     , m_columns(std::move(columns))
-    , m_pageRows(pageRows)
+    , m_pageRows(std::max(1, pageRows))
+    , m_nextPageRows(m_pageRows)
     , m_lowerBound(std::move(lowerBound))
 {
     QStringList select;
@@ -29,7 +32,7 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
     }
     Q_ASSERT(m_orderIndexes.size() == orderColumns.size());
     const QString head = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table);
-    const QString tail = u" ORDER BY "_qs + order.join(u", "_qs) + QStringLiteral(" LIMIT %1").arg(m_pageRows);
+    const QString tail = u" ORDER BY "_qs + order.join(u", "_qs) + u" LIMIT ?"_qs;
 
     // The first page: everything, or from the lower bound on. The modifier is never NULL past
     // the first page, so rows with a NULL modifier are left out from the start as well.
@@ -52,6 +55,12 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
         throw DbError::from(what, m_afterQuery.lastError());
 }
 
+void PageReader::setFirstPageRows(int rows)
+{
+    Q_ASSERT(!m_started);
+    m_nextPageRows = std::clamp(rows, 1, m_pageRows);
+}
+
 bool PageReader::next(Page &page)
 {
     page.clear();
@@ -60,18 +69,22 @@ bool PageReader::next(Page &page)
         return false;
 
     QSqlQuery &query = m_started ? m_afterQuery : m_firstQuery;
+    int position = 0;
     if (!m_started) {
         if (m_lowerBound)
-            query.bindValue(0, *m_lowerBound);
+            query.bindValue(position++, *m_lowerBound);
     } else {
         for (int i = 0; i < m_keysetBindOrder.size(); ++i)
-            query.bindValue(i, m_lastKey.at(m_keysetBindOrder[i]));
+            query.bindValue(position++, m_lastKey.at(m_keysetBindOrder[i]));
     }
+    const int limit = m_nextPageRows;
+    query.bindValue(position, limit);
+    m_nextPageRows = int(std::min<qint64>(qint64(limit) * 2, m_pageRows));
     m_started = true;
     if (!query.exec())
         throw DbError::from(u"reading "_qs + m_table + u" from the source"_qs, query.lastError());
 
-    page.values.reserve(qsizetype(m_pageRows) * page.columnCount);
+    page.values.reserve(qsizetype(limit) * page.columnCount);
     int rows = 0;
     while (query.next()) {
         for (int c = 0; c < page.columnCount; ++c)
@@ -79,7 +92,7 @@ bool PageReader::next(Page &page)
         ++rows;
     }
     query.finish(); // frees the buffered result now, not at the next exec()
-    if (rows < m_pageRows)
+    if (rows < limit)
         m_atEnd = true;
     if (rows == 0)
         return false;

@@ -24,6 +24,11 @@ public:
     PageReader(DbConnection &source, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
                QList<ColumnInfo> orderColumns, int pageRows, std::optional<QVariant> lowerBound);
 
+    // Pages start at `rows` and double up to the page size given to the constructor: a backlog
+    // then shows itself after a small first page, and the pages after it come in sizes that
+    // keep several writers busy at once instead of one writer with one big page.
+    void setFirstPageRows(int rows);
+
     // Fills `page` with the next rows; returns false when no rows are left.
     bool next(Page &page);
     // True once a page came back shorter than the limit: there is nothing after it.
@@ -38,6 +43,7 @@ private:
     QList<int> m_orderIndexes; // positions of the order columns in m_columns
     QList<int> m_keysetBindOrder;
     int m_pageRows;
+    int m_nextPageRows; // the LIMIT of the next page: a placeholder, so pages can differ in size
     std::optional<QVariant> m_lowerBound;
     QSqlQuery m_firstQuery;
     QSqlQuery m_afterQuery;

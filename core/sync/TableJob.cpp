@@ -21,6 +21,8 @@ namespace tablesync {
 namespace {
 // A page is bounded in bytes as well as rows: wide rows get fewer per page.
 constexpr qint64 kPageByteBudget = 64LL * 1024 * 1024;
+// One multi-row statement's worth (BatchWriter): as cheap to read and write as a smaller page.
+constexpr int kFirstIncrementalPageRows = 1000;
 
 // A configuration that does not match the source: the table fails, the others go on.
 class ConfigMismatch : public std::runtime_error
@@ -252,6 +254,12 @@ void TableJob::syncIncremental(const TableSchema &source)
     // every value this snapshot holds.
     SourceSnapshot snapshot(m_context.source);
     PageReader reader(m_context.source, m_context.dialect, source.name, read, order, pageRows(source), lowerBound);
+    const bool canPipeline = m_context.targetPool && m_context.copyWriters > 0;
+    if (hasStoredCursor && canPipeline) {
+        // Most runs find a few changes; a backlog is found after one small page and then shared
+        // by the writers, instead of first going through one connection a whole page at a time.
+        reader.setFirstPageRows(kFirstIncrementalPageRows);
+    }
 
     // Source and target working in parallel: for the rest of the pages of `reader`.
     const auto continuePipelined = [&](bool bulkLoad, const QString &why) {
@@ -268,7 +276,8 @@ void TableJob::syncIncremental(const TableSchema &source)
             Bookkeeping(connection).saveCursor(table, modifierName, cursor, loadId);
         });
         bool stopped = false;
-        m_result.rowsWritten += copy.run(reader, source.estimatedRows, stopped);
+        // A backlog's size is unknown; a first load's is the table's.
+        m_result.rowsWritten += copy.run(reader, hasStoredCursor ? -1 : source.estimatedRows, stopped);
         if (!copy.savedCursor().isEmpty())
             m_result.cursor = copy.savedCursor();
         if (stopped)
@@ -312,8 +321,10 @@ void TableJob::syncIncremental(const TableSchema &source)
                 snapshot.end();
                 return;
             }
-            // A full page and more to come: a backlog worth the extra writer connections.
-            if (m_context.targetPool && m_context.copyWriters > 0) {
+            // A full page and more to come: a backlog worth the extra writer connections. Not
+            // inside the group of rows at the stored cursor value: only this loop writes those
+            // so that unchanged ones keep their load id.
+            if (canPipeline && !inBoundary) {
                 continuePipelined(false, u"more than one batch of changes"_qs);
                 break;
             }

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void firstIncrementalLoadIsExact();
     void fullRefreshIsExact();
     void stoppedLoadKeepsTheCursorBehindTheRows();
+    void backlogAfterACursorGoesParallelAfterASmallFirstPage();
 
 private:
     void createTable(const QString &name, int rows);
@@ -112,6 +113,26 @@ void TestPipelined::stoppedLoadKeepsTheCursorBehindTheRows()
     RunOutcome rest = runSync(settings(), s.tables);
     QVERIFY2(rest.summary.allSucceeded(), qPrintable(rest.log()));
     expectIdentical(u"stop"_qs);
+}
+
+// 30,000 changed rows after a stored cursor, batch size 10,000: the run reads a 1,000-row page
+// first, finds it full, and hands the rest (pages of 2,000, 4,000, ... 10,000) to the writers.
+void TestPipelined::backlogAfterACursorGoesParallelAfterASmallFirstPage()
+{
+    createTable(u"back"_qs, 60000);
+    const QList<TableSpec> tables{tableSpec(u"back"_qs, {u"a"_qs, u"b"_qs}, u"m"_qs, 10000)};
+    QVERIFY(runSync(settings(), tables).summary.allSucceeded());
+    m_db->source->exec(u"UPDATE back SET v = CONCAT('changed ', a), m = TIMESTAMPADD(MICROSECOND, a, '2031-01-01') "
+                       "WHERE a < 10000"_qs);
+    RunOutcome run = runSync(settings(), tables);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"more than one batch of changes: reading and writing in parallel"_qs),
+             qPrintable(run.log()));
+    // The changed rows, and the 5 rows that still hold the old cursor value (re-read, unchanged).
+    QCOMPARE(run.table(u"back"_qs)->rowsWritten, 30000 + 5);
+    expectIdentical(u"back"_qs);
+    QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString(),
+             m_db->source->scalar(u"SELECT CAST(MAX(m) AS CHAR) FROM back"_qs).toString());
 }
 
 QTEST_GUILESS_MAIN(TestPipelined)
