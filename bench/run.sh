@@ -3,7 +3,8 @@
 #
 #   bash bench/run.sh [ROWS]        (default 1000000)
 #
-# On the sandbox servers (tests/support/sandbox.sh) it creates the `orders` table (bench/orders.sql,
+# On the sandbox servers (tests/support/sandbox.sh; TABLESYNC_SANDBOX_DIR, TABLESYNC_SOURCE_PORT
+# and TABLESYNC_TARGET_PORT choose them) it creates the `orders` table (bench/orders.sql,
 # deterministic), then measures in one run:
 #   initial copy     tablesync --once | mysqldump | mysql | mydumper + myloader (2 threads)
 #   1% updates + 0.1% inserts   tablesync --once | pt-table-sync --execute
@@ -12,6 +13,7 @@
 #   verification   tablesync --verify | pt-table-sync --print (identical tables)
 # After each step the target is checked equal to the source (row count and an MD5 aggregate of
 # every column). It prints wall time, rows/s and peak RSS, and the ratios to the peers.
+# bench/compare.sh repeats only the delete-detection and verify steps, interleaving two builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
@@ -24,9 +26,12 @@ for tool in mydumper myloader pt-table-sync /usr/bin/time; do
         break
     }
 done
-scripts/build.sh release tablesync >/dev/null
+# TABLESYNC=/path/to/tablesync measures that build instead of building the release preset.
+if [ -z "${TABLESYNC:-}" ]; then
+    scripts/build.sh release tablesync >/dev/null
+    TABLESYNC=$PWD/build/release/app/tablesync
+fi
 tests/support/sandbox.sh start >/dev/null
-TABLESYNC=$PWD/build/release/app/tablesync
 SRC_PORT=$(grep '^SOURCE_DB_PORT=' "$(tests/support/sandbox.sh env)" | cut -d= -f2)
 TGT_PORT=$(grep '^TARGET_DB_PORT=' "$(tests/support/sandbox.sh env)" | cut -d= -f2)
 CRED=(--no-defaults --default-character-set=utf8mb4 -h127.0.0.1 -utablesync -ptablesync)

@@ -123,6 +123,8 @@ QByteArray renderTables(const QList<TableSpec> &tables)
             field("batch_size", spec.batchSize);
         if (spec.deletes == TableSpec::Deletes::Propagate)
             field("deletes", u"propagate"_qs);
+        else if (spec.deletes == TableSpec::Deletes::Soft)
+            field("deletes", u"soft"_qs);
         out += "  {" + fields.join(", ") + '}' + (i + 1 < tables.size() ? ",\n" : "\n");
     }
     out += "]\n";

@@ -15,8 +15,9 @@ struct TableSpec
     QString modifier;                    // empty: full refresh; else the incremental cursor column
     std::optional<QString> initialValue; // where incremental sync starts without state (text form)
     int batchSize = 0;                   // rows per batch for this table; 0 = FETCH_LIMIT
-    // What happens to target rows whose key no longer exists in the source.
-    enum class Deletes { Keep, Propagate };
+    // What happens to target rows whose key no longer exists in the source: kept, deleted, or
+    // kept and marked in the `_dlt_deleted_at` column (SoftDeletes.h).
+    enum class Deletes { Keep, Propagate, Soft };
     Deletes deletes = Deletes::Keep;
     int entryIndex = 0; // 1-based position in tables.json, for messages
 

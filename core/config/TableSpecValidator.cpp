@@ -99,6 +99,11 @@ QList<TableIssue> validate(const QList<TableSpec> &tables, const QHash<QString, 
                 u"Ignored: an initial value is where incremental sync starts, and this table has no modifier "
                 "(full refresh)."_qs);
         }
+        if (spec.deletes == TableSpec::Deletes::Soft && !spec.isIncremental()) {
+            add(Field::Modifier, Severity::Error,
+                u"Soft deletes need a modifier: a full refresh replaces the whole table, so it cannot keep rows "
+                "marked as deleted."_qs);
+        }
         if (spec.batchSize < 0 || spec.batchSize > 1'000'000)
             add(Field::BatchSize, Severity::Error, u"A batch size is from 1 to 1,000,000 rows."_qs);
 

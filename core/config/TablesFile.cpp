@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -179,12 +180,25 @@ public:
     {
         const QString key = u"deletes"_qs;
         const QString text = value.toString();
-        if (!value.isString() || (text != u"keep" && text != u"propagate")) {
-            error(quoted(key) + u" must be \"keep\" or \"propagate\", found "_qs +
+        static const QHash<QString, TableSpec::Deletes> words{{u"keep"_qs, TableSpec::Deletes::Keep},
+                                                              {u"propagate"_qs, TableSpec::Deletes::Propagate},
+                                                              {u"soft"_qs, TableSpec::Deletes::Soft}};
+        const auto word = words.constFind(text);
+        if (!value.isString() || word == words.constEnd()) {
+            error(quoted(key) + u" must be \"keep\", \"propagate\" or \"soft\", found "_qs +
                   (value.isString() ? quoted(text) : typeName(value)));
             return;
         }
-        spec.deletes = text == u"propagate" ? TableSpec::Deletes::Propagate : TableSpec::Deletes::Keep;
+        spec.deletes = *word;
+    }
+
+    // Marked rows live only in the target; a full refresh replaces the whole table from the
+    // source, so it would drop them silently: refuse instead.
+    void checkSoftDeletesNeedModifier(const TableSpec &spec)
+    {
+        if (spec.deletes == TableSpec::Deletes::Soft && !spec.isIncremental())
+            error(u"\"deletes\": \"soft\" needs a \"modifier\": a full refresh replaces the whole table, so "
+                  "it cannot keep rows marked as deleted"_qs);
     }
 
 private:
@@ -244,6 +258,7 @@ std::optional<TableSpec> readEntry(const QJsonValue &value, int index, const QSt
             reader.readDeletes(v, spec);
         }
     }
+    reader.checkSoftDeletesNeedModifier(spec);
     if (reader.failed())
         return std::nullopt;
     return spec;

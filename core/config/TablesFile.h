@@ -11,7 +11,7 @@ namespace tablesync {
 // tables.json: a JSON array of objects with the keys
 //   table (string, required), primary_key (string or non-empty array of strings, required),
 //   modifier (string), initial_value (string or number), batch_size (positive integer),
-//   deletes ("keep" or "propagate").
+//   deletes ("keep", "propagate" or "soft"; soft needs a modifier).
 // Unknown keys, wrong types, empty names and duplicate tables are errors naming the entry.
 namespace TablesFile {
 

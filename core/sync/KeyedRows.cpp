@@ -4,6 +4,7 @@
 #include "db/SqlDialect.h"
 #include "sync/BatchWriter.h"
 #include "sync/Page.h"
+#include "sync/SoftDeletes.h"
 
 namespace tablesync::KeyedRows {
 
@@ -47,6 +48,33 @@ qint64 deleteFromTarget(DbConnection &target, const SqlDialect &dialect, const Q
         QSqlQuery query = target.select(u"DELETE FROM "_qs + dialect.quoteIdentifier(table) + u" WHERE "_qs +
                                             keyMatch(dialect, keyColumns, int(slice.size())),
                                         flatten(slice), u"deleting rows of "_qs + table + u" in the target"_qs);
+        return qint64(query.numRowsAffected());
+    });
+}
+
+qint64 markDeletedInTarget(DbConnection &target, const SqlDialect &dialect, const QString &table,
+                           const QList<ColumnInfo> &keyColumns, const QList<QVariantList> &keys, const QString &loadId)
+{
+    const QString column = dialect.quoteIdentifier(SoftDeletes::column());
+    return inSlices(keys, [&](const QList<QVariantList> &slice) {
+        QSqlQuery query = target.select(
+            u"UPDATE "_qs + dialect.quoteIdentifier(table) + u" SET "_qs + column + u" = "_qs +
+                SoftDeletes::runTimeExpression() + u" WHERE "_qs + column + u" IS NULL AND ("_qs +
+                keyMatch(dialect, keyColumns, int(slice.size())) + u')',
+            QVariantList{loadId} + flatten(slice), u"marking rows of "_qs + table + u" as deleted in the target"_qs);
+        return qint64(query.numRowsAffected());
+    });
+}
+
+qint64 markLiveInTarget(DbConnection &target, const SqlDialect &dialect, const QString &table,
+                        const QList<ColumnInfo> &keyColumns, const QList<QVariantList> &keys)
+{
+    const QString column = dialect.quoteIdentifier(SoftDeletes::column());
+    return inSlices(keys, [&](const QList<QVariantList> &slice) {
+        QSqlQuery query = target.select(
+            u"UPDATE "_qs + dialect.quoteIdentifier(table) + u" SET "_qs + column + u" = NULL WHERE "_qs + column +
+                u" IS NOT NULL AND ("_qs + keyMatch(dialect, keyColumns, int(slice.size())) + u')',
+            flatten(slice), u"marking rows of "_qs + table + u" as live again in the target"_qs);
         return qint64(query.numRowsAffected());
     });
 }

@@ -2,12 +2,16 @@
 
 #include "db/DbConnection.h"
 #include "db/SqlDialect.h"
+#include "sync/BackgroundConnection.h"
 
 #include <QHash>
 
 namespace tablesync {
 
 namespace {
+// Flipping the sign bit maps the order of unsigned 64-bit keys onto the order of signed ones.
+constexpr quint64 kSignBit = quint64(1) << 63;
+
 // A key as bytes, to match rows of the two servers in a hash (length-prefixed, so ("ab","c")
 // and ("a","bc") differ).
 QByteArray keyBytes(const QVariantList &key)
@@ -65,7 +69,8 @@ QString TableComparer::rowHashExpression(bool forChunkChecksum) const
         default:
             expr = u"CAST("_qs + name + u" AS CHAR)"_qs;
         }
-        parts << u"IFNULL("_qs + expr + u", '\\N')"_qs;
+        // A NOT NULL column needs no stand-in for NULL: one function call less per value.
+        parts << (c.nullable ? u"IFNULL("_qs + expr + u", '\\N')"_qs : expr);
         if (c.nullable)
             nullFlags << u"ISNULL("_qs + name + u')';
     }
@@ -74,9 +79,11 @@ QString TableComparer::rowHashExpression(bool forChunkChecksum) const
     return u"CONCAT_WS('|', "_qs + parts.join(u", "_qs) + u')';
 }
 
-QString TableComparer::rangeCondition(const Range &range, QVariantList &binds) const
+QString TableComparer::rangeCondition(const Range &range, QVariantList &binds, bool onTarget) const
 {
     QStringList conditions;
+    if (onTarget && !m_targetCondition.isEmpty())
+        conditions << u'(' + m_targetCondition + u')';
     QList<int> order;
     if (!range.after.isEmpty()) {
         conditions << m_dialect.keysetAfter(m_keys, order);
@@ -91,6 +98,45 @@ QString TableComparer::rangeCondition(const Range &range, QVariantList &binds) c
     return conditions.isEmpty() ? QString() : u" WHERE "_qs + conditions.join(u" AND "_qs);
 }
 
+bool TableComparer::hasOneIntegerKey() const
+{
+    return m_keys.size() == 1 && m_keys.first().kind() == ValueKind::Integer;
+}
+
+TableComparer::SourceChunk TableComparer::nextSourceChunk(const QVariantList &after)
+{
+    if (hasOneIntegerKey())
+        return nextIntegerKeyChunk(after);
+    const std::optional<QVariantList> end = chunkEnd(after);
+    SourceChunk chunk;
+    chunk.range = {after, end ? *end : QVariantList()};
+    chunk.last = !end;
+    chunk.checksum = readChecksum(m_source, checksumStatement(chunk.range, false));
+    return chunk;
+}
+
+TableComparer::SourceChunk TableComparer::nextIntegerKeyChunk(const QVariantList &after)
+{
+    // One pass over the next chunkRows keys gives the checksum and the chunk's last key (MAX of an
+    // integer needs no conversion), instead of an OFFSET scan for the end and a second pass.
+    const QString key = m_dialect.quoteIdentifier(m_keys.first().name);
+    QVariantList binds;
+    const QString where = rangeCondition({after, {}}, binds, false);
+    QSqlQuery query =
+        m_source.select(u"SELECT COUNT(*), CAST(BIT_XOR(`_tablesync_crc`) AS CHAR), MAX("_qs + key +
+                            u") FROM (SELECT CRC32("_qs + rowHashExpression(true) + u") AS `_tablesync_crc`, "_qs +
+                            key + u" FROM "_qs + m_dialect.quoteIdentifier(m_table) + where + u" ORDER BY "_qs + key +
+                            QStringLiteral(" LIMIT %1) AS `_tablesync_chunk`").arg(m_chunkRows),
+                        binds, u"checksumming the next chunk of "_qs + m_table + u" on the source"_qs);
+    query.next();
+    SourceChunk chunk;
+    chunk.checksum = {query.value(0).toLongLong(), query.value(1).toString()};
+    // Fewer rows than a chunk: the rest of the table, so target keys past the source's last count.
+    chunk.last = chunk.checksum.first < m_chunkRows;
+    chunk.range = {after, chunk.last ? QVariantList() : QVariantList{query.value(2)}};
+    return chunk;
+}
+
 std::optional<QVariantList> TableComparer::chunkEnd(const QVariantList &after)
 {
     QStringList select;
@@ -100,7 +146,7 @@ std::optional<QVariantList> TableComparer::chunkEnd(const QVariantList &after)
         order << m_dialect.quoteIdentifier(k.name);
     }
     QVariantList binds;
-    const QString where = rangeCondition({after, {}}, binds);
+    const QString where = rangeCondition({after, {}}, binds, false);
     QSqlQuery query = m_source.select(
         u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + m_dialect.quoteIdentifier(m_table) + where +
             u" ORDER BY "_qs + order.join(u", "_qs) + QStringLiteral(" LIMIT 1 OFFSET %1").arg(m_chunkRows - 1),
@@ -113,48 +159,130 @@ std::optional<QVariantList> TableComparer::chunkEnd(const QVariantList &after)
     return key;
 }
 
-QPair<qint64, QString> TableComparer::chunkChecksum(DbConnection &connection, const Range &range)
+TableComparer::Statement TableComparer::checksumStatement(const Range &range, bool onTarget) const
 {
-    QVariantList binds;
-    const QString where = rangeCondition(range, binds);
-    QSqlQuery query = connection.select(
-        // The count and an XOR of per-row CRC32s, as pt-table-checksum computes them: CRC32 is far
-        // cheaper than MD5, and a chunk that differs is compared row by row with MD5s anyway.
-        u"SELECT COUNT(*), CAST(BIT_XOR(CRC32("_qs + rowHashExpression(true) + u")) AS CHAR) FROM "_qs +
-            m_dialect.quoteIdentifier(m_table) + where,
-        binds, u"checksumming a chunk of "_qs + m_table + u" on the "_qs + connection.settings().role);
-    query.next();
-    return {query.value(0).toLongLong(), query.value(1).toString()};
+    Statement statement;
+    const QString where = rangeCondition(range, statement.binds, onTarget);
+    // The count and an XOR of per-row CRC32s, as pt-table-checksum computes them: CRC32 is far
+    // cheaper than MD5, and a chunk that differs is compared row by row anyway.
+    statement.sql = u"SELECT COUNT(*), CAST(BIT_XOR(CRC32("_qs + rowHashExpression(true) + u")) AS CHAR) FROM "_qs +
+                    m_dialect.quoteIdentifier(m_table) + where;
+    statement.what =
+        u"checksumming a chunk of "_qs + m_table + (onTarget ? u" on the target"_qs : u" on the source"_qs);
+    return statement;
 }
 
-QList<QPair<QVariantList, QString>> TableComparer::chunkRows(DbConnection &connection, const Range &range)
+TableComparer::Statement TableComparer::rowsStatement(const Range &range, bool onTarget, bool ordered) const
 {
     QStringList select;
     for (const ColumnInfo &k : std::as_const(m_keys))
         select << m_dialect.readExpression(k);
-    QVariantList binds;
-    const QString where = rangeCondition(range, binds);
-    QSqlQuery query =
-        connection.select(u"SELECT "_qs + select.join(u", "_qs) + u", MD5("_qs + rowHashExpression(false) + u')' +
-                              u" FROM "_qs + m_dialect.quoteIdentifier(m_table) + where,
-                          binds, u"reading a differing chunk of "_qs + m_table);
-    QList<QPair<QVariantList, QString>> rows;
+    // Delete detection needs only the keys; a row hash would cost an MD5 per row for nothing.
+    if (m_scope == Scope::Content)
+        select << u"MD5("_qs + rowHashExpression(false) + u')';
+    Statement statement;
+    const QString where = rangeCondition(range, statement.binds, onTarget);
+    statement.sql = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + m_dialect.quoteIdentifier(m_table) + where;
+    if (ordered) {
+        QStringList order;
+        for (const ColumnInfo &k : std::as_const(m_keys))
+            order << m_dialect.quoteIdentifier(k.name);
+        statement.sql += u" ORDER BY "_qs + order.join(u", "_qs);
+    }
+    statement.what = u"reading a differing chunk of "_qs + m_table;
+    return statement;
+}
+
+TableComparer::Checksum TableComparer::readChecksum(DbConnection &connection, const Statement &statement)
+{
+    QSqlQuery query = connection.select(statement.sql, statement.binds, statement.what);
+    query.next();
+    return {query.value(0).toLongLong(), query.value(1).toString()};
+}
+
+QList<TableComparer::Row> TableComparer::readRows(DbConnection &connection, const Statement &statement, int keyCount,
+                                                  bool hashed)
+{
+    QSqlQuery query = connection.select(statement.sql, statement.binds, statement.what);
+    QList<Row> rows;
     while (query.next()) {
         QVariantList key;
-        for (int i = 0; i < m_keys.size(); ++i)
+        for (int i = 0; i < keyCount; ++i)
             key << query.value(i);
-        rows.append({key, query.value(int(m_keys.size())).toString()});
+        rows.append({key, hashed ? query.value(keyCount).toString() : QString()});
     }
     return rows;
 }
 
+std::vector<qint64> TableComparer::readIntegerKeys(DbConnection &connection, const Statement &statement,
+                                                   bool isUnsigned)
+{
+    QSqlQuery query = connection.select(statement.sql, statement.binds, statement.what);
+    std::vector<qint64> keys;
+    keys.reserve(size_t(std::max(0, query.size())));
+    while (query.next())
+        keys.push_back(isUnsigned ? qint64(query.value(0).toULongLong() ^ kSignBit) : query.value(0).toLongLong());
+    return keys;
+}
+
+template<typename Result> std::future<Result> TableComparer::onTarget(std::function<Result(DbConnection &)> task)
+{
+    if (m_backgroundTarget)
+        return m_backgroundTarget->run<Result>(std::move(task));
+    std::promise<Result> promise;
+    try {
+        promise.set_value(task(m_target));
+    } catch (...) {
+        promise.set_exception(std::current_exception());
+    }
+    return promise.get_future();
+}
+
+TableComparer::Difference TableComparer::diffIntegerKeys(const Range &range)
+{
+    const bool isUnsigned = m_keys.first().isUnsigned();
+    std::future<std::vector<qint64>> targetKeys =
+        onTarget<std::vector<qint64>>([statement = rowsStatement(range, true, true), isUnsigned](DbConnection &target) {
+            return readIntegerKeys(target, statement, isUnsigned);
+        });
+    const std::vector<qint64> source = readIntegerKeys(m_source, rowsStatement(range, false, true), isUnsigned);
+    const std::vector<qint64> target = targetKeys.get();
+    const auto key = [isUnsigned](qint64 value) {
+        return QVariantList{isUnsigned ? QVariant(quint64(value) ^ kSignBit) : QVariant(value)};
+    };
+    // Both lists are in key order: one merge walk finds what only one side has.
+    Difference difference;
+    size_t s = 0;
+    size_t t = 0;
+    while (s < source.size() || t < target.size()) {
+        if (t == target.size() || (s < source.size() && source[s] < target[t])) {
+            difference.missing << key(source[s++]);
+        } else if (s == source.size() || target[t] < source[s]) {
+            difference.extra << key(target[t++]);
+        } else {
+            ++s;
+            ++t;
+        }
+    }
+    return difference;
+}
+
 TableComparer::Difference TableComparer::diffChunk(const Range &range)
 {
-    QHash<QByteArray, QPair<QVariantList, QString>> source;
-    for (const auto &row : chunkRows(m_source, range))
+    if (m_scope == Scope::Keys && hasOneIntegerKey())
+        return diffIntegerKeys(range);
+    // The task captures only values: it may run on another thread while this one reads the source.
+    const int keyCount = int(m_keys.size());
+    const bool hashed = m_scope == Scope::Content;
+    std::future<QList<Row>> targetRows =
+        onTarget<QList<Row>>([statement = rowsStatement(range, true), keyCount, hashed](DbConnection &target) {
+            return readRows(target, statement, keyCount, hashed);
+        });
+    QHash<QByteArray, Row> source;
+    for (const Row &row : readRows(m_source, rowsStatement(range, false), keyCount, hashed))
         source.insert(keyBytes(row.first), row);
     Difference difference;
-    for (const auto &row : chunkRows(m_target, range)) {
+    for (const Row &row : targetRows.get()) {
         const auto it = source.find(keyBytes(row.first));
         if (it == source.end()) {
             difference.extra << row.first;
@@ -172,24 +300,28 @@ TableComparer::Difference TableComparer::diffChunk(const Range &range)
 void TableComparer::run(const std::function<void(const Difference &)> &onChunk,
                         const std::function<void(qint64)> &onProgress)
 {
-    QVariantList after;
     qint64 compared = 0;
+    SourceChunk chunk = nextSourceChunk({});
     for (;;) {
-        const std::optional<QVariantList> end = chunkEnd(after);
-        const Range range{after, end ? *end : QVariantList()};
-        const auto sourceSum = chunkChecksum(m_source, range);
-        const auto targetSum = chunkChecksum(m_target, range);
+        std::future<Checksum> targetChecksum =
+            onTarget<Checksum>([statement = checksumStatement(chunk.range, true)](DbConnection &target) {
+                return readChecksum(target, statement);
+            });
+        // While the target works on this chunk, the source moves on to the next one.
+        std::optional<SourceChunk> next;
+        if (!chunk.last)
+            next = nextSourceChunk(chunk.range.through);
         ++m_chunks;
-        if (sourceSum != targetSum) {
+        if (targetChecksum.get() != chunk.checksum) {
             ++m_differingChunks;
-            onChunk(diffChunk(range));
+            onChunk(diffChunk(chunk.range));
         }
-        compared += sourceSum.first;
+        compared += chunk.checksum.first;
         if (onProgress)
             onProgress(compared);
-        if (!end)
+        if (!next)
             break;
-        after = *end;
+        chunk = std::move(*next);
     }
 }
 

@@ -6,17 +6,24 @@
 #include <QVariantList>
 
 #include <functional>
+#include <future>
 #include <optional>
+#include <vector>
 
 namespace tablesync {
 
+class BackgroundConnection;
 class DbConnection;
 class SqlDialect;
 
 // Compares a table on two servers without moving it: the primary-key range is cut into chunks
 // of about `chunkRows` source rows, each server computes a count and an XOR of per-row CRC32s for
-// each chunk, and only chunks that differ are read row by row (key and row hash), so memory stays
-// bounded by one chunk whatever the table size. Same idea as pt-table-sync's chunking.
+// each chunk, and only chunks that differ are read row by row (the key, and for Content a row
+// hash), so memory stays bounded by one chunk whatever the table size. Same idea as
+// pt-table-sync's chunking.
+//
+// With a background target connection the target's half of each step runs at the same time as
+// the source's: the target checksums chunk i while the source finds and checksums chunk i+1.
 class TableComparer
 {
 public:
@@ -29,12 +36,19 @@ public:
     {
         QList<QVariantList> missing;   // keys in the source, not in the target
         QList<QVariantList> extra;     // keys in the target, not in the source
-        QList<QVariantList> different; // keys in both, content differs
+        QList<QVariantList> different; // keys in both, content differs (Content only)
     };
 
     // `columns`: the source's columns to compare (Content) — the key columns are taken from it.
     TableComparer(DbConnection &source, DbConnection &target, const SqlDialect &dialect, QString table,
                   QList<ColumnInfo> columns, QStringList keyColumns, Scope scope, int chunkRows = 10000);
+
+    // Only target rows matching this SQL condition take part (soft deletes: the live rows), so
+    // rows left out count as absent and an unchanged table's chunks still compare equal.
+    void setTargetCondition(QString condition) { m_targetCondition = std::move(condition); }
+    // Target reads go to this connection (another thread), in parallel with the source's.
+    // Null: they run one after the other on `target`. Writes of the caller stay on `target`.
+    void setBackgroundTarget(BackgroundConnection *connection) { m_backgroundTarget = connection; }
 
     // Walks the whole table. `onChunk` is called for every chunk that differs (its keys only; the
     // caller may act on them at once, e.g. delete or re-copy them), and `onProgress` after each chunk.
@@ -50,11 +64,37 @@ private:
         QVariantList after;   // exclusive lower bound; empty: from the start
         QVariantList through; // inclusive upper bound; empty: to the end
     };
+    using Checksum = QPair<qint64, QString>;  // row count, XOR of row CRC32s
+    using Row = QPair<QVariantList, QString>; // key, row hash (empty for Keys)
+    struct SourceChunk
+    {
+        Range range;
+        Checksum checksum;
+        bool last = false; // the range runs to the end of the table
+    };
+    // A query to run on either server, built here and run where the connection lives.
+    struct Statement
+    {
+        QString sql;
+        QVariantList binds;
+        QString what;
+    };
+
     QString rowHashExpression(bool forChunkChecksum) const;
-    QString rangeCondition(const Range &range, QVariantList &binds) const;
+    QString rangeCondition(const Range &range, QVariantList &binds, bool onTarget) const;
+    SourceChunk nextSourceChunk(const QVariantList &after);
+    SourceChunk nextIntegerKeyChunk(const QVariantList &after);
     std::optional<QVariantList> chunkEnd(const QVariantList &after);
-    QPair<qint64, QString> chunkChecksum(DbConnection &connection, const Range &range);
-    QList<QPair<QVariantList, QString>> chunkRows(DbConnection &connection, const Range &range);
+    Statement checksumStatement(const Range &range, bool onTarget) const;
+    Statement rowsStatement(const Range &range, bool onTarget, bool ordered = false) const;
+    static Checksum readChecksum(DbConnection &connection, const Statement &statement);
+    static QList<Row> readRows(DbConnection &connection, const Statement &statement, int keyCount, bool hashed);
+    // Keys scope with one integer key: the chunk's keys in order, mapped to qint64 so that
+    // unsigned keys keep their order, and merged (no QVariant list or hash per key).
+    static std::vector<qint64> readIntegerKeys(DbConnection &connection, const Statement &statement, bool isUnsigned);
+    Difference diffIntegerKeys(const Range &range);
+    bool hasOneIntegerKey() const;
+    template<typename Result> std::future<Result> onTarget(std::function<Result(DbConnection &)> task);
     Difference diffChunk(const Range &range);
 
     DbConnection &m_source;
@@ -65,6 +105,8 @@ private:
     QList<ColumnInfo> m_keys;
     Scope m_scope;
     int m_chunkRows;
+    QString m_targetCondition;
+    BackgroundConnection *m_backgroundTarget = nullptr;
     qint64 m_chunks = 0;
     qint64 m_differingChunks = 0;
 };

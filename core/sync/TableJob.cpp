@@ -87,7 +87,7 @@ TableResult TableJob::run()
         else
             syncFullRefresh(source);
         // A full refresh drops deleted rows by itself; the cursor of an incremental one cannot see them.
-        if (m_spec.isIncremental() && m_spec.deletes == TableSpec::Deletes::Propagate &&
+        if (m_spec.isIncremental() && m_spec.deletes != TableSpec::Deletes::Keep &&
             m_result.outcome == TableOutcome::Succeeded)
             TableVerifier(m_context, m_spec, source, m_result).propagateDeletes();
     } catch (const ConfigMismatch &e) {

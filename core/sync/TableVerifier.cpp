@@ -3,7 +3,9 @@
 #include "db/DbConnection.h"
 #include "db/DbError.h"
 #include "db/SchemaReader.h"
+#include "sync/BackgroundConnection.h"
 #include "sync/KeyedRows.h"
+#include "sync/SoftDeletes.h"
 #include "sync/TableComparer.h"
 #include "sync/TableJob.h"
 
@@ -33,11 +35,25 @@ QList<ColumnInfo> TableVerifier::keyColumns(const QList<ColumnInfo> &columns) co
     return keys;
 }
 
-QList<ColumnInfo> TableVerifier::comparedColumns(QStringList &notInTarget) const
+std::unique_ptr<BackgroundConnection> TableVerifier::backgroundTarget() const
 {
-    const TableSchema target = SchemaReader::readTable(m_context.target, m_source.name);
+    // The connections a large copy's writers may take are free now; a thread and a connection cost
+    // a few milliseconds, which one chunk of overlap pays back on any table worth comparing.
+    if (!m_context.targetPool || m_context.copyWriters < 1)
+        return nullptr;
+    return std::make_unique<BackgroundConnection>(*m_context.targetPool, u"compare-target"_qs);
+}
+
+TableSchema TableVerifier::readTarget() const
+{
+    TableSchema target = SchemaReader::readTable(m_context.target, m_source.name);
     if (!target.exists)
         throw DbError(u"the target has no table "_qs + m_source.name + u"; run a sync first"_qs);
+    return target;
+}
+
+QList<ColumnInfo> TableVerifier::comparedColumns(const TableSchema &target, QStringList &notInTarget) const
+{
     QList<ColumnInfo> columns;
     for (const ColumnInfo &c : m_source.columns) {
         if (c.generated)
@@ -50,34 +66,66 @@ QList<ColumnInfo> TableVerifier::comparedColumns(QStringList &notInTarget) const
     return columns;
 }
 
+bool TableVerifier::comparesLiveRowsOnly(const TableSchema &target) const
+{
+    return m_spec.deletes == TableSpec::Deletes::Soft && target.column(SoftDeletes::column());
+}
+
 void TableVerifier::propagateDeletes()
 {
+    const TableSchema target = readTarget();
     QStringList ignored;
-    const QList<ColumnInfo> columns = comparedColumns(ignored);
+    const QList<ColumnInfo> columns = comparedColumns(target, ignored);
     const QList<ColumnInfo> keys = keyColumns(columns);
+    const bool soft = m_spec.deletes == TableSpec::Deletes::Soft;
+    if (soft && !target.column(SoftDeletes::column())) {
+        SoftDeletes::addColumn(m_context.target, m_context.dialect, m_source.name);
+        m_context.progress.onTableMessage(m_spec.table, u"schema: added the "_qs + SoftDeletes::column() +
+                                                            u" column for soft deletes"_qs);
+    }
     TableComparer comparer(m_context.source, m_context.target, m_context.dialect, m_source.name, columns,
                            m_spec.primaryKey, TableComparer::Scope::Keys);
+    if (soft)
+        comparer.setTargetCondition(SoftDeletes::liveCondition(m_context.dialect));
+    const std::unique_ptr<BackgroundConnection> background = backgroundTarget();
+    comparer.setBackgroundTarget(background.get());
+    qint64 marked = 0;
+    qint64 madeLive = 0;
     comparer.run([&](const TableComparer::Difference &difference) {
-        if (difference.extra.isEmpty())
+        // Soft: a key missing among the live rows may be a marked row that came back.
+        if (difference.extra.isEmpty() && (!soft || difference.missing.isEmpty()))
             return;
         m_context.target.beginTransaction();
-        m_result.deletedRows +=
-            KeyedRows::deleteFromTarget(m_context.target, m_context.dialect, m_source.name, keys, difference.extra);
+        if (soft) {
+            marked += KeyedRows::markDeletedInTarget(m_context.target, m_context.dialect, m_source.name, keys,
+                                                     difference.extra, m_context.loadId);
+            madeLive += KeyedRows::markLiveInTarget(m_context.target, m_context.dialect, m_source.name, keys,
+                                                    difference.missing);
+        } else {
+            m_result.deletedRows +=
+                KeyedRows::deleteFromTarget(m_context.target, m_context.dialect, m_source.name, keys, difference.extra);
+        }
         m_context.target.commit();
     });
-    m_context.progress.onTableMessage(m_spec.table,
-                                      QStringLiteral("deletes: compared %1 chunk(s) of keys, %2 differed, deleted %3 "
-                                                     "row(s) no longer in the source")
-                                          .arg(comparer.chunksCompared())
-                                          .arg(comparer.chunksDiffering())
-                                          .arg(m_result.deletedRows));
+    const QString compared = QStringLiteral("deletes: compared %1 chunk(s) of keys, %2 differed, ")
+                                 .arg(comparer.chunksCompared())
+                                 .arg(comparer.chunksDiffering());
+    m_context.progress.onTableMessage(
+        m_spec.table,
+        soft ? compared + QStringLiteral("marked %1 row(s) no longer in the source as deleted, made %2 row(s) back "
+                                         "in the source live again")
+                              .arg(marked)
+                              .arg(madeLive)
+             : compared + QStringLiteral("deleted %1 row(s) no longer in the source").arg(m_result.deletedRows));
 }
 
 void TableVerifier::verify(bool repair)
 {
     m_result.verified = true;
+    const TableSchema target = readTarget();
+    const bool liveOnly = comparesLiveRowsOnly(target);
     QStringList notInTarget;
-    const QList<ColumnInfo> columns = comparedColumns(notInTarget);
+    const QList<ColumnInfo> columns = comparedColumns(target, notInTarget);
     if (!notInTarget.isEmpty()) {
         m_context.progress.onTableMessage(m_spec.table, u"verify: not compared, missing in the target: "_qs +
                                                             notInTarget.join(u", "_qs));
@@ -93,6 +141,10 @@ void TableVerifier::verify(bool repair)
 
     TableComparer comparer(m_context.source, m_context.target, m_context.dialect, m_source.name, columns,
                            m_spec.primaryKey, TableComparer::Scope::Content);
+    if (liveOnly)
+        comparer.setTargetCondition(SoftDeletes::liveCondition(m_context.dialect));
+    const std::unique_ptr<BackgroundConnection> background = backgroundTarget();
+    comparer.setBackgroundTarget(background.get());
     comparer.run(
         [&](const TableComparer::Difference &d) {
             m_result.missingRows += d.missing.size();
@@ -105,10 +157,16 @@ void TableVerifier::verify(bool repair)
                 return;
             m_context.target.beginTransaction();
             m_result.repairedRows +=
-                KeyedRows::deleteFromTarget(m_context.target, m_context.dialect, m_source.name, keys, d.extra);
+                liveOnly
+                    ? KeyedRows::markDeletedInTarget(m_context.target, m_context.dialect, m_source.name, keys, d.extra,
+                                                     m_context.loadId)
+                    : KeyedRows::deleteFromTarget(m_context.target, m_context.dialect, m_source.name, keys, d.extra);
             m_result.repairedRows +=
                 KeyedRows::copyFromSource(m_context.source, m_context.target, m_context.dialect, m_source.name, columns,
                                           keys, d.missing + d.different, m_context.loadId);
+            // A missing row may be a marked one: the upsert refreshed its content, this revives it.
+            if (liveOnly)
+                KeyedRows::markLiveInTarget(m_context.target, m_context.dialect, m_source.name, keys, d.missing);
             m_context.target.commit();
         },
         [&](qint64 compared) {
@@ -120,6 +178,9 @@ void TableVerifier::verify(bool repair)
         // Prove the repair: compare again, and report what still differs (rows changing meanwhile).
         TableComparer check(m_context.source, m_context.target, m_context.dialect, m_source.name, columns,
                             m_spec.primaryKey, TableComparer::Scope::Content);
+        if (liveOnly)
+            check.setTargetCondition(SoftDeletes::liveCondition(m_context.dialect));
+        check.setBackgroundTarget(background.get());
         m_result.remainingDifferences = 0;
         check.run([&](const TableComparer::Difference &d) {
             m_result.remainingDifferences += d.missing.size() + d.extra.size() + d.different.size();

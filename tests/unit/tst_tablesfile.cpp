@@ -182,8 +182,12 @@ void TestTablesFile::reportsEntryError_data()
         {u"\"batch_size\""_qs, u"1 to 1000000"_qs, u"found 0"_qs});
     row("batch size too big", R"([{"table": "orders", "primary_key": "id", "batch_size": 1000001}])",
         u"entry 1 (orders)"_qs, {u"\"batch_size\""_qs, u"found 1000001"_qs});
-    row("deletes unknown word", R"([{"table": "orders", "primary_key": "id", "deletes": "soft"}])",
-        u"entry 1 (orders)"_qs, {u"\"deletes\""_qs, u"\"keep\" or \"propagate\""_qs, u"\"soft\""_qs});
+    row("deletes unknown word", R"([{"table": "orders", "primary_key": "id", "modifier": "m", "deletes": "hard"}])",
+        u"entry 1 (orders)"_qs, {u"\"deletes\""_qs, u"\"keep\", \"propagate\" or \"soft\""_qs, u"\"hard\""_qs});
+    row("deletes word in capitals", R"([{"table": "orders", "primary_key": "id", "modifier": "m", "deletes": "Soft"}])",
+        u"entry 1 (orders)"_qs, {u"\"deletes\""_qs, u"\"Soft\""_qs});
+    row("soft deletes on a full refresh", R"([{"table": "orders", "primary_key": "id", "deletes": "soft"}])",
+        u"entry 1 (orders)"_qs, {u"\"soft\""_qs, u"\"modifier\""_qs, u"full refresh"_qs});
     row("deletes not a string", R"([{"table": "orders", "primary_key": "id", "deletes": true}])",
         u"entry 1 (orders)"_qs, {u"\"deletes\""_qs, u"true"_qs});
     row("batch size fraction", R"([{"table": "orders", "primary_key": "id", "batch_size": 2.5}])",
@@ -268,13 +272,17 @@ void TestTablesFile::readsDeletes()
     ConfigErrors errors;
     const auto specs = TablesFile::parse(R"([{"table": "a", "primary_key": "id", "deletes": "propagate"},
                                              {"table": "b", "primary_key": "id", "deletes": "keep"},
-                                             {"table": "c", "primary_key": "id"}])",
+                                             {"table": "c", "primary_key": "id"},
+                                             {"table": "d", "primary_key": "id", "modifier": "m", "deletes": "soft"},
+                                             {"table": "e", "primary_key": "id", "deletes": null}])",
                                          u"tables.json"_qs, errors);
-    QVERIFY(errors.isEmpty());
-    QCOMPARE(specs.size(), 3);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).toString()));
+    QCOMPARE(specs.size(), 5);
     QCOMPARE(specs[0].deletes, TableSpec::Deletes::Propagate);
     QCOMPARE(specs[1].deletes, TableSpec::Deletes::Keep);
     QCOMPARE(specs[2].deletes, TableSpec::Deletes::Keep);
+    QCOMPARE(specs[3].deletes, TableSpec::Deletes::Soft);
+    QCOMPARE(specs[4].deletes, TableSpec::Deletes::Keep);
 }
 
 void TestTablesFile::knownKeysAreListed()
