@@ -321,6 +321,10 @@ void TableComparer::run(const std::function<void(const Difference &)> &onChunk,
             onProgress(compared);
         if (!next)
             break;
+        if (m_stop && m_stop->load()) {
+            m_stopped = true; // every chunk so far was compared (and acted on) in full
+            break;
+        }
         chunk = std::move(*next);
     }
 }

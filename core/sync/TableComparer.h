@@ -5,6 +5,7 @@
 #include <QList>
 #include <QVariantList>
 
+#include <atomic>
 #include <functional>
 #include <future>
 #include <optional>
@@ -49,6 +50,10 @@ public:
     // Target reads go to this connection (another thread), in parallel with the source's.
     // Null: they run one after the other on `target`. Writes of the caller stay on `target`.
     void setBackgroundTarget(BackgroundConnection *connection) { m_backgroundTarget = connection; }
+
+    // Checked after every chunk: when set, run() returns early and stopped() says so.
+    void setStopFlag(const std::atomic_bool *stop) { m_stop = stop; }
+    bool stopped() const { return m_stopped; }
 
     // Walks the whole table. `onChunk` is called for every chunk that differs (its keys only; the
     // caller may act on them at once, e.g. delete or re-copy them), and `onProgress` after each chunk.
@@ -109,6 +114,8 @@ private:
     BackgroundConnection *m_backgroundTarget = nullptr;
     qint64 m_chunks = 0;
     qint64 m_differingChunks = 0;
+    const std::atomic_bool *m_stop = nullptr;
+    bool m_stopped = false;
 };
 
 } // namespace tablesync

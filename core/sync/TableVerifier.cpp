@@ -89,6 +89,7 @@ void TableVerifier::propagateDeletes()
         comparer.setTargetCondition(SoftDeletes::liveCondition(m_context.dialect));
     const std::unique_ptr<BackgroundConnection> background = backgroundTarget();
     comparer.setBackgroundTarget(background.get());
+    comparer.setStopFlag(&m_context.stopRequested);
     qint64 marked = 0;
     qint64 madeLive = 0;
     comparer.run([&](const TableComparer::Difference &difference) {
@@ -107,6 +108,8 @@ void TableVerifier::propagateDeletes()
         }
         m_context.target.commit();
     });
+    if (comparer.stopped())
+        m_result.outcome = TableOutcome::Stopped;
     const QString compared = QStringLiteral("deletes: compared %1 chunk(s) of keys, %2 differed, ")
                                  .arg(comparer.chunksCompared())
                                  .arg(comparer.chunksDiffering());
@@ -145,6 +148,7 @@ void TableVerifier::verify(bool repair)
         comparer.setTargetCondition(SoftDeletes::liveCondition(m_context.dialect));
     const std::unique_ptr<BackgroundConnection> background = backgroundTarget();
     comparer.setBackgroundTarget(background.get());
+    comparer.setStopFlag(&m_context.stopRequested);
     comparer.run(
         [&](const TableComparer::Difference &d) {
             m_result.missingRows += d.missing.size();
@@ -173,6 +177,12 @@ void TableVerifier::verify(bool repair)
             m_context.progress.onBatchCommitted(m_spec.table, 0, compared, m_source.estimatedRows);
         });
     m_result.remainingDifferences = m_result.missingRows + m_result.extraRows + m_result.differentRows;
+    if (comparer.stopped()) {
+        // Stopped between chunks: what was found (and repaired) so far stands; the rest is unknown.
+        m_result.outcome = TableOutcome::Stopped;
+        m_context.progress.onTableMessage(m_spec.table, u"verify: stopped before the end of the table"_qs);
+        return;
+    }
 
     if (repair && m_result.remainingDifferences > 0) {
         // Prove the repair: compare again, and report what still differs (rows changing meanwhile).

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void deletesArePropagatedInFirstMiddleAndLastChunk();
     void deletesAreKeptByDefault();
     void verifyFindsAndRepairFixesDrift();
+    void verificationStopsBetweenChunks();
     void commandLineExitStatuses();
 
 private:
@@ -107,6 +108,35 @@ void TestVerify::verifyFindsAndRepairFixesDrift()
     QCOMPARE(repaired.table(u"r"_qs)->remainingDifferences, 0);
     QVERIFY(m_db->target->dump(u"r"_qs, u"region, n"_qs) == m_db->source->dump(u"r"_qs, u"region, n"_qs));
     QCOMPARE(runSync(verify, tables).table(u"r"_qs)->remainingDifferences, 0);
+}
+
+// A stop (the GUI's Stop verifying, SIGTERM) ends a verification after the chunk in progress,
+// not at the end of the table.
+void TestVerify::verificationStopsBetweenChunks()
+{
+    createTable(u"s"_qs, 60000); // 6 chunks
+    const QList<TableSpec> tables{tableSpec(u"s"_qs, {u"region"_qs, u"n"_qs}, u"m"_qs)};
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    Settings verify = m_db->settings;
+    verify.runMode = Settings::RunMode::Verify;
+    verify.tables = tables;
+    SyncEngine engine(verify);
+    QStringList messages;
+    QObject::connect(&engine, &SyncEngine::tableMessage, [&](const QString &, const QString &m) { messages << m; });
+    qint64 comparedAtStop = -1;
+    QObject::connect(&engine, &SyncEngine::batchCommitted, [&](const QString &, qint64, qint64 rowsSoFar, qint64) {
+        if (comparedAtStop < 0) {
+            comparedAtStop = rowsSoFar;
+            engine.requestStop();
+        }
+    });
+    QSignalSpy finished(&engine, &SyncEngine::runFinished);
+    engine.runOnce();
+    QVERIFY(finished.wait(60000));
+    const auto summary = finished.first().first().value<RunSummary>();
+    QCOMPARE(summary.tables.value(0).outcome, TableOutcome::Stopped);
+    QVERIFY2(messages.contains(u"verify: stopped before the end of the table"_qs), qPrintable(messages.join(u'\n')));
+    QVERIFY2(comparedAtStop > 0 && comparedAtStop < 60000, qPrintable(QString::number(comparedAtStop)));
 }
 
 void TestVerify::commandLineExitStatuses()
