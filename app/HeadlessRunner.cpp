@@ -58,6 +58,13 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
                     .arg(r.cursor.isEmpty() ? QString() : u", cursor "_qs + r.cursor));
             break;
         case TableOutcome::Stopped:
+            if (r.verified) {
+                log(QStringLiteral("[%1] verification stopped before the end of the table: %2 row(s) differed so "
+                                   "far; the rest was not compared")
+                        .arg(r.table)
+                        .arg(r.missingRows + r.extraRows + r.differentRows));
+                break;
+            }
             log(QStringLiteral("[%1] stopped after %2 row(s); the next run resumes from the last committed batch")
                     .arg(r.table)
                     .arg(r.rowsWritten));
