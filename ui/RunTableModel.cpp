@@ -25,7 +25,7 @@ QString duration(qint64 ms)
 } // namespace
 
 RunTableModel::RunTableModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : TableRowsModel(parent)
     , m_ticker(new QTimer(this))
 {
     // Elapsed and rows/s of running tables move even between batches.
@@ -47,41 +47,6 @@ void RunTableModel::setTables(const QList<std::pair<QString, QString>> &tablesAn
     }
     m_rows = rows;
     endResetModel();
-}
-
-int RunTableModel::indexOf(const QString &table) const
-{
-    for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows[i].table.compare(table, Qt::CaseInsensitive) == 0)
-            return i;
-    }
-    return -1;
-}
-
-const RunTableModel::Row *RunTableModel::row(const QString &table) const
-{
-    const int i = indexOf(table);
-    return i < 0 ? nullptr : &m_rows[i];
-}
-
-int RunTableModel::ensureRow(const QString &table)
-{
-    int i = indexOf(table);
-    if (i >= 0)
-        return i;
-    // A run on settings newer than the list shown: the table gets a row now.
-    i = int(m_rows.size());
-    beginInsertRows({}, i, i);
-    Row row;
-    row.table = table;
-    m_rows << row;
-    endInsertRows();
-    return i;
-}
-
-void RunTableModel::rowChanged(int row)
-{
-    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 void RunTableModel::onRunStarted(const QStringList &tables)
@@ -195,11 +160,6 @@ qint64 RunTableModel::rowsThisRun() const
     for (const Row &r : m_rows)
         total += r.state == TableRunState::Idle ? 0 : r.rowsDone;
     return total;
-}
-
-int RunTableModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int RunTableModel::columnCount(const QModelIndex &parent) const

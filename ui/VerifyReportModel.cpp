@@ -19,7 +19,7 @@ bool finished(TableRunState state)
 } // namespace
 
 VerifyReportModel::VerifyReportModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : TableRowsModel(parent)
 {}
 
 void VerifyReportModel::follow(VerifyController *verifier)
@@ -49,41 +49,6 @@ void VerifyReportModel::setTables(const QStringList &tables)
     }
     m_rows = rows;
     endResetModel();
-}
-
-int VerifyReportModel::indexOf(const QString &table) const
-{
-    for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows[i].table.compare(table, Qt::CaseInsensitive) == 0)
-            return i;
-    }
-    return -1;
-}
-
-const VerifyReportModel::Row *VerifyReportModel::row(const QString &table) const
-{
-    const int i = indexOf(table);
-    return i < 0 ? nullptr : &m_rows[i];
-}
-
-int VerifyReportModel::ensureRow(const QString &table)
-{
-    int i = indexOf(table);
-    if (i >= 0)
-        return i;
-    // Verified on settings newer than the list shown: the table gets a row now.
-    i = int(m_rows.size());
-    beginInsertRows({}, i, i);
-    Row row;
-    row.table = table;
-    m_rows << row;
-    endInsertRows();
-    return i;
-}
-
-void VerifyReportModel::rowChanged(int row)
-{
-    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 VerifyReportModel::RepairPlan VerifyReportModel::repairPlan() const
@@ -317,11 +282,6 @@ QString VerifyReportModel::resultToolTip(const Row &r) const
                                                     tr("%1 rows still differing (changed meanwhile?)")));
     lines << r.notes;
     return lines.join(u'\n');
-}
-
-int VerifyReportModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int VerifyReportModel::columnCount(const QModelIndex &parent) const

@@ -5,16 +5,42 @@
 #include "VerifyController.h"
 #include "sync/SyncTypes.h"
 
-#include <QAbstractTableModel>
+#include "TableRowsModel.h"
+
 #include <QDateTime>
 
 namespace tablesync {
+
+enum class VerifyVerdict { NotVerified, Identical, Differs, Failed };
+
+// A table's line in the verification report.
+struct VerifyReportRow
+{
+    QString table;
+    TableRunState state = TableRunState::Idle; // of the comparison in flight or the last one
+    qint64 rowsCompared = 0;
+    qint64 estimate = -1;
+    VerifyVerdict verdict = VerifyVerdict::NotVerified;
+    // What differs now. After a repair that left the table identical these are 0 and
+    // `repairFound` keeps what the repair found and fixed.
+    qint64 missing = 0;
+    qint64 extra = 0;
+    qint64 different = 0;
+    qint64 remaining = 0;    // rows that differ now (after a repair: its second comparison)
+    qint64 repairedRows = 0; // rewritten or deleted by the last repair
+    QString repairFound;     // e.g. "1 missing, 2 extra, 0 different", for the tooltip
+    QStringList sampleKeys;  // "missing 7", "extra ('zz', 1)", ...
+    QString error;           // why the table could not be verified
+    QStringList notes;       // the engine's remarks (columns not compared, ...)
+    QDateTime checkedAt;
+    bool inJob = false; // part of the verification in flight or the last one
+};
 
 // The verification report: one row per configured table with how far its comparison got and
 // what it found (identical, or rows missing, extra and different with a few sample keys), as
 // `tablesync --verify` prints it. Fed by VerifyController's signals. A row keeps its last result
 // until that table is verified again, so verifying a few tables leaves the others' results.
-class VerifyReportModel : public QAbstractTableModel
+class VerifyReportModel : public TableRowsModel<VerifyReportRow>
 {
     Q_OBJECT
 public:
@@ -35,29 +61,9 @@ public:
         RowsDoneRole = RunTableModel::RowsDoneRole,
         EstimateRole = RunTableModel::EstimateRole,
     };
-    enum class Verdict { NotVerified, Identical, Differs, Failed };
+    using Verdict = VerifyVerdict;
 
-    struct Row
-    {
-        QString table;
-        TableRunState state = TableRunState::Idle; // of the comparison in flight or the last one
-        qint64 rowsCompared = 0;
-        qint64 estimate = -1;
-        Verdict verdict = Verdict::NotVerified;
-        // What differs now. After a repair that left the table identical these are 0 and
-        // `repairFound` keeps what the repair found and fixed.
-        qint64 missing = 0;
-        qint64 extra = 0;
-        qint64 different = 0;
-        qint64 remaining = 0;    // rows that differ now (after a repair: its second comparison)
-        qint64 repairedRows = 0; // rewritten or deleted by the last repair
-        QString repairFound;     // e.g. "1 missing, 2 extra, 0 different", for the tooltip
-        QStringList sampleKeys;  // "missing 7", "extra ('zz', 1)", ...
-        QString error;           // why the table could not be verified
-        QStringList notes;       // the engine's remarks (columns not compared, ...)
-        QDateTime checkedAt;
-        bool inJob = false; // part of the verification in flight or the last one
-    };
+    using Row = VerifyReportRow;
 
     // What a repair of the tables that differ would do, for its confirmation.
     struct RepairPlan
@@ -78,8 +84,6 @@ public:
 
     // The configured tables, in this order; results of tables still configured survive.
     void setTables(const QStringList &tables);
-    const Row *row(const QString &table) const;
-    const Row &rowAt(int row) const { return m_rows.at(row); }
 
     RepairPlan repairPlan() const;
     int countOf(Verdict verdict) const;
@@ -98,19 +102,14 @@ public:
     void onTableVerified(const TableResult &result);
     void onVerificationFinished();
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    int indexOf(const QString &table) const;
-    int ensureRow(const QString &table);
-    void rowChanged(int row);
     QString resultText(const Row &r) const;
     QString resultToolTip(const Row &r) const;
 
-    QList<Row> m_rows;
     VerifyController::Mode m_mode = VerifyController::Mode::Verify;
 };
 
