@@ -519,7 +519,7 @@ void MainWindow::requestQuit()
         const auto answer = confirm(
             syncing ? tr("A sync is running") : tr("A verification is running"),
             syncing ? tr("Quit anyway? The batches in flight are committed first, and the next run resumes from there.")
-                    : tr("Quit anyway? The tables being compared finish first (a repair commits chunk by chunk)."),
+                    : tr("Quit anyway? The chunk being compared finishes first (a repair commits chunk by chunk)."),
             QMessageBox::Yes | QMessageBox::Cancel);
         if (answer != QMessageBox::Yes)
             return;
