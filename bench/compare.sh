@@ -32,22 +32,11 @@ CRED=(--no-defaults --default-character-set=utf8mb4 -h127.0.0.1 -utablesync -pta
 src() { mariadb "${CRED[@]}" -P"$SRC_PORT" bench_src "$@"; }
 tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" bench_tgt "$@"; }
 
+# shellcheck source=bench/bench-env.sh
+. bench/bench-env.sh
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-cat >"$WORK/.env" <<ENV
-SOURCE_DB_HOST=127.0.0.1
-SOURCE_DB_PORT=$SRC_PORT
-SOURCE_DB_USER=tablesync
-SOURCE_DB_PASS=tablesync
-SOURCE_DB_NAME=bench_src
-TARGET_DB_HOST=127.0.0.1
-TARGET_DB_PORT=$TGT_PORT
-TARGET_DB_USER=tablesync
-TARGET_DB_PASS=tablesync
-TARGET_DB_NAME=bench_tgt
-INTERVAL=0
-POOL_STATUS_INTERVAL=0
-ENV
+write_bench_env "$WORK/.env" "$SRC_PORT" "$TGT_PORT"
 echo '[{"table": "orders", "primary_key": "id", "modifier": "updated_at"}]' >"$WORK/keep.json"
 echo '[{"table": "orders", "primary_key": "id", "modifier": "updated_at", "deletes": "propagate"}]' >"$WORK/propagate.json"
 

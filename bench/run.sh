@@ -38,6 +38,8 @@ CRED=(--no-defaults --default-character-set=utf8mb4 -h127.0.0.1 -utablesync -pta
 src() { mariadb "${CRED[@]}" -P"$SRC_PORT" "$@"; }
 tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" "$@"; }
 
+# shellcheck source=bench/bench-env.sh
+. bench/bench-env.sh
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 RESULTS=$WORK/results.tsv
@@ -79,20 +81,7 @@ src -e "DROP DATABASE IF EXISTS bench_src; CREATE DATABASE bench_src"
 src bench_src -e "ANALYZE TABLE orders" >/dev/null
 for db in bench_tgt bench_dump bench_mydumper; do tgt -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db"; done
 
-cat >"$WORK/.env" <<ENV
-SOURCE_DB_HOST=127.0.0.1
-SOURCE_DB_PORT=$SRC_PORT
-SOURCE_DB_USER=tablesync
-SOURCE_DB_PASS=tablesync
-SOURCE_DB_NAME=bench_src
-TARGET_DB_HOST=127.0.0.1
-TARGET_DB_PORT=$TGT_PORT
-TARGET_DB_USER=tablesync
-TARGET_DB_PASS=tablesync
-TARGET_DB_NAME=bench_tgt
-INTERVAL=0
-POOL_STATUS_INTERVAL=0
-ENV
+write_bench_env "$WORK/.env" "$SRC_PORT" "$TGT_PORT"
 echo '[{"table": "orders", "primary_key": "id", "modifier": "updated_at"}]' >"$WORK/tables.json"
 SYNC_ONCE=("$TABLESYNC" --headless --once --env "$WORK/.env" --tables "$WORK/tables.json")
 
