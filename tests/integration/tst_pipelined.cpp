@@ -14,6 +14,7 @@ private Q_SLOTS:
     void init();
     void firstIncrementalLoadIsExact();
     void fullRefreshIsExact();
+    void autoIncrementZeroLoadedLastKeepsItsKey();
     void stoppedLoadKeepsTheCursorBehindTheRows();
     void backlogAfterACursorGoesParallelAfterASmallFirstPage();
 
@@ -75,6 +76,26 @@ void TestPipelined::firstIncrementalLoadIsExact()
     QVERIFY(next.summary.allSucceeded());
     QCOMPARE(next.table(u"inc"_qs)->rowsWritten, 3 + 5); // + the 5 rows holding the old cursor value
     expectIdentical(u"inc"_qs);
+}
+
+void TestPipelined::autoIncrementZeroLoadedLastKeepsItsKey()
+{
+    // The row with key 0 has the newest modifier value, so its page is loaded last, into a table
+    // that already holds higher keys: the case where MariaDB's LOAD DATA renumbers a 0.
+    m_db->source->exec(u"CREATE TABLE autoinc (id INT AUTO_INCREMENT PRIMARY KEY, v TEXT, "
+                       "m DATETIME(6) NOT NULL, KEY (m))"_qs);
+    m_db->source->exec(u"INSERT INTO autoinc SELECT seq, CONCAT('row ', seq), '2024-01-01' FROM seq_1_to_60000"_qs);
+    m_db->source->exec(u"SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"_qs);
+    m_db->source->exec(u"INSERT INTO autoinc VALUES (0, 'key zero', '2030-01-01')"_qs);
+    m_db->source->exec(u"ANALYZE TABLE autoinc"_qs);
+    RunOutcome run = runSync(settings(), {tableSpec(u"autoinc"_qs, {u"id"_qs}, u"m"_qs, 1000)});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"writing with LOAD DATA LOCAL INFILE"_qs), qPrintable(run.log()));
+    QCOMPARE(m_db->target->scalar(u"SELECT v FROM autoinc WHERE id = 0"_qs).toString(), u"key zero"_qs);
+    const auto source = m_db->source->dump(u"autoinc"_qs, u"id"_qs);
+    const auto target = m_db->target->dump(u"autoinc"_qs, u"id"_qs);
+    QCOMPARE(target.size(), source.size());
+    QVERIFY(target == source);
 }
 
 void TestPipelined::fullRefreshIsExact()
