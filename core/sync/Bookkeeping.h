@@ -12,7 +12,8 @@ class DbConnection;
 //  - `_dlt_loads`, as dlt keeps it: one row per load, status 0 = complete, so consumers that
 //    filter on complete loads keep working;
 //  - `_tablesync_state`: the incremental cursor per table, written in the same transaction as
-//    the rows it covers, so a crash never skips or repeats a committed batch.
+//    the rows it covers, so a crash never skips or repeats a committed batch; during a large
+//    first load, where it resumes instead (see FirstLoad).
 class Bookkeeping
 {
 public:
@@ -27,6 +28,19 @@ public:
     std::optional<QString> cursor(const QString &table, const QString &modifier);
     // Must run inside the caller's transaction on the target.
     void saveCursor(const QString &table, const QString &modifier, const QString &cursor, const QString &loadId);
+    // A large first load reads in key order (cheaper on both servers than by modifier), so no
+    // cursor exists until it ends; meanwhile the state row holds the cursor to take at the end
+    // (the modifier's maximum in the first attempt's snapshot: anything changed since has a value
+    // at least as large) and the last key of the committed prefix, to resume after a stop or crash.
+    struct FirstLoad
+    {
+        QString cursorWhenDone;
+        QString afterKey; // KeyToken; empty: nothing committed yet
+    };
+    std::optional<FirstLoad> firstLoad(const QString &table, const QString &modifier);
+    void beginFirstLoad(const QString &table, const QString &modifier, const QString &cursorWhenDone,
+                        const QString &loadId);
+    void saveFirstLoadProgress(const QString &table, const QString &afterKey);
     // Forget the cursor: the next incremental pass reads from the start again.
     void resetCursor(const QString &table);
 

@@ -31,27 +31,49 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
         }
     }
     Q_ASSERT(m_orderIndexes.size() == orderColumns.size());
-    const QString head = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table);
-    const QString tail = u" ORDER BY "_qs + order.join(u", "_qs) + u" LIMIT ?"_qs;
+    m_head = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table);
+    m_tail = u" ORDER BY "_qs + order.join(u", "_qs) + u" LIMIT ?"_qs;
 
     // The first page: everything, or from the lower bound on. The modifier is never NULL past
     // the first page, so rows with a NULL modifier are left out from the start as well.
-    QString firstWhere;
     if (m_lowerBound) {
         const ColumnInfo &first = orderColumns.first();
-        firstWhere =
-            u" WHERE "_qs + dialect.quoteIdentifier(first.name) + u" >= "_qs + dialect.comparePlaceholder(first);
+        m_firstCondition = dialect.quoteIdentifier(first.name) + u" >= "_qs + dialect.comparePlaceholder(first);
     } else if (orderColumns.first().nullable) {
-        firstWhere = u" WHERE "_qs + dialect.quoteIdentifier(orderColumns.first().name) + u" IS NOT NULL"_qs;
+        m_firstCondition = dialect.quoteIdentifier(orderColumns.first().name) + u" IS NOT NULL"_qs;
     }
-    const QString afterWhere = u" WHERE "_qs + dialect.keysetAfter(orderColumns, m_keysetBindOrder);
+    m_afterCondition = dialect.keysetAfter(orderColumns, m_keysetBindOrder);
+}
 
+void PageReader::setCondition(const QString &condition)
+{
+    Q_ASSERT(!m_started);
+    m_condition = condition;
+}
+
+void PageReader::startAfter(const QVariantList &key)
+{
+    Q_ASSERT(!m_started && key.size() == m_orderIndexes.size());
+    m_lastKey = key;
+    m_resumed = true;
+}
+
+void PageReader::prepare()
+{
+    const auto where = [this](const QString &condition) {
+        QStringList all;
+        if (!condition.isEmpty())
+            all << condition;
+        if (!m_condition.isEmpty())
+            all << u'(' + m_condition + u')';
+        return all.isEmpty() ? QString() : u" WHERE "_qs + all.join(u" AND "_qs);
+    };
     m_firstQuery = m_source.newQuery();
     m_afterQuery = m_source.newQuery();
-    const QString what = u"preparing to read "_qs + table + u" from the source"_qs;
-    if (!m_firstQuery.prepare(head + firstWhere + tail))
+    const QString what = u"preparing to read "_qs + m_table + u" from the source"_qs;
+    if (!m_firstQuery.prepare(m_head + where(m_firstCondition) + m_tail))
         throw DbError::from(what, m_firstQuery.lastError());
-    if (!m_afterQuery.prepare(head + afterWhere + tail))
+    if (!m_afterQuery.prepare(m_head + where(m_afterCondition) + m_tail))
         throw DbError::from(what, m_afterQuery.lastError());
 }
 
@@ -68,9 +90,12 @@ bool PageReader::next(Page &page)
     if (m_atEnd)
         return false;
 
-    QSqlQuery &query = m_started ? m_afterQuery : m_firstQuery;
+    if (!m_started)
+        prepare();
+    const bool first = !m_started && !m_resumed;
+    QSqlQuery &query = first ? m_firstQuery : m_afterQuery;
     int position = 0;
-    if (!m_started) {
+    if (first) {
         if (m_lowerBound)
             query.bindValue(position++, *m_lowerBound);
     } else {

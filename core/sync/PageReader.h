@@ -28,6 +28,11 @@ public:
     // then shows itself after a small first page, and the pages after it come in sizes that
     // keep several writers busy at once instead of one writer with one big page.
     void setFirstPageRows(int rows);
+    // Only rows matching this SQL condition (no placeholders) are read. Before the first page.
+    void setCondition(const QString &condition);
+    // Continues after `key` (values of the order columns, as read in a page) instead of from the
+    // start or the lower bound: an interrupted copy picks up where its committed rows end.
+    void startAfter(const QVariantList &key);
 
     // Fills `page` with the next rows; returns false when no rows are left.
     bool next(Page &page);
@@ -35,7 +40,7 @@ public:
     bool atEnd() const { return m_atEnd; }
 
 private:
-    QString selectSql(const QString &where) const;
+    void prepare();
 
     DbConnection &m_source;
     QString m_table;
@@ -45,10 +50,16 @@ private:
     int m_pageRows;
     int m_nextPageRows; // the LIMIT of the next page: a placeholder, so pages can differ in size
     std::optional<QVariant> m_lowerBound;
+    QString m_head;           // SELECT ... FROM table
+    QString m_tail;           // ORDER BY ... LIMIT ?
+    QString m_firstCondition; // of the first page: the lower bound, or modifier IS NOT NULL
+    QString m_afterCondition; // of every later page: after the last key read
+    QString m_condition;      // of every page (setCondition)
     QSqlQuery m_firstQuery;
     QSqlQuery m_afterQuery;
     QVariantList m_lastKey; // order-column values of the last row read
     bool m_started = false;
+    bool m_resumed = false; // startAfter() was called: even the first page is an "after" page
     bool m_atEnd = false;
 };
 

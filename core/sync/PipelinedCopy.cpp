@@ -28,10 +28,10 @@ PipelinedCopy::PipelinedCopy(ConnectionPool &targetPool, const SqlDialect &diale
     , m_progressName(std::move(progressName))
 {}
 
-void PipelinedCopy::setCursor(int cursorIndex, CursorSaver saver)
+void PipelinedCopy::setProgressMark(MarkOf markOf, MarkSaver saver)
 {
-    m_cursorIndex = cursorIndex;
-    m_saveCursor = std::move(saver);
+    m_markOf = std::move(markOf);
+    m_saveMark = std::move(saver);
 }
 
 qint64 PipelinedCopy::run(PageReader &reader, qint64 estimatedTotal, bool &stopped)
@@ -50,8 +50,8 @@ qint64 PipelinedCopy::run(PageReader &reader, qint64 estimatedTotal, bool &stopp
         while (!m_stopRequested.load() && reader.next(page)) {
             Batch batch;
             batch.sequence = sequence++;
-            if (m_cursorIndex >= 0)
-                batch.cursor = page.value(page.rowCount() - 1, m_cursorIndex).toString();
+            if (m_markOf)
+                batch.mark = m_markOf(page);
             batch.page = std::move(page);
             page = Page();
             if (!push(std::move(batch)))
@@ -159,9 +159,9 @@ void PipelinedCopy::committed(DbConnection &connection, const Batch &batch)
         m_rowsWritten += batch.page.rowCount();
         rowsSoFar = m_rowsWritten;
     }
-    if (m_cursorIndex >= 0) {
-        QMutexLocker lock(&m_cursorMutex);
-        m_committedAhead.emplace(batch.sequence, batch.cursor);
+    if (m_markOf) {
+        QMutexLocker lock(&m_markMutex);
+        m_committedAhead.emplace(batch.sequence, batch.mark);
         QString prefixEnd;
         while (!m_committedAhead.empty() && m_committedAhead.begin()->first == m_nextToSave) {
             prefixEnd = m_committedAhead.begin()->second;
@@ -169,8 +169,8 @@ void PipelinedCopy::committed(DbConnection &connection, const Batch &batch)
             ++m_nextToSave;
         }
         if (!prefixEnd.isEmpty()) {
-            m_saveCursor(connection, prefixEnd);
-            m_savedCursor = prefixEnd;
+            m_saveMark(connection, prefixEnd);
+            m_savedMark = prefixEnd;
         }
     }
     m_progress.onBatchCommitted(m_progressName, batch.page.rowCount(), rowsSoFar, m_estimatedTotal);

@@ -25,9 +25,10 @@ class SyncProgress;
 // write them (QtSql connections cannot be shared between threads, so each writer owns one).
 // On a 2-core machine with both servers local this roughly halves the wall time of a big copy.
 //
-// With a cursor column (incremental), batches commit out of order, so the cursor is saved only
-// for the longest prefix of batches that have all committed: it is never ahead of the rows, and
-// a crash re-reads (and harmlessly re-upserts) at most the batches in flight.
+// Batches commit out of order, so a progress mark (an incremental cursor, or the last key of a
+// first load in key order) is saved only for the longest prefix of batches that have all
+// committed: it is never ahead of the rows, and a crash re-reads (and harmlessly re-upserts) at
+// most the batches in flight.
 class PipelinedCopy
 {
 public:
@@ -42,26 +43,29 @@ public:
         // LOAD DATA LOCAL INFILE, falling back to INSERTs per page when it is off or warns.
         bool bulkLoad = false;
     };
-    // Saves the cursor on the given connection (autocommit), after the rows it covers committed.
-    using CursorSaver = std::function<void(DbConnection &, const QString &cursor)>;
+    // A page's progress mark: how far the source has been read once the page is written.
+    using MarkOf = std::function<QString(const Page &)>;
+    // Saves a mark on the given connection (autocommit), after the rows it covers committed.
+    using MarkSaver = std::function<void(DbConnection &, const QString &mark)>;
 
     PipelinedCopy(ConnectionPool &targetPool, const SqlDialect &dialect, Target target, int writers,
                   const std::atomic_bool &stopRequested, SyncProgress &progress, QString progressName);
 
-    // With `cursorIndex` >= 0 the value of that column in a page's last row is its cursor.
-    void setCursor(int cursorIndex, CursorSaver saver);
+    // Without this, no mark is kept (a copy into a staging table needs none).
+    void setProgressMark(MarkOf markOf, MarkSaver saver);
 
     // Reads every page from `reader` and writes it. Returns the rows written. Throws the first
     // DbError of any thread after all threads stopped. `stopped` tells whether a stop cut it short.
     qint64 run(PageReader &reader, qint64 estimatedTotal, bool &stopped);
-    QString savedCursor() const { return m_savedCursor; }
+    // The last mark saved; empty when none was.
+    QString savedMark() const { return m_savedMark; }
 
 private:
     struct Batch
     {
         qint64 sequence = 0;
         Page page;
-        QString cursor;
+        QString mark;
     };
 
     void writerLoop();
@@ -77,8 +81,8 @@ private:
     const std::atomic_bool &m_stopRequested;
     SyncProgress &m_progress;
     QString m_progressName;
-    int m_cursorIndex = -1;
-    CursorSaver m_saveCursor;
+    MarkOf m_markOf;
+    MarkSaver m_saveMark;
 
     QMutex m_mutex;
     QWaitCondition m_changed;
@@ -87,11 +91,11 @@ private:
     std::exception_ptr m_error;
     qint64 m_rowsWritten = 0;
     qint64 m_estimatedTotal = 0;
-    // Cursor bookkeeping: committed batches past the contiguous prefix, and the prefix's end.
+    // Mark bookkeeping: committed batches past the contiguous prefix, and the prefix's end.
     std::map<qint64, QString> m_committedAhead;
     qint64 m_nextToSave = 0;
-    QString m_savedCursor;
-    QMutex m_cursorMutex; // serialises cursor writes so they stay monotonic
+    QString m_savedMark;
+    QMutex m_markMutex; // serialises mark writes so they stay monotonic
     std::atomic_bool m_bulkLoadReported{false};
 };
 

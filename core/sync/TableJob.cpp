@@ -6,6 +6,7 @@
 #include "db/SchemaReader.h"
 #include "sync/BatchWriter.h"
 #include "sync/Bookkeeping.h"
+#include "sync/KeyOrderFirstLoad.h"
 #include "sync/PageReader.h"
 #include "sync/PipelinedCopy.h"
 #include "sync/SchemaSync.h"
@@ -226,18 +227,34 @@ void TableJob::syncIncremental(const TableSchema &source)
     Bookkeeping bookkeeping(m_context.target);
     const ColumnInfo modifier = *source.column(m_spec.modifier);
 
+    const QList<ColumnInfo> written = writableColumns(source);
+    QList<ColumnInfo> read = written;
+    if (modifier.generated)
+        read << modifier;
+
     std::optional<QString> start = bookkeeping.cursor(m_spec.table, modifier.name);
+    if (!start && !m_spec.initialValue && worthPipelining(source)) {
+        const KeyOrderFirstLoad::Outcome load = KeyOrderFirstLoad(m_context, m_spec,
+                                                                  {source, written, read, keyIndexes(written),
+                                                                   pageRows(source), targetIsEmpty(source.name)})
+                                                    .run();
+        m_result.rowsWritten += load.rowsWritten;
+        if (load.stopped)
+            m_result.outcome = TableOutcome::Stopped;
+        if (load.cursor)
+            m_result.cursor = *load.cursor;
+        if (load.stopped || !load.cursor || !load.resumed)
+            return;
+        // The keys before the resume point were read by an earlier run: what changed since
+        // then is read now, by an ordinary pass from the cursor the load ended with.
+        start = load.cursor;
+    }
     const bool hasStoredCursor = start.has_value();
     if (!start && m_spec.initialValue)
         start = *m_spec.initialValue;
     m_context.progress.onTableMessage(m_spec.table, start
                                                         ? u"reading rows with "_qs + modifier.name + u" >= "_qs + *start
                                                         : u"no cursor yet: reading every row"_qs);
-
-    const QList<ColumnInfo> written = writableColumns(source);
-    QList<ColumnInfo> read = written;
-    if (modifier.generated)
-        read << modifier;
     int modifierIndex = 0;
     for (int i = 0; i < read.size(); ++i) {
         if (read[i].name == modifier.name)
@@ -272,14 +289,16 @@ void TableJob::syncIncremental(const TableSchema &source)
         const QString table = m_spec.table;
         const QString loadId = m_context.loadId;
         const QString modifierName = modifier.name;
-        copy.setCursor(modifierIndex, [table, modifierName, loadId](DbConnection &connection, const QString &cursor) {
-            Bookkeeping(connection).saveCursor(table, modifierName, cursor, loadId);
-        });
+        copy.setProgressMark(
+            [modifierIndex](const Page &page) { return page.value(page.rowCount() - 1, modifierIndex).toString(); },
+            [table, modifierName, loadId](DbConnection &connection, const QString &cursor) {
+                Bookkeeping(connection).saveCursor(table, modifierName, cursor, loadId);
+            });
         bool stopped = false;
         // A backlog's size is unknown; a first load's is the table's.
         m_result.rowsWritten += copy.run(reader, hasStoredCursor ? -1 : source.estimatedRows, stopped);
-        if (!copy.savedCursor().isEmpty())
-            m_result.cursor = copy.savedCursor();
+        if (!copy.savedMark().isEmpty())
+            m_result.cursor = copy.savedMark();
         if (stopped)
             m_result.outcome = TableOutcome::Stopped;
     };

@@ -8,6 +8,7 @@
 #include "config/Settings.h"
 #include "db/DbConnection.h"
 #include "db/DbError.h"
+#include "sync/KeyToken.h"
 #include "sync/SyncEngine.h"
 
 #include <QDir>
@@ -161,6 +162,21 @@ inline QString firstDifferences(const QList<QStringList> &source, const QList<QS
 
 // The connection keys of a .env for these settings, as users write them (password quoted, a
 // comment after a value): for tests that run the tablesync binary.
+// What a stopped or killed incremental load has committed for certain, as a WHERE condition
+// with its binds: rows up to the stored cursor (read by modifier), or up to the last committed
+// key of a first load read in key order (one key column). "FALSE" when neither is stored yet.
+inline QPair<QString, QVariantList> committedPrefix(TestDb &target, const QString &modifier, const QString &key)
+{
+    const QVariant cursor = target.scalar(u"SELECT cursor_value FROM _tablesync_state"_qs);
+    if (cursor.isValid() && !cursor.isNull())
+        return {modifier + u" <= ?"_qs, {cursor}};
+    const std::optional<QVariantList> after =
+        KeyToken::decode(target.scalar(u"SELECT first_load_after FROM _tablesync_state"_qs).toString());
+    if (after && after->size() == 1)
+        return {key + u" <= ?"_qs, {after->first()}};
+    return {u"FALSE"_qs, {}};
+}
+
 inline QByteArray connectionEnv(const Settings &settings)
 {
     QByteArray env;

@@ -1,0 +1,109 @@
+#include "sync/KeyOrderFirstLoad.h"
+
+#include "db/DbConnection.h"
+#include "db/SqlDialect.h"
+#include "sync/Bookkeeping.h"
+#include "sync/KeyToken.h"
+#include "sync/PageReader.h"
+#include "sync/PipelinedCopy.h"
+#include "sync/SourceSnapshot.h"
+#include "sync/TableJob.h"
+
+namespace tablesync {
+
+KeyOrderFirstLoad::KeyOrderFirstLoad(SyncContext &context, const TableSpec &spec, Input input)
+    : m_context(context)
+    , m_spec(spec)
+    , m_input(std::move(input))
+    , m_modifier(*m_input.source.column(spec.modifier))
+{}
+
+std::optional<QString> KeyOrderFirstLoad::modifierMaximum()
+{
+    const SqlDialect &dialect = m_context.dialect;
+    const QString column = dialect.quoteIdentifier(m_modifier.name);
+    // Through the modifier's index, and in the text form pages give the cursor.
+    const QVariant maximum =
+        m_context.source.scalar(u"SELECT "_qs + dialect.readExpression(m_modifier) + u" FROM "_qs +
+                                    dialect.quoteIdentifier(m_input.source.name) + u" WHERE "_qs + column +
+                                    u" IS NOT NULL ORDER BY "_qs + column + u" DESC LIMIT 1"_qs,
+                                {}, u"reading the newest "_qs + m_modifier.name + u" of "_qs + m_input.source.name);
+    if (!maximum.isValid())
+        return std::nullopt;
+    return maximum.toString();
+}
+
+KeyOrderFirstLoad::Outcome KeyOrderFirstLoad::run()
+{
+    const QString table = m_spec.table;
+    Bookkeeping bookkeeping(m_context.target);
+    std::optional<Bookkeeping::FirstLoad> state = bookkeeping.firstLoad(table, m_modifier.name);
+    std::optional<QVariantList> resumeAfter;
+    if (state && !state->afterKey.isEmpty()) {
+        resumeAfter = KeyToken::decode(state->afterKey);
+        // An emptied target (or a state row not of our making) has nothing to resume from.
+        if (!resumeAfter || m_input.targetEmpty || resumeAfter->size() != m_input.keyIndexes.size())
+            state.reset();
+    }
+    if (!state)
+        resumeAfter.reset();
+
+    Outcome outcome;
+    outcome.resumed = resumeAfter.has_value();
+    SourceSnapshot snapshot(m_context.source);
+    QString cursorWhenDone;
+    if (state) {
+        cursorWhenDone = state->cursorWhenDone;
+    } else {
+        const std::optional<QString> maximum = modifierMaximum();
+        if (!maximum) {
+            snapshot.end();
+            m_context.progress.onTableMessage(table,
+                                              u"no row has a "_qs + m_modifier.name + u" value: nothing to copy"_qs);
+            return outcome;
+        }
+        cursorWhenDone = *maximum;
+        bookkeeping.beginFirstLoad(table, m_modifier.name, cursorWhenDone, m_context.loadId);
+    }
+
+    QList<ColumnInfo> keys;
+    for (int index : std::as_const(m_input.keyIndexes))
+        keys << m_input.written.at(index);
+    PageReader reader(m_context.source, m_context.dialect, m_input.source.name, m_input.read, keys, m_input.pageRows,
+                      std::nullopt);
+    if (m_modifier.nullable) // as an incremental pass does: rows without a modifier value are not synced
+        reader.setCondition(m_context.dialect.quoteIdentifier(m_modifier.name) + u" IS NOT NULL"_qs);
+    if (resumeAfter)
+        reader.startAfter(*resumeAfter);
+
+    const QString why = resumeAfter ? u"resuming the first load after the rows an earlier run committed"_qs
+                                    : u"large first load, in key order"_qs;
+    m_context.progress.onTableMessage(
+        table, why + QStringLiteral(": reading and writing in parallel with %1 writer connection(s)")
+                         .arg(m_context.copyWriters));
+    // Into an empty table (or the rest of one, when resuming) LOAD DATA's inserts are what is
+    // needed; a page that meets rows already there falls back to upserts by itself.
+    PipelinedCopy copy(*m_context.targetPool, m_context.dialect,
+                       {m_input.source.name, m_input.written, m_input.keyIndexes, m_context.loadId, /*upsert=*/true,
+                        /*bulkLoad=*/m_input.targetEmpty || resumeAfter.has_value()},
+                       m_context.copyWriters, m_context.stopRequested, m_context.progress, table);
+    copy.setProgressMark(
+        [keyIndexes = m_input.keyIndexes](const Page &page) {
+            QVariantList key;
+            for (int index : keyIndexes)
+                key << page.value(page.rowCount() - 1, index);
+            return KeyToken::encode(key);
+        },
+        [table](DbConnection &connection, const QString &afterKey) {
+            Bookkeeping(connection).saveFirstLoadProgress(table, afterKey);
+        });
+    outcome.rowsWritten = copy.run(reader, m_input.source.estimatedRows, outcome.stopped);
+    snapshot.end();
+    if (outcome.stopped)
+        return outcome;
+    bookkeeping.saveCursor(table, m_modifier.name, cursorWhenDone, m_context.loadId);
+    outcome.cursor = cursorWhenDone;
+    return outcome;
+}
+
+} // namespace tablesync
