@@ -17,6 +17,7 @@ private Q_SLOTS:
     void autoIncrementZeroLoadedLastKeepsItsKey();
     void stoppedFirstLoadResumesAfterTheCommittedKeys();
     void backlogAfterACursorGoesParallelAfterASmallFirstPage();
+    void stateTableOfAnEarlierVersionGainsTheFirstLoadColumns();
 
 private:
     void createTable(const QString &name, int rows);
@@ -168,6 +169,27 @@ void TestPipelined::backlogAfterACursorGoesParallelAfterASmallFirstPage()
     expectIdentical(u"back"_qs);
     QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString(),
              m_db->source->scalar(u"SELECT CAST(MAX(m) AS CHAR) FROM back"_qs).toString());
+}
+
+void TestPipelined::stateTableOfAnEarlierVersionGainsTheFirstLoadColumns()
+{
+    // _tablesync_state as versions before the key-order first load made it, with a stored cursor.
+    m_db->target->exec(u"CREATE TABLE `_tablesync_state` (`table_name` varchar(64) NOT NULL PRIMARY KEY, "
+                       "`modifier` varchar(64) NOT NULL, `cursor_value` text NULL, `load_id` varchar(32) NOT NULL, "
+                       "`updated_at` timestamp(6) NOT NULL DEFAULT current_timestamp(6) "
+                       "ON UPDATE current_timestamp(6)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"_qs);
+    m_db->target->exec(u"INSERT INTO `_tablesync_state` (table_name, modifier, cursor_value, load_id) "
+                       "VALUES ('elsewhere', 'm', '2024-01-01', '1')"_qs);
+    createTable(u"old"_qs, 60000);
+    RunOutcome run = runSync(settings(), {tableSpec(u"old"_qs, {u"a"_qs, u"b"_qs}, u"m"_qs, 5000)});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"large first load, in key order"_qs), qPrintable(run.log()));
+    expectIdentical(u"old"_qs);
+    QCOMPARE(
+        m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state WHERE table_name = 'elsewhere'"_qs).toString(),
+        u"2024-01-01"_qs);
+    QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state WHERE table_name = 'old'"_qs).toString(),
+             m_db->source->scalar(u"SELECT CAST(MAX(m) AS CHAR) FROM old"_qs).toString());
 }
 
 QTEST_GUILESS_MAIN(TestPipelined)
