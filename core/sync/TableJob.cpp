@@ -303,8 +303,9 @@ void TableJob::syncIncremental(const TableSchema &source)
             m_result.outcome = TableOutcome::Stopped;
     };
 
+    // Only with initial_value: every other large first load went by key order above.
     if (!hasStoredCursor && worthPipelining(source)) {
-        continuePipelined(targetIsEmpty(source.name), u"large first load"_qs);
+        continuePipelined(targetIsEmpty(source.name), u"large first load from initial_value"_qs);
     } else {
         BatchWriter writer(m_context.target, m_context.dialect, source.name, written, keyIndexes(written),
                            m_context.loadId, /*upsert=*/true);
