@@ -60,4 +60,21 @@ private:
     std::unique_ptr<QThread> m_thread;
 };
 
+// Runs `task` on `background`'s thread, or at once on `here` when there is no background
+// connection (the future is then ready, holding the result or what the task threw).
+template<typename Result>
+std::future<Result> runInBackgroundOrHere(BackgroundConnection *background, DbConnection &here,
+                                          std::function<Result(DbConnection &)> task)
+{
+    if (background)
+        return background->run<Result>(std::move(task));
+    std::promise<Result> promise;
+    try {
+        promise.set_value(task(here));
+    } catch (...) {
+        promise.set_exception(std::current_exception());
+    }
+    return promise.get_future();
+}
+
 } // namespace tablesync

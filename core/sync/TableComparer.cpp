@@ -9,9 +9,6 @@
 namespace tablesync {
 
 namespace {
-// Flipping the sign bit maps the order of unsigned 64-bit keys onto the order of signed ones.
-constexpr quint64 kSignBit = quint64(1) << 63;
-
 // A key as bytes, to match rows of the two servers in a hash (length-prefixed, so ("ab","c")
 // and ("a","bc") differ).
 QByteArray keyBytes(const QVariantList &key)
@@ -172,7 +169,7 @@ TableComparer::Statement TableComparer::checksumStatement(const Range &range, bo
     return statement;
 }
 
-TableComparer::Statement TableComparer::rowsStatement(const Range &range, bool onTarget, bool ordered) const
+TableComparer::Statement TableComparer::rowsStatement(const Range &range, bool onTarget) const
 {
     QStringList select;
     for (const ColumnInfo &k : std::as_const(m_keys))
@@ -183,12 +180,6 @@ TableComparer::Statement TableComparer::rowsStatement(const Range &range, bool o
     Statement statement;
     const QString where = rangeCondition(range, statement.binds, onTarget);
     statement.sql = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + m_dialect.quoteIdentifier(m_table) + where;
-    if (ordered) {
-        QStringList order;
-        for (const ColumnInfo &k : std::as_const(m_keys))
-            order << m_dialect.quoteIdentifier(k.name);
-        statement.sql += u" ORDER BY "_qs + order.join(u", "_qs);
-    }
     statement.what = u"reading a differing chunk of "_qs + m_table;
     return statement;
 }
@@ -225,28 +216,15 @@ std::vector<qint64> TableComparer::readIntegerKeys(DbConnection &connection, con
     return keys;
 }
 
-template<typename Result> std::future<Result> TableComparer::onTarget(std::function<Result(DbConnection &)> task)
-{
-    if (m_backgroundTarget)
-        return m_backgroundTarget->run<Result>(std::move(task));
-    std::promise<Result> promise;
-    try {
-        promise.set_value(task(m_target));
-    } catch (...) {
-        promise.set_exception(std::current_exception());
-    }
-    return promise.get_future();
-}
-
-TableComparer::Difference TableComparer::diffIntegerKeys(const Range &range)
+TableComparer::Difference TableComparer::diffIntegerKeys(const Statement &sourceKeys, const Statement &targetKeys)
 {
     const bool isUnsigned = m_keys.first().isUnsigned();
-    std::future<std::vector<qint64>> targetKeys =
-        onTarget<std::vector<qint64>>([statement = rowsStatement(range, true, true), isUnsigned](DbConnection &target) {
+    std::future<std::vector<qint64>> targetKeysRead =
+        onTarget<std::vector<qint64>>([statement = targetKeys, isUnsigned](DbConnection &target) {
             return readIntegerKeys(target, statement, isUnsigned);
         });
-    const std::vector<qint64> source = readIntegerKeys(m_source, rowsStatement(range, false, true), isUnsigned);
-    const std::vector<qint64> target = targetKeys.get();
+    const std::vector<qint64> source = readIntegerKeys(m_source, sourceKeys, isUnsigned);
+    const std::vector<qint64> target = targetKeysRead.get();
     const auto key = [isUnsigned](qint64 value) {
         return QVariantList{isUnsigned ? QVariant(quint64(value) ^ kSignBit) : QVariant(value)};
     };
@@ -269,8 +247,6 @@ TableComparer::Difference TableComparer::diffIntegerKeys(const Range &range)
 
 TableComparer::Difference TableComparer::diffChunk(const Range &range)
 {
-    if (m_scope == Scope::Keys && hasOneIntegerKey())
-        return diffIntegerKeys(range);
     // The task captures only values: it may run on another thread while this one reads the source.
     const int keyCount = int(m_keys.size());
     const bool hashed = m_scope == Scope::Content;
@@ -300,6 +276,8 @@ TableComparer::Difference TableComparer::diffChunk(const Range &range)
 void TableComparer::run(const std::function<void(const Difference &)> &onChunk,
                         const std::function<void(qint64)> &onProgress)
 {
+    if (m_scope == Scope::Keys && hasOneIntegerKey())
+        return runIntegerKeyBuckets(onChunk, onProgress);
     qint64 compared = 0;
     SourceChunk chunk = nextSourceChunk({});
     for (;;) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/ColumnInfo.h"
+#include "sync/BackgroundConnection.h"
 
 #include <QList>
 #include <QVariantList>
@@ -13,7 +14,6 @@
 
 namespace tablesync {
 
-class BackgroundConnection;
 class DbConnection;
 class SqlDialect;
 
@@ -25,6 +25,10 @@ class SqlDialect;
 //
 // With a background target connection the target's half of each step runs at the same time as
 // the source's: the target checksums chunk i while the source finds and checksums chunk i+1.
+//
+// Keys of a table whose primary key is one integer column are compared in buckets instead
+// (IntegerKeyBuckets.cpp): many small buckets per statement, so that deletes spread over the
+// whole table make a few keys per deleted row to read, not every chunk's.
 class TableComparer
 {
 public:
@@ -91,15 +95,63 @@ private:
     SourceChunk nextIntegerKeyChunk(const QVariantList &after);
     std::optional<QVariantList> chunkEnd(const QVariantList &after);
     Statement checksumStatement(const Range &range, bool onTarget) const;
-    Statement rowsStatement(const Range &range, bool onTarget, bool ordered = false) const;
+    Statement rowsStatement(const Range &range, bool onTarget) const;
     static Checksum readChecksum(DbConnection &connection, const Statement &statement);
     static QList<Row> readRows(DbConnection &connection, const Statement &statement, int keyCount, bool hashed);
     // Keys scope with one integer key: the chunk's keys in order, mapped to qint64 so that
     // unsigned keys keep their order, and merged (no QVariant list or hash per key).
     static std::vector<qint64> readIntegerKeys(DbConnection &connection, const Statement &statement, bool isUnsigned);
-    Difference diffIntegerKeys(const Range &range);
+    Difference diffIntegerKeys(const Statement &sourceKeys, const Statement &targetKeys);
     bool hasOneIntegerKey() const;
-    template<typename Result> std::future<Result> onTarget(std::function<Result(DbConnection &)> task);
+
+    // Keys scope with one integer key (IntegerKeyBuckets.cpp). Key values are handled as
+    // ordinals: unsigned 64-bit numbers in key order (signed keys with the sign bit flipped), so
+    // that the distance between any two keys is exact.
+    using Ordinal = quint64;
+    // Flipping the sign bit maps the order of signed 64-bit keys onto the order of unsigned ones.
+    static constexpr quint64 kSignBit = quint64(1) << 63;
+    struct OrdinalRange
+    {
+        Ordinal first;
+        Ordinal last; // inclusive
+    };
+    struct BucketCounts
+    {
+        qint64 rows = 0;
+        quint64 checksum = 0;
+        bool operator==(const BucketCounts &other) const = default;
+    };
+    // Differing buckets whose keys are still to be read, read for a few of them at a time.
+    struct PendingBuckets
+    {
+        QList<OrdinalRange> ranges;
+        qint64 rows = 0; // the larger side's, summed
+    };
+    void runIntegerKeyBuckets(const std::function<void(const Difference &)> &onChunk,
+                              const std::function<void(qint64)> &onProgress);
+    std::optional<OrdinalRange> integerKeyBounds();
+    // Compares [range.first, range.last] in statements of buckets `width` keys wide, the width
+    // following the key density seen. Returns the source rows compared.
+    qint64 compareBuckets(OrdinalRange range, Ordinal width, PendingBuckets &pending,
+                          const std::function<void(const Difference &)> &onChunk,
+                          const std::function<void(qint64)> &onProgress, bool topLevel);
+    struct SpanRows
+    {
+        qint64 source = 0;
+        qint64 larger = 0; // the larger side's count, summed per bucket: what widths are sized for
+    };
+    std::optional<SpanRows> rowsIfSpanMatches(OrdinalRange span);
+    SpanRows compareSpanBuckets(OrdinalRange span, Ordinal width, PendingBuckets &pending,
+                                const std::function<void(const Difference &)> &onChunk);
+    Statement bucketStatement(OrdinalRange span, Ordinal width, bool onTarget) const;
+    static QList<QPair<qint64, BucketCounts>> readBuckets(DbConnection &connection, const Statement &statement);
+    void readPendingKeys(PendingBuckets &pending, const std::function<void(const Difference &)> &onChunk);
+    QString ordinalLiteral(Ordinal ordinal) const;
+    QString targetConditionAnd(bool onTarget) const;
+    template<typename Result> std::future<Result> onTarget(std::function<Result(DbConnection &)> task)
+    {
+        return runInBackgroundOrHere(m_backgroundTarget, m_target, std::move(task));
+    }
     Difference diffChunk(const Range &range);
 
     DbConnection &m_source;
@@ -116,6 +168,7 @@ private:
     qint64 m_differingChunks = 0;
     const std::atomic_bool *m_stop = nullptr;
     bool m_stopped = false;
+    bool m_lastSpanDiffered = false;
 };
 
 } // namespace tablesync

