@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tablesync {
@@ -33,9 +34,14 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
     connect(engine, &SyncEngine::tableMessage, this, [this](const QString &table, const QString &message) {
         log(table.isEmpty() ? message : QStringLiteral("[%1] %2").arg(table, message));
     });
+    const bool verifying = settings.runMode != Settings::RunMode::Sync;
     connect(engine, &SyncEngine::batchCommitted, this,
-            [this](const QString &table, qint64 batch, qint64 soFar, qint64 estimate) {
+            [this, verifying](const QString &table, qint64 batch, qint64 soFar, qint64 estimate) {
                 const QString of = estimate > 0 ? QStringLiteral(" of ~%1").arg(estimate) : QString();
+                if (verifying) {
+                    log(QStringLiteral("[%1] compared %2%3 row(s) so far").arg(table).arg(soFar).arg(of));
+                    return;
+                }
                 log(QStringLiteral("[%1] batch committed: %2 row(s), %3%4 so far")
                         .arg(table)
                         .arg(batch)
@@ -112,8 +118,13 @@ void HeadlessRunner::stop(int signalNumber)
 
 void HeadlessRunner::onRunFinished(const RunSummary &summary)
 {
-    // A table stopped by a signal is not a failure; differences found by --verify are status 3.
-    m_exitStatus = summary.failedCount() > 0 ? 1 : summary.differingCount() > 0 ? 3 : 0;
+    // A sync stopped by a signal is not a failure: the next run resumes it. A verification stopped
+    // before the end proved nothing about the rest, so it must not exit 0 ("identical") either.
+    // Differences found by --verify are status 3.
+    const bool verificationStopped =
+        std::any_of(summary.tables.cbegin(), summary.tables.cend(),
+                    [](const TableResult &t) { return t.verified && t.outcome == TableOutcome::Stopped; });
+    m_exitStatus = summary.failedCount() > 0 ? 1 : summary.differingCount() > 0 ? 3 : verificationStopped ? 1 : 0;
     qint64 rows = 0;
     for (const TableResult &t : summary.tables)
         rows += t.rowsWritten;

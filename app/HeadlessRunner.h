@@ -21,8 +21,8 @@ public:
 
     void start();
     void stop(int signalNumber);
-    // 0: no table of the last run failed (stopped ones did not); 1: one failed; 3: --verify found
-    // differences that remain.
+    // 0: no table of the last run failed (stopped syncs did not); 1: one failed, or a verification
+    // was stopped before the end; 3: --verify found differences that remain.
     int exitStatus() const { return m_exitStatus; }
 
 Q_SIGNALS:

@@ -214,6 +214,24 @@ void TestCli::sigtermStopsCleanly()
              m_db->source->scalar(countCommitted, binds).toLongLong());
     QCOMPARE(run({u"--headless"_qs, u"--once"_qs}, 300000).exitCode, 0);
     QCOMPARE(m_db->target->count(u"big"_qs), 100000);
+
+    // A verification stopped part way proves nothing about the rest: status 1, never 0 ("identical").
+    QProcess verify;
+    verify.setWorkingDirectory(m_dir->path());
+    verify.start(m_binary, {u"--headless"_qs, u"--once"_qs, u"--verify"_qs});
+    QVERIFY(verify.waitForStarted());
+    QByteArray verifyOut;
+    while (!verifyOut.contains("row(s) so far") && verify.state() == QProcess::Running) {
+        verify.waitForReadyRead(10000);
+        verifyOut += verify.readAllStandardOutput();
+    }
+    QVERIFY2(verify.state() == QProcess::Running, "the verification finished before it could be stopped");
+    ::kill(pid_t(verify.processId()), SIGTERM);
+    QVERIFY(verify.waitForFinished(30000));
+    verifyOut += verify.readAllStandardOutput();
+    QVERIFY2(verifyOut.contains("[big] compared 10000 of ~"), verifyOut.constData());
+    QVERIFY2(verifyOut.contains("verification stopped before the end of the table"), verifyOut.constData());
+    QCOMPARE(verify.exitCode(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
