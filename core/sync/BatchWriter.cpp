@@ -45,8 +45,24 @@ QByteArray BatchWriter::rowIdBytes(const Page &page, int row, const QList<int> &
     QCryptographicHash hash(QCryptographicHash::Md5);
     for (int index : keyIndexes) {
         const QVariant &value = page.value(row, index);
-        const QByteArray bytes =
-            value.typeId() == QMetaType::QByteArray ? value.toByteArray() : value.toString().toUtf8();
+        // The text of the value, as QString would give it, without the trip through UTF-16 for
+        // the common integer keys: this runs for every row of a copy.
+        QByteArray bytes;
+        switch (value.typeId()) {
+        case QMetaType::QByteArray:
+            bytes = value.toByteArray();
+            break;
+        case QMetaType::Int:
+        case QMetaType::LongLong:
+            bytes = QByteArray::number(value.toLongLong());
+            break;
+        case QMetaType::UInt:
+        case QMetaType::ULongLong:
+            bytes = QByteArray::number(value.toULongLong());
+            break;
+        default:
+            bytes = value.toString().toUtf8();
+        }
         const quint32 size = value.isNull() ? 0xffffffffu : quint32(bytes.size());
         hash.addData(QByteArrayView(reinterpret_cast<const char *>(&size), sizeof size));
         hash.addData(bytes);

@@ -6,7 +6,9 @@
 #include "sync/BatchWriter.h"
 #include "sync/SchemaSync.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -43,6 +45,43 @@ void appendEscaped(QByteArray &out, QByteArrayView bytes)
     }
     out.append(data + runStart, bytes.size() - runStart);
 }
+
+// Text QtSql produced from CAST(... AS CHAR) (decimals, temporals) is ASCII: appended as it is,
+// without a UTF-8 copy per value. Anything else goes through UTF-8 and the escapes.
+void appendText(QByteArray &out, const QString &text)
+{
+    const QChar *chars = text.constData();
+    const qsizetype size = text.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        const char16_t c = chars[i].unicode();
+        if (c >= 0x80 || c == '\\' || c == '\t' || c == '\n' || c == 0) {
+            appendEscaped(out, text.toUtf8());
+            return;
+        }
+    }
+    const qsizetype start = out.size();
+    out.resize(start + size);
+    char *to = out.data() + start;
+    for (qsizetype i = 0; i < size; ++i)
+        to[i] = char(chars[i].unicode());
+}
+
+// Where the page files go first: memory (/dev/shm) when the machine has it, so a page is not also
+// written through a disk file system on its way to the server.
+std::unique_ptr<QTemporaryDir> inMemoryDirectory()
+{
+    const QFileInfo shm(u"/dev/shm"_qs);
+    if (!shm.isDir() || !shm.isWritable())
+        return nullptr;
+    auto directory = std::make_unique<QTemporaryDir>(shm.filePath() + u"/tablesync-load-XXXXXX"_qs);
+    return directory->isValid() ? std::move(directory) : nullptr;
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size() && file.flush();
+}
 } // namespace
 
 LoadDataWriter::LoadDataWriter(DbConnection &target, const SqlDialect &dialect, const QString &table,
@@ -53,7 +92,10 @@ LoadDataWriter::LoadDataWriter(DbConnection &target, const SqlDialect &dialect, 
     , m_columns(std::move(columns))
     , m_keyIndexes(std::move(keyIndexes))
     , m_loadId(std::move(loadId))
+    , m_directory(inMemoryDirectory())
 {
+    if (!m_directory)
+        m_directory = std::make_unique<QTemporaryDir>();
     m_statement = statement();
     // Per column, not per value: comparing the type name for every value cost ~5% of a writer.
     for (const ColumnInfo &c : std::as_const(m_columns))
@@ -106,8 +148,8 @@ QString LoadDataWriter::statement() const
     }
     fields << m_dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kLoadIdColumn))
            << m_dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kRowIdColumn));
-    QString sql = u"LOAD DATA LOCAL INFILE "_qs + MySqlDialect::quoteString(m_directory.filePath(u"page.tsv"_qs)) +
-                  u" IGNORE INTO TABLE "_qs + m_dialect.quoteIdentifier(m_table) +
+    QString sql = u"LOAD DATA LOCAL INFILE "_qs + MySqlDialect::quoteString(pagePath()) + u" IGNORE INTO TABLE "_qs +
+                  m_dialect.quoteIdentifier(m_table) +
                   u" CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("_qs +
                   fields.join(u", "_qs) + u')';
     if (!assignments.isEmpty())
@@ -118,22 +160,39 @@ QString LoadDataWriter::statement() const
 QByteArray LoadDataWriter::tsv(const Page &page) const
 {
     QByteArray out;
-    out.reserve(page.values.size() * 24);
+    // Sized by the last page's bytes per value: growing a page of megabytes copies it each time.
+    out.reserve(qsizetype(double(page.values.size()) * m_bytesPerValue * 1.1) + 4096);
     const QByteArray loadId = m_loadId.toLatin1();
     for (int row = 0; row < page.rowCount(); ++row) {
         for (int c = 0; c < m_columns.size(); ++c) {
             const QVariant &value = page.value(row, c);
             if (value.isNull()) {
                 out += "\\N";
-            } else if (value.typeId() == QMetaType::QByteArray) {
-                appendEscaped(out, value.toByteArray());
-            } else if (value.typeId() == QMetaType::Double) {
-                out += QByteArray::number(value.toDouble(), 'g', 17);
             } else if (m_yearColumns[c]) {
                 // "0" would load as 2000; "0000" is the year zero the source holds.
                 out += QByteArray::number(value.toInt()).rightJustified(4, '0');
             } else {
-                appendEscaped(out, value.toString().toUtf8());
+                switch (value.typeId()) {
+                case QMetaType::QByteArray:
+                    appendEscaped(out, *static_cast<const QByteArray *>(value.constData()));
+                    break;
+                case QMetaType::QString:
+                    appendText(out, *static_cast<const QString *>(value.constData()));
+                    break;
+                case QMetaType::Double:
+                    out += QByteArray::number(value.toDouble(), 'g', 17);
+                    break;
+                case QMetaType::Int:
+                case QMetaType::LongLong:
+                    out += QByteArray::number(value.toLongLong());
+                    break;
+                case QMetaType::UInt:
+                case QMetaType::ULongLong:
+                    out += QByteArray::number(value.toULongLong());
+                    break;
+                default:
+                    appendEscaped(out, value.toString().toUtf8());
+                }
             }
             out += '\t';
         }
@@ -142,17 +201,28 @@ QByteArray LoadDataWriter::tsv(const Page &page) const
         out += BatchWriter::rowIdBytes(page, row, m_keyIndexes);
         out += '\n';
     }
+    if (!page.values.isEmpty())
+        m_bytesPerValue = std::max(8.0, double(out.size()) / double(page.values.size()));
     return out;
+}
+
+QString LoadDataWriter::pagePath() const
+{
+    return m_directory->filePath(u"page.tsv"_qs);
 }
 
 bool LoadDataWriter::write(const Page &page)
 {
-    const QString path = m_directory.filePath(u"page.tsv"_qs);
-    {
-        QFile file(path);
-        if (!m_directory.isValid() || !file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-            file.write(tsv(page)) < 0)
-            throw DbError(u"cannot write the temporary file "_qs + path + u" for LOAD DATA"_qs);
+    const QByteArray bytes = tsv(page);
+    if (!m_directory->isValid() || !writeFile(pagePath(), bytes)) {
+        // /dev/shm may be small (64 MB in a container) and a page of long texts large: the
+        // temporary directory on disk takes it then, and the pages after it.
+        if (!m_directory->path().startsWith(u"/dev/shm/"_qs))
+            throw DbError(u"cannot write the temporary file "_qs + pagePath() + u" for LOAD DATA"_qs);
+        m_directory = std::make_unique<QTemporaryDir>();
+        m_statement = statement();
+        if (!m_directory->isValid() || !writeFile(pagePath(), bytes))
+            throw DbError(u"cannot write the temporary file "_qs + pagePath() + u" for LOAD DATA"_qs);
     }
     QSqlQuery query = m_target.newQuery();
     if (!query.exec(m_statement))

@@ -5,6 +5,8 @@
 
 #include <QTemporaryDir>
 
+#include <memory>
+
 namespace tablesync {
 
 class DbConnection;
@@ -32,6 +34,7 @@ public:
 private:
     QByteArray tsv(const Page &page) const;
     QString statement() const;
+    QString pagePath() const;
 
     DbConnection &m_target;
     const SqlDialect &m_dialect;
@@ -39,9 +42,10 @@ private:
     QList<ColumnInfo> m_columns;
     QList<int> m_keyIndexes;
     QString m_loadId;
-    QTemporaryDir m_directory; // 0700, removed with the writer
+    std::unique_ptr<QTemporaryDir> m_directory; // 0700, removed with the writer; in memory where it can be
     QString m_statement;
     QList<bool> m_yearColumns; // YEAR is written with four digits
+    mutable double m_bytesPerValue = 24;
 };
 
 } // namespace tablesync
