@@ -6,9 +6,11 @@
 #include "sync/BatchWriter.h"
 #include "sync/SchemaSync.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -67,13 +69,22 @@ void appendText(QByteArray &out, const QString &text)
 }
 
 // Where the page files go first: memory (/dev/shm) when the machine has it, so a page is not also
-// written through a disk file system on its way to the server.
+// written through a disk file system on its way to the server. Memory is not freed with a killed
+// process, so the directory names its process, and directories of processes gone are removed.
 std::unique_ptr<QTemporaryDir> inMemoryDirectory()
 {
     const QFileInfo shm(u"/dev/shm"_qs);
     if (!shm.isDir() || !shm.isWritable())
         return nullptr;
-    auto directory = std::make_unique<QTemporaryDir>(shm.filePath() + u"/tablesync-load-XXXXXX"_qs);
+    const QDir dir(shm.filePath());
+    static const QRegularExpression ours(u"^tablesync-load-(\\d+)-"_qs);
+    for (const QString &name : dir.entryList({u"tablesync-load-*"_qs}, QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QRegularExpressionMatch match = ours.match(name);
+        if (match.hasMatch() && !QFileInfo::exists(u"/proc/"_qs + match.captured(1)))
+            QDir(dir.filePath(name)).removeRecursively();
+    }
+    auto directory = std::make_unique<QTemporaryDir>(
+        dir.filePath(QStringLiteral("tablesync-load-%1-XXXXXX").arg(QCoreApplication::applicationPid())));
     return directory->isValid() ? std::move(directory) : nullptr;
 }
 
@@ -228,6 +239,7 @@ bool LoadDataWriter::write(const Page &page)
     if (!query.exec(m_statement))
         throw DbError::from(u"loading rows into "_qs + m_table, query.lastError());
     const int loaded = query.numRowsAffected();
+    QFile::remove(pagePath()); // read by now; a killed process leaves at most the page in flight
     // Not prepared: preparing a statement would clear the diagnostics we ask about.
     QSqlQuery warnings = m_target.newQuery();
     if (!warnings.exec(u"SELECT @@warning_count"_qs) || !warnings.next())
