@@ -34,11 +34,11 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
     connect(engine, &SyncEngine::tableMessage, this, [this](const QString &table, const QString &message) {
         log(table.isEmpty() ? message : QStringLiteral("[%1] %2").arg(table, message));
     });
-    const bool verifying = settings.runMode != Settings::RunMode::Sync;
     connect(engine, &SyncEngine::batchCommitted, this,
-            [this, verifying](const QString &table, qint64 batch, qint64 soFar, qint64 estimate) {
+            [this](const QString &table, qint64 batch, qint64 soFar, qint64 estimate) {
                 const QString of = estimate > 0 ? QStringLiteral(" of ~%1").arg(estimate) : QString();
-                if (verifying) {
+                // No rows in the batch: progress of a comparison (--verify, delete detection).
+                if (batch == 0) {
                     log(QStringLiteral("[%1] compared %2%3 row(s) so far").arg(table).arg(soFar).arg(of));
                     return;
                 }

@@ -92,22 +92,31 @@ void TableVerifier::propagateDeletes()
     comparer.setStopFlag(&m_context.stopRequested);
     qint64 marked = 0;
     qint64 madeLive = 0;
-    comparer.run([&](const TableComparer::Difference &difference) {
-        // Soft: a key missing among the live rows may be a marked row that came back.
-        if (difference.extra.isEmpty() && (!soft || difference.missing.isEmpty()))
-            return;
-        m_context.target.beginTransaction();
-        if (soft) {
-            marked += KeyedRows::markDeletedInTarget(m_context.target, m_context.dialect, m_source.name, keys,
-                                                     difference.extra, m_context.loadId);
-            madeLive += KeyedRows::markLiveInTarget(m_context.target, m_context.dialect, m_source.name, keys,
-                                                    difference.missing);
-        } else {
-            m_result.deletedRows +=
-                KeyedRows::deleteFromTarget(m_context.target, m_context.dialect, m_source.name, keys, difference.extra);
-        }
-        m_context.target.commit();
-    });
+    m_context.progress.onTableMessage(
+        m_spec.table,
+        QStringLiteral("deletes: comparing the keys of ~%1 row(s)").arg(std::max<qint64>(0, m_source.estimatedRows)));
+    comparer.run(
+        [&](const TableComparer::Difference &difference) {
+            // Soft: a key missing among the live rows may be a marked row that came back.
+            if (difference.extra.isEmpty() && (!soft || difference.missing.isEmpty()))
+                return;
+            m_context.target.beginTransaction();
+            if (soft) {
+                marked += KeyedRows::markDeletedInTarget(m_context.target, m_context.dialect, m_source.name, keys,
+                                                         difference.extra, m_context.loadId);
+                madeLive += KeyedRows::markLiveInTarget(m_context.target, m_context.dialect, m_source.name, keys,
+                                                        difference.missing);
+            } else {
+                m_result.deletedRows += KeyedRows::deleteFromTarget(m_context.target, m_context.dialect, m_source.name,
+                                                                    keys, difference.extra);
+            }
+            m_context.target.commit();
+        },
+        // Progress as a verification reports it (no rows in the batch): keeps the health
+        // server's "still progressing" fresh through the comparison of a very large table.
+        [&](qint64 compared) {
+            m_context.progress.onBatchCommitted(m_spec.table, 0, compared, m_source.estimatedRows);
+        });
     if (comparer.stopped())
         m_result.outcome = TableOutcome::Stopped;
     const QString compared = QStringLiteral("deletes: compared %1 chunk(s) of keys, %2 differed, ")

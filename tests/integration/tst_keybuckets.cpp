@@ -100,6 +100,9 @@ void TestKeyBuckets::deletesAreFoundWhateverTheKeys()
     RunOutcome run = runSync(m_db->settings, {spec});
     QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
     QCOMPARE(run.table(table)->deletedRows, deletedInSource + intruders.size());
+    // Progress as a comparison reports it, ending with every source row compared.
+    QVERIFY2(run.log().contains(u"deletes: comparing the keys of ~"_qs), qPrintable(run.log()));
+    QCOMPARE(run.comparedRows.value(table, -1), m_db->source->count(table));
     QCOMPARE(keysOf(*m_db->target, table), keysOf(*m_db->source, table));
 
     // Nothing left to find: every bucket compares equal.

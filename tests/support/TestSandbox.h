@@ -13,6 +13,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QMap>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
@@ -219,7 +220,8 @@ inline TableSpec tableSpec(const QString &table, const QStringList &key, const Q
 struct RunOutcome
 {
     RunSummary summary;
-    QStringList messages; // "[table] message" lines, as the headless log would show them
+    QStringList messages;                // "[table] message" lines, as the headless log would show them
+    QHash<QString, qint64> comparedRows; // the last progress of a comparison (a batch of no rows)
 
     const TableResult *table(const QString &name) const
     {
@@ -244,6 +246,11 @@ inline RunOutcome runSync(Settings settings, const QList<TableSpec> &tables)
         if (r.outcome == TableOutcome::Failed)
             outcome.messages << u'[' + r.table + u"] FAILED: "_qs + r.error;
     });
+    QObject::connect(&engine, &SyncEngine::batchCommitted,
+                     [&](const QString &table, qint64 rowsInBatch, qint64 rowsSoFar, qint64) {
+                         if (rowsInBatch == 0)
+                             outcome.comparedRows[table] = rowsSoFar;
+                     });
     QObject::connect(&engine, &SyncEngine::runFinished, [&](const RunSummary &s) { outcome.summary = s; });
     QSignalSpy finished(&engine, &SyncEngine::runFinished);
     engine.runOnce();
