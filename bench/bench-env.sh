@@ -1,5 +1,6 @@
-# Sourced by bench/run.sh and bench/compare.sh: the .env both give tablesync for the sandbox
-# servers' bench_src and bench_tgt databases.
+# Sourced by the bench scripts: the .env they give tablesync for the sandbox servers' bench_src
+# and bench_tgt databases, and helpers that expect `src` and `tgt` (a mariadb client for each
+# server) to be defined.
 write_bench_env() { # file source-port target-port
     cat >"$1" <<ENV
 SOURCE_DB_HOST=127.0.0.1
@@ -16,4 +17,29 @@ INTERVAL=0
 POOL_STATUS_INTERVAL=0
 ENV
     chmod 600 "$1"
+}
+
+# The same fingerprint on both sides: row count and an XOR of per-row MD5s over every column.
+fingerprint() { # server-function database
+    "$1" -N "$2" -e "SELECT COUNT(*), BIT_XOR(CAST(CONV(LEFT(MD5(CONCAT_WS('|', id, customer_id, status, amount,
+        HEX(note), created_at, updated_at, IFNULL(HEX(attributes), 'null'))), 16), 16, 10) AS UNSIGNED)) FROM orders"
+}
+# Flushes both servers' dirty pages before a copy is timed, so that no step pays for the flushing
+# the one before it (or the data generator) left behind: 1M copied rows leave ~350 MB dirty, which
+# InnoDB otherwise writes out in the background over the next minute, beside the next tool.
+quiesce() {
+    local server dirty settings
+    for server in src tgt; do
+        settings=$("$server" -N -e "SELECT @@innodb_io_capacity, @@innodb_io_capacity_max, @@innodb_max_dirty_pages_pct")
+        read -r io io_max pct <<<"$settings"
+        "$server" -e "SET GLOBAL innodb_io_capacity_max = 20000, innodb_io_capacity = 20000,
+            innodb_max_dirty_pages_pct = 0"
+        for _ in $(seq 1 240); do
+            dirty=$("$server" -N -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | cut -f2)
+            [ "$dirty" -lt 100 ] && break
+            sleep 0.5
+        done
+        "$server" -e "SET GLOBAL innodb_max_dirty_pages_pct = $pct, innodb_io_capacity = $io,
+            innodb_io_capacity_max = $io_max"
+    done
 }

@@ -23,5 +23,9 @@ SELECT seq,
        TIMESTAMPADD(SECOND, seq, '2023-01-01 00:00:00.000'),
        TIMESTAMPADD(MICROSECOND, seq * 1000, '2024-01-01 00:00:00.000'),
        JSON_OBJECT('sku', CONCAT('SKU-', seq MOD 1000), 'qty', seq MOD 9, 'gift', seq MOD 2 = 0)
-FROM seq_1_to_1000000
+-- Up to 10^9 rows, numbered 1..@rows: millions times a million (seq_1_to_1000000 alone stopped
+-- every table at 1M rows, whatever ROWS said).
+FROM (SELECT (millions.seq - 1) * 1000000 + ones.seq AS seq
+      FROM seq_1_to_1000 AS millions JOIN seq_1_to_1000000 AS ones
+      WHERE millions.seq <= CEIL(@rows / 1000000)) AS numbered
 WHERE seq <= @rows;

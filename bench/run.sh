@@ -12,7 +12,7 @@
 #   0.1% deletes    tablesync --once with deletes: propagate | pt-table-sync --execute
 #   verification   tablesync --verify | pt-table-sync --print (identical tables)
 # After each step the target is checked equal to the source (row count and an MD5 aggregate of
-# every column). It prints wall time, rows/s and peak RSS, and the ratios to the peers.
+# every column). Before each initial copy both servers flush their dirty pages (quiesce). It prints wall time, rows/s and peak RSS, and the ratios to the peers.
 # bench/compare.sh repeats only the delete-detection and verify steps, interleaving two builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,11 +44,6 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 RESULTS=$WORK/results.tsv
 
-# The same fingerprint on both sides: row count and an XOR of per-row MD5s over every column.
-fingerprint() { # server-function database
-    "$1" -N "$2" -e "SELECT COUNT(*), BIT_XOR(CAST(CONV(LEFT(MD5(CONCAT_WS('|', id, customer_id, status, amount,
-        HEX(note), created_at, updated_at, IFNULL(HEX(attributes), 'null'))), 16), 16, 10) AS UNSIGNED)) FROM orders"
-}
 verify() { # label server-function database
     local want got
     want=$(fingerprint src bench_src)
@@ -86,11 +81,14 @@ echo '[{"table": "orders", "primary_key": "id", "modifier": "updated_at"}]' >"$W
 SYNC_ONCE=("$TABLESYNC" --headless --once --env "$WORK/.env" --tables "$WORK/tables.json")
 
 echo "== initial copy"
+quiesce
 measure "initial copy" tablesync "${SYNC_ONCE[@]}"
 verify "tablesync initial copy" tgt bench_tgt
+quiesce
 measure "initial copy" "mysqldump | mysql" bash -c "mariadb-dump ${CRED[*]} -P$SRC_PORT --single-transaction \
     --skip-lock-tables bench_src orders | mariadb ${CRED[*]} -P$TGT_PORT bench_dump"
 verify "mysqldump" tgt bench_dump
+quiesce
 measure "initial copy" "mydumper+myloader -t2" bash -c "mydumper -h 127.0.0.1 -P $SRC_PORT -u tablesync \
     -p tablesync -B bench_src -T orders -r 50000 -t 2 -o $WORK/dump >/dev/null && myloader -h 127.0.0.1 \
     -P $TGT_PORT -u tablesync -p tablesync -d $WORK/dump -B bench_mydumper -t 2 -o >/dev/null"

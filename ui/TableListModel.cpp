@@ -24,6 +24,20 @@ QIcon severityIcon(Severity severity)
     return {};
 }
 
+// The tables.json words for "deletes", which the cell shows and takes.
+QString deletesWord(TableSpec::Deletes deletes)
+{
+    switch (deletes) {
+    case TableSpec::Deletes::Propagate:
+        return u"propagate"_qs;
+    case TableSpec::Deletes::Soft:
+        return u"soft"_qs;
+    case TableSpec::Deletes::Keep:
+        break;
+    }
+    return u"keep"_qs;
+}
+
 QStringList splitColumns(const QString &text)
 {
     QStringList columns;
@@ -146,6 +160,8 @@ TableIssue::Field TableListModel::fieldOf(int column)
         return TableIssue::Field::InitialValue;
     case BatchSizeColumn:
         return TableIssue::Field::BatchSize;
+    case DeletesColumn:
+        return TableIssue::Field::Deletes;
     default:
         return TableIssue::Field::Table;
     }
@@ -196,6 +212,9 @@ QVariant TableListModel::data(const QModelIndex &index, int role) const
         case PrimaryKeyColumn:
             return spec.primaryKey.join(u", "_qs);
         case ModifierColumn:
+            // No modifier means a full refresh: said in the cell (greyed), not in a column of its own.
+            if (role == Qt::DisplayRole && spec.modifier.isEmpty())
+                return QString(u"\u2014 "_qs + tr("full refresh"));
             return spec.modifier;
         case InitialValueColumn:
             return spec.initialValue.value_or(QString());
@@ -203,6 +222,8 @@ QVariant TableListModel::data(const QModelIndex &index, int role) const
             if (role == Qt::EditRole)
                 return spec.batchSize;
             return spec.batchSize > 0 ? QLocale().toString(spec.batchSize) : QString();
+        case DeletesColumn:
+            return deletesWord(spec.deletes);
         case StrategyColumn:
             return strategyText(spec);
         }
@@ -217,10 +238,16 @@ QVariant TableListModel::data(const QModelIndex &index, int role) const
             return lines.join(u'\n');
         if (column == BatchSizeColumn)
             return tr("Rows per batch for this table; empty uses FETCH_LIMIT.");
-        if (column == ModifierColumn)
-            return tr("A column that grows on every change (e.g. updated_at): incremental sync. Empty: full refresh.");
+        if (column == ModifierColumn) {
+            const QString what =
+                tr("A column that grows on every change (e.g. updated_at): incremental sync. Empty: full refresh.");
+            return spec.modifier.isEmpty() ? strategyText(spec) + u'\n' + what : what;
+        }
         if (column == InitialValueColumn)
             return tr("Where incremental sync starts when no cursor is stored yet (inclusive).");
+        if (column == DeletesColumn)
+            return tr("Rows deleted in the source: keep them in the target, delete them (propagate), or mark them "
+                      "in _dlt_deleted_at (soft, incremental tables only).");
         return {};
     }
     case Qt::DecorationRole:
@@ -236,8 +263,10 @@ QVariant TableListModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (column == StrategyColumn)
             return QBrush(QColor(0x6b, 0x76, 0x84));
-        if (column == BatchSizeColumn && spec.batchSize == 0)
-            return QBrush(QColor(0x8a, 0x94, 0xa3));
+        if ((column == BatchSizeColumn && spec.batchSize == 0) ||
+            (column == ModifierColumn && spec.modifier.isEmpty()) ||
+            (column == DeletesColumn && spec.deletes == TableSpec::Deletes::Keep))
+            return QBrush(QColor(0x8a, 0x94, 0xa3)); // the default, shown quietly
         break;
     case SeverityRole:
         return worst ? int(worst->severity) : -1;
@@ -250,6 +279,8 @@ QVariant TableListModel::data(const QModelIndex &index, int role) const
         return best;
     }
     case ColumnChoicesRole: {
+        if (column == DeletesColumn)
+            return QStringList{u"keep"_qs, u"propagate"_qs, u"soft"_qs};
         const DiscoveredTable *source = sourceTable(spec.table);
         if (!source)
             return {};
@@ -276,7 +307,8 @@ QVariant TableListModel::headerData(int section, Qt::Orientation orientation, in
         return {};
     }
     if (role == Qt::ToolTipRole) {
-        static const char *const keys[] = {"table", "primary_key", "modifier", "initial_value", "batch_size", nullptr};
+        static const char *const keys[] = {"table",      "primary_key", "modifier", "initial_value",
+                                           "batch_size", "deletes",     nullptr};
         if (keys[section])
             return tr("tables.json key \"%1\"").arg(QString::fromLatin1(keys[section]));
         return tr("How this table is synced");
@@ -294,6 +326,8 @@ QVariant TableListModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Initial value");
     case BatchSizeColumn:
         return tr("Batch size");
+    case DeletesColumn:
+        return tr("Deletes");
     case StrategyColumn:
         return tr("Strategy");
     }
@@ -347,6 +381,16 @@ bool TableListModel::setData(const QModelIndex &index, const QVariant &value, in
         if (spec.batchSize == batch)
             return false;
         spec.batchSize = batch;
+        break;
+    }
+    case DeletesColumn: {
+        static const QHash<QString, TableSpec::Deletes> words{{u"keep"_qs, TableSpec::Deletes::Keep},
+                                                              {u"propagate"_qs, TableSpec::Deletes::Propagate},
+                                                              {u"soft"_qs, TableSpec::Deletes::Soft}};
+        const auto word = words.constFind(text.toLower());
+        if (word == words.cend() || spec.deletes == *word)
+            return false;
+        spec.deletes = *word;
         break;
     }
     default:

@@ -22,6 +22,7 @@ public:
         ModifierColumn,
         InitialValueColumn,
         BatchSizeColumn,
+        DeletesColumn, // "keep", "propagate" or "soft", as in tables.json
         StrategyColumn,
         ColumnCount
     };

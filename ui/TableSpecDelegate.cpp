@@ -33,6 +33,11 @@ QWidget *TableSpecDelegate::createEditor(QWidget *parent, const QStyleOptionView
         }
         return edit;
     }
+    case TableListModel::DeletesColumn: {
+        auto *combo = new QComboBox(parent); // not editable: one of the three words
+        combo->addItems(choices);
+        return combo;
+    }
     case TableListModel::BatchSizeColumn: {
         auto *spin = new QSpinBox(parent);
         spin->setRange(0, 1'000'000);

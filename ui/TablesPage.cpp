@@ -74,12 +74,16 @@ TablesPage::TablesPage(ProfileDocument *document, DbTaskRunner *runner, QWidget 
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setSectionResizeMode(TableListModel::StrategyColumn, QHeaderView::Stretch);
-    header->resizeSection(TableListModel::TableColumn, 110);
-    header->resizeSection(TableListModel::PrimaryKeyColumn, 110);
-    header->resizeSection(TableListModel::ModifierColumn, 95);
-    header->resizeSection(TableListModel::InitialValueColumn, 95);
-    header->resizeSection(TableListModel::BatchSizeColumn, 70);
+    // The strategy shows in the Modifier cell ("— full refresh" when there is none): one column
+    // less keeps the editable ones readable beside the source tables.
+    header->hideSection(TableListModel::StrategyColumn);
+    header->setSectionResizeMode(TableListModel::DeletesColumn, QHeaderView::Stretch);
+    header->resizeSection(TableListModel::TableColumn, 100);
+    header->resizeSection(TableListModel::PrimaryKeyColumn, 105);
+    header->resizeSection(TableListModel::ModifierColumn, 120);
+    header->resizeSection(TableListModel::InitialValueColumn, 88);
+    header->resizeSection(TableListModel::BatchSizeColumn, 66);
+    header->resizeSection(TableListModel::DeletesColumn, 70);
 
     m_empty = new EmptyState(u"empty-tables"_qs, tr("No tables yet"),
                              tr("Discover tables from the source and add them with a click, or add an entry by hand. "
@@ -109,7 +113,7 @@ TablesPage::TablesPage(ProfileDocument *document, DbTaskRunner *runner, QWidget 
     m_splitter->addWidget(m_discovery);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({600, 360}); // the list first; a restored state replaces this
+    m_splitter->setSizes({660, 340}); // the list first; a restored state replaces this
     m_splitter->setChildrenCollapsible(false);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_splitter);

@@ -100,7 +100,7 @@ QList<TableIssue> validate(const QList<TableSpec> &tables, const QHash<QString, 
                 "(full refresh)."_qs);
         }
         if (spec.deletes == TableSpec::Deletes::Soft && !spec.isIncremental()) {
-            add(Field::Modifier, Severity::Error,
+            add(Field::Deletes, Severity::Error,
                 u"Soft deletes need a modifier: a full refresh replaces the whole table, so it cannot keep rows "
                 "marked as deleted."_qs);
         }

@@ -13,7 +13,7 @@ struct DiscoveredTable;
 // One problem with one field of one tables.json entry, for inline validation in an editor.
 struct TableIssue
 {
-    enum class Field { Table, PrimaryKey, Modifier, InitialValue, BatchSize };
+    enum class Field { Table, PrimaryKey, Modifier, InitialValue, BatchSize, Deletes };
     enum class Severity {
         Error,   // the file would be refused (headless exits 2): blocks saving
         Warning, // the file is valid, but this table will fail or misbehave when it syncs

@@ -13,6 +13,7 @@
 #include "config/EnvFile.h"
 #include "config/TablesFile.h"
 
+#include <QComboBox>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QSpinBox>
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void cleanup();
     void opensProfileIntoForms();
     void editingATableShowsValidation();
+    void deletesAreChosenInTheTable();
     void entryErrorsBlockSaving();
     void savesBothFilesAndReadsBack();
     void saveAsCreatesANewPair();
@@ -164,6 +166,49 @@ void TestProfileEditor::entryErrorsBlockSaving()
     QVERIFY(m_window->banner()->isVisible());
     QVERIFY(m_window->banner()->text().contains(u"Not saved"_qs));
     QCOMPARE(m_window->currentPage(), MainWindow::TablesPageIndex);
+}
+
+void TestProfileEditor::deletesAreChosenInTheTable()
+{
+    m_window->showPage(MainWindow::TablesPageIndex);
+    QTableView *view = m_window->tablesPage()->view();
+    QAbstractItemModel *model = view->model();
+    const QModelIndex incremental = model->index(0, TableListModel::DeletesColumn);
+    const QModelIndex fullRefresh = model->index(1, TableListModel::DeletesColumn);
+    QCOMPARE(incremental.data().toString(), u"keep"_qs); // the default
+    QCOMPARE(model->headerData(TableListModel::DeletesColumn, Qt::Horizontal).toString(), u"Deletes"_qs);
+
+    // Chosen in the cell's editor, as a user would: a combo box of the three tables.json words.
+    const auto choose = [&](const QModelIndex &cell, const QString &word) {
+        view->setCurrentIndex(cell);
+        view->edit(cell);
+        auto *combo = view->findChild<QComboBox *>();
+        QVERIFY(combo);
+        QCOMPARE(combo->count(), 3);
+        QVERIFY(!combo->isEditable());
+        combo->setCurrentText(word);
+        view->itemDelegate()->setModelData(combo, model, cell);
+        view->closePersistentEditor(cell);
+        QTest::keyClick(combo, Qt::Key_Escape);
+    };
+    choose(incremental, u"soft"_qs);
+    QCOMPARE(incremental.data().toString(), u"soft"_qs);
+    QCOMPARE(incremental.data(TableListModel::SeverityRole).toInt(), -1);
+    QVERIFY(m_window->isWindowModified());
+
+    // Soft deletes on a full-refresh table cannot work: an error on that cell, which blocks saving.
+    choose(fullRefresh, u"soft"_qs);
+    QCOMPARE(fullRefresh.data(TableListModel::SeverityRole).toInt(), int(TableIssue::Severity::Error));
+    QVERIFY(fullRefresh.data(Qt::ToolTipRole).toString().contains(u"need a modifier"_qs));
+    choose(fullRefresh, u"propagate"_qs);
+    QCOMPARE(fullRefresh.data(TableListModel::SeverityRole).toInt(), -1);
+
+    QVERIFY(m_window->saveProfile());
+    ConfigErrors errors;
+    const QList<TableSpec> back = TablesFile::load(m_tables, errors);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).toString()));
+    QCOMPARE(back[0].deletes, TableSpec::Deletes::Soft);
+    QCOMPARE(back[1].deletes, TableSpec::Deletes::Propagate);
 }
 
 void TestProfileEditor::savesBothFilesAndReadsBack()
