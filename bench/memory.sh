@@ -33,7 +33,7 @@ ONCE=("$TABLESYNC" --headless --once --env "$WORK/.env" --tables "$WORK/tables.j
 
 timed() { # label command... -> "wall peak-MB"
     /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >"$WORK/log" 2>&1 || { cat "$WORK/log" >&2; exit 1; }
-    awk '{ printf "%.2f %.1f", $1, $2 / 1024 }' "$WORK/time"
+    awk '{ printf "%.2f %.1f\n", $1, $2 / 1024 }' "$WORK/time"
 }
 
 printf '| %10s | %14s | %14s | %15s | %15s |\n' rows "first load s" "first load MB" "no change s" "no change MB"
