@@ -1,0 +1,183 @@
+// MainWindow, continued: opening and saving profiles (the .env and tables.json pair), the recent
+// list, and asking before unsaved changes are lost. In a file of its own to keep MainWindow.cpp
+// about the window's parts and how they are wired.
+#include "MainWindow.h"
+
+#include "GuiSettings.h"
+#include "MessageBanner.h"
+#include "Plural.h"
+#include "ProfileDocument.h"
+#include "TableListModel.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QStatusBar>
+
+namespace tablesync {
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QList<GuiSettings::RecentProfile> recent = GuiSettings::recentProfiles();
+    for (const GuiSettings::RecentProfile &profile : recent) {
+        QAction *a = m_recentMenu->addAction(QDir::toNativeSeparators(profile.envPath));
+        a->setToolTip(QDir::toNativeSeparators(profile.tablesPath));
+        connect(a, &QAction::triggered, this, [this, profile] {
+            if (maybeSave())
+                openProfile(profile.envPath, profile.tablesPath);
+        });
+    }
+    if (!recent.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear the list"), this, [this] {
+            GuiSettings::clearRecentProfiles();
+            rebuildRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+QMessageBox::StandardButton MainWindow::confirm(const QString &title, const QString &text,
+                                                QMessageBox::StandardButtons buttons)
+{
+    if (m_confirm)
+        return m_confirm(title, text, buttons);
+    return QMessageBox::question(this, title, text, buttons);
+}
+
+void MainWindow::newProfile()
+{
+    m_banner->hide();
+    m_document->newProfile();
+    showPage(ConnectionsPageIndex);
+}
+
+bool MainWindow::openProfile(const QString &envPath, const QString &tablesPath)
+{
+    const ConfigErrors errors = m_document->open(envPath, tablesPath);
+    GuiSettings::addRecentProfile({QFileInfo(envPath).absoluteFilePath(), QFileInfo(tablesPath).absoluteFilePath()});
+    rebuildRecentMenu();
+    if (errors.isEmpty()) {
+        m_banner->hide();
+    } else {
+        QStringList lines;
+        for (const ConfigError &e : errors)
+            lines << e.toString();
+        m_banner->showMessage(MessageBanner::Kind::Warning,
+                              plural(errors.size(),
+                                     tr("The profile opened with %1 problem; what could be read is shown"),
+                                     tr("The profile opened with %1 problems; what could be read is shown")),
+                              lines.join(u'\n'));
+    }
+    const int page = GuiSettings::lastPage();
+    showPage(Page(page >= 0 && page < PageCount ? page : ConnectionsPageIndex));
+    return errors.isEmpty();
+}
+
+void MainWindow::openProfileDialog()
+{
+    if (!maybeSave())
+        return;
+    // .env files are hidden files on Linux: the dialog must show them.
+    QFileDialog dialog(this, tr("Open a profile: choose its .env file"));
+    dialog.setFileMode(QFileDialog::ExistingFile);
+    dialog.setFilter(dialog.filter() | QDir::Hidden);
+    dialog.setNameFilters({tr("Environment files (*.env .env*)"), tr("All files (*)")});
+    if (m_document->hasFiles())
+        dialog.setDirectory(QFileInfo(m_document->envPath()).absolutePath());
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
+        return;
+    const QString env = dialog.selectedFiles().first();
+    QString tables = QFileInfo(env).absoluteDir().filePath(u"tables.json"_qs);
+    if (!QFileInfo::exists(tables)) {
+        tables = QFileDialog::getOpenFileName(this, tr("Choose the profile's tables file"),
+                                              QFileInfo(env).absolutePath(), tr("JSON files (*.json);;All files (*)"));
+        if (tables.isEmpty())
+            return;
+    }
+    openProfile(env, tables);
+}
+
+bool MainWindow::saveProfile()
+{
+    if (!m_document->hasFiles()) {
+        saveProfileAsDialog();
+        return !m_document->isDirty();
+    }
+    return saveProfileAs(m_document->envPath(), m_document->tablesPath());
+}
+
+bool MainWindow::saveProfileAs(const QString &envPath, const QString &tablesPath)
+{
+    // An entry the headless service would refuse (or that would be lost when the file is read
+    // again) is not written; an incomplete connection is, with a word of warning.
+    const int tableErrors = m_document->tables()->count(TableIssue::Severity::Error);
+    if (tableErrors > 0) {
+        showPage(TablesPageIndex);
+        m_banner->showMessage(
+            MessageBanner::Kind::Error,
+            plural(tableErrors, tr("Not saved: %1 table entry problem"), tr("Not saved: %1 table entry problems")),
+            tr("tablesync would refuse a tables.json with these entries. Fix the cells marked red "
+               "on the Tables page, then save again."));
+        return false;
+    }
+    QString error;
+    if (!m_document->saveAs(envPath, tablesPath, &error)) {
+        m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile was not saved"),
+                              error + u"\n"_qs + tr("The files on disk are unchanged."));
+        return false;
+    }
+    GuiSettings::addRecentProfile({QFileInfo(envPath).absoluteFilePath(), QFileInfo(tablesPath).absoluteFilePath()});
+    rebuildRecentMenu();
+    ConfigErrors errors;
+    m_document->settings(errors);
+    if (errors.isEmpty()) {
+        m_banner->hide();
+        statusBar()->showMessage(tr("Saved %1 and %2 (readable by you only)")
+                                     .arg(QDir::toNativeSeparators(envPath), QDir::toNativeSeparators(tablesPath)),
+                                 6000);
+    } else {
+        m_banner->showMessage(
+            MessageBanner::Kind::Warning, tr("Saved, but the profile is not complete yet"),
+            tr("A headless run would refuse it until this is fixed: %1").arg(errors.first().toString()));
+    }
+    return true;
+}
+
+void MainWindow::saveProfileAsDialog()
+{
+    const QString start = m_document->hasFiles() ? m_document->envPath() : QDir::home().filePath(u".env"_qs);
+    const QString env = QFileDialog::getSaveFileName(this, tr("Save the profile's .env file"), start,
+                                                     tr("Environment files (*.env .env*);;All files (*)"));
+    if (env.isEmpty())
+        return;
+    const QString tables = QFileInfo(env).absoluteDir().filePath(u"tables.json"_qs);
+    if (QFileInfo::exists(tables) &&
+        QFileInfo(tables).absoluteFilePath() != QFileInfo(m_document->tablesPath()).absoluteFilePath()) {
+        const auto answer = confirm(
+            tr("Replace tables.json?"),
+            tr("%1 already exists. Replace it with this profile's table list?").arg(QDir::toNativeSeparators(tables)),
+            QMessageBox::Yes | QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes)
+            return;
+    }
+    saveProfileAs(env, tables);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isDirty())
+        return true;
+    const auto answer =
+        confirm(tr("Unsaved changes"),
+                tr("The profile %1 has changes that are not saved. Save them?").arg(m_document->displayName()),
+                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return saveProfile();
+    return answer == QMessageBox::Discard;
+}
+
+} // namespace tablesync
