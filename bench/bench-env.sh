@@ -1,6 +1,19 @@
+# shellcheck shell=bash
 # Sourced by the bench scripts: the .env they give tablesync for the sandbox servers' bench_src
 # and bench_tgt databases, and helpers that expect `src` and `tgt` (a mariadb client for each
 # server) to be defined.
+# Starts the sandbox servers (when they are not running) and sets SRC_PORT, TGT_PORT and CRED
+# (the mariadb client's options) for them.
+# shellcheck disable=SC2034 # the ports and CRED are for the scripts that source this
+sandbox_ports() {
+    local env_file
+    tests/support/sandbox.sh start >/dev/null
+    env_file=$(tests/support/sandbox.sh env)
+    SRC_PORT=$(grep '^SOURCE_DB_PORT=' "$env_file" | cut -d= -f2)
+    TGT_PORT=$(grep '^TARGET_DB_PORT=' "$env_file" | cut -d= -f2)
+    CRED=(--no-defaults --default-character-set=utf8mb4 -h127.0.0.1 -utablesync -ptablesync)
+}
+
 write_bench_env() { # file source-port target-port
     cat >"$1" <<ENV
 SOURCE_DB_HOST=127.0.0.1

@@ -24,16 +24,11 @@ BINARIES=("$@")
 [ ${#BINARIES[@]} -gt 0 ] || { echo "usage: $0 ROWS REPEATS TABLESYNC_BINARY..." >&2; exit 2; }
 export LC_ALL=C
 
-tests/support/sandbox.sh start >/dev/null
-ENV_FILE=$(tests/support/sandbox.sh env)
-SRC_PORT=$(grep '^SOURCE_DB_PORT=' "$ENV_FILE" | cut -d= -f2)
-TGT_PORT=$(grep '^TARGET_DB_PORT=' "$ENV_FILE" | cut -d= -f2)
-CRED=(--no-defaults --default-character-set=utf8mb4 -h127.0.0.1 -utablesync -ptablesync)
-src() { mariadb "${CRED[@]}" -P"$SRC_PORT" bench_src "$@"; }
-tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" bench_tgt "$@"; }
-
 # shellcheck source=bench/bench-env.sh
 . bench/bench-env.sh
+sandbox_ports
+src() { mariadb "${CRED[@]}" -P"$SRC_PORT" bench_src "$@"; }
+tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" bench_tgt "$@"; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 write_bench_env "$WORK/.env" "$SRC_PORT" "$TGT_PORT"

@@ -31,15 +31,11 @@ if [ -z "${TABLESYNC:-}" ]; then
     scripts/build.sh release tablesync >/dev/null
     TABLESYNC=$PWD/build/release/app/tablesync
 fi
-tests/support/sandbox.sh start >/dev/null
-SRC_PORT=$(grep '^SOURCE_DB_PORT=' "$(tests/support/sandbox.sh env)" | cut -d= -f2)
-TGT_PORT=$(grep '^TARGET_DB_PORT=' "$(tests/support/sandbox.sh env)" | cut -d= -f2)
-CRED=(--no-defaults --default-character-set=utf8mb4 -h127.0.0.1 -utablesync -ptablesync)
-src() { mariadb "${CRED[@]}" -P"$SRC_PORT" "$@"; }
-tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" "$@"; }
-
 # shellcheck source=bench/bench-env.sh
 . bench/bench-env.sh
+sandbox_ports
+src() { mariadb "${CRED[@]}" -P"$SRC_PORT" "$@"; }
+tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" "$@"; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 RESULTS=$WORK/results.tsv
