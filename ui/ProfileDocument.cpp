@@ -40,7 +40,8 @@ QStringList ProfileDocument::knownKeys()
 {
     QStringList keys;
     for (const QString &role : {u"SOURCE"_qs, u"TARGET"_qs}) {
-        for (const char16_t *name : {u"HOST", u"PORT", u"USER", u"PASS", u"NAME", u"SSL_CA", u"SSL_CERT", u"SSL_KEY"})
+        for (const char16_t *name :
+             {u"HOST", u"PORT", u"USER", u"PASS", u"NAME", u"SSL_CA", u"SSL_CERT", u"SSL_KEY", u"SSL_REQUIRE"})
             keys << role + u"_DB_"_qs + QString::fromUtf16(name);
     }
     keys << u"FETCH_LIMIT"_qs << u"INTERVAL"_qs << u"SYNC_WORKERS"_qs << u"SYNC_RETRIES"_qs << u"POOL_SIZE"_qs

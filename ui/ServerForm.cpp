@@ -7,6 +7,7 @@
 #include "db/DbTaskRunner.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QLabel>
@@ -56,6 +57,16 @@ ServerForm::ServerForm(const QString &role, ProfileDocument *document, DbTaskRun
     addFile(u"SSL_CA"_qs, tr("TLS CA file"));
     addFile(u"SSL_CERT"_qs, tr("TLS certificate"));
     addFile(u"SSL_KEY"_qs, tr("TLS key"));
+    m_requireTls = new QCheckBox(tr("Refuse an unencrypted session"), this);
+    m_requireTls->setObjectName(key(u"SSL_REQUIRE"_qs));
+    m_requireTls->setToolTip(tr(".env key %1: without it, a server that offers no TLS gets a plain-text session "
+                                "without a word. Needs one of the TLS files.")
+                                 .arg(key(u"SSL_REQUIRE"_qs)));
+    m_form->addRow(tr("Require TLS"), m_requireTls);
+    connect(m_requireTls, &QCheckBox::toggled, this, [this](bool on) {
+        // Off is the default: the key goes away rather than saying false.
+        m_document->setValue(key(u"SSL_REQUIRE"_qs), on ? u"true"_qs : QString());
+    });
 
     m_test = new QPushButton(Icons::get(u"action-test"_qs), tr("&Test connection"), this);
     m_test->setObjectName(role + u"TestButton"_qs);
@@ -135,6 +146,7 @@ void ServerForm::loadFromDocument()
     for (auto it = m_texts.cbegin(); it != m_texts.cend(); ++it)
         loadKey(it.key());
     loadKey(key(u"PORT"_qs));
+    loadKey(key(u"SSL_REQUIRE"_qs));
     for (QLabel *hint : std::as_const(m_requiredLabels))
         hint->hide();
     m_result->hide();
@@ -145,6 +157,12 @@ void ServerForm::loadKey(const QString &envKey)
     if (envKey == key(u"PORT"_qs)) {
         const QSignalBlocker block(m_port);
         m_port->setValue(m_document->value(envKey, u"3306"_qs).toInt());
+        return;
+    }
+    if (envKey == key(u"SSL_REQUIRE"_qs)) {
+        static const QStringList yes{u"true"_qs, u"yes"_qs, u"on"_qs, u"1"_qs};
+        const QSignalBlocker block(m_requireTls);
+        m_requireTls->setChecked(yes.contains(m_document->value(envKey).trimmed().toLower()));
         return;
     }
     QLineEdit *edit = m_texts.value(envKey);

@@ -7,6 +7,7 @@ class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QCheckBox;
 class QSpinBox;
 
 namespace tablesync {
@@ -47,6 +48,7 @@ private:
     QHash<QString, QLineEdit *> m_texts; // by .env key
     QHash<QString, QLabel *> m_requiredLabels;
     QSpinBox *m_port = nullptr;
+    QCheckBox *m_requireTls = nullptr; // <ROLE>_DB_SSL_REQUIRE
     QPushButton *m_test = nullptr;
     MessageBanner *m_result = nullptr;
     int m_testJob = 0;

@@ -13,6 +13,7 @@
 #include "config/EnvFile.h"
 #include "config/TablesFile.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QLineEdit>
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void opensProfileIntoForms();
     void editingATableShowsValidation();
     void deletesAreChosenInTheTable();
+    void requireTlsIsACheckBox();
     void entryErrorsBlockSaving();
     void savesBothFilesAndReadsBack();
     void saveAsCreatesANewPair();
@@ -209,6 +211,25 @@ void TestProfileEditor::deletesAreChosenInTheTable()
     QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).toString()));
     QCOMPARE(back[0].deletes, TableSpec::Deletes::Soft);
     QCOMPARE(back[1].deletes, TableSpec::Deletes::Propagate);
+}
+
+void TestProfileEditor::requireTlsIsACheckBox()
+{
+    auto *require = m_window->findChild<QCheckBox *>(u"TARGET_DB_SSL_REQUIRE"_qs);
+    QVERIFY(require);
+    QVERIFY(!require->isChecked()); // not in the .env: off
+    require->click();
+    ProfileDocument *document = m_window->document();
+    QCOMPARE(document->value(u"TARGET_DB_SSL_REQUIRE"_qs), u"true"_qs);
+    QVERIFY(m_window->isWindowModified());
+    require->click();
+    QVERIFY(!document->contains(u"TARGET_DB_SSL_REQUIRE"_qs)); // off is the default: no key
+
+    // Any of the words the .env takes for true checks it when the profile is opened.
+    test::writeText(m_env, kEnv + QByteArray("SOURCE_DB_SSL_REQUIRE=Yes\n"));
+    QVERIFY(document->open(m_env, m_tables).isEmpty());
+    QVERIFY(m_window->findChild<QCheckBox *>(u"SOURCE_DB_SSL_REQUIRE"_qs)->isChecked());
+    QVERIFY(!require->isChecked());
 }
 
 void TestProfileEditor::savesBothFilesAndReadsBack()
