@@ -1,5 +1,6 @@
 #include "HeadlessRunner.h"
 
+#include "sync/ProgressText.h"
 #include "sync/SyncEngine.h"
 #include "sync/SyncService.h"
 
@@ -36,17 +37,7 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
     });
     connect(engine, &SyncEngine::batchCommitted, this,
             [this](const QString &table, qint64 batch, qint64 soFar, qint64 estimate) {
-                const QString of = estimate > 0 ? QStringLiteral(" of ~%1").arg(estimate) : QString();
-                // No rows in the batch: progress of a comparison (--verify, delete detection).
-                if (batch == 0) {
-                    log(QStringLiteral("[%1] compared %2%3 row(s) so far").arg(table).arg(soFar).arg(of));
-                    return;
-                }
-                log(QStringLiteral("[%1] batch committed: %2 row(s), %3%4 so far")
-                        .arg(table)
-                        .arg(batch)
-                        .arg(soFar)
-                        .arg(of));
+                log(QStringLiteral("[%1] ").arg(table) + batchProgressText(batch, soFar, estimate));
             });
     connect(engine, &SyncEngine::tableSyncFinished, this, [this](const TableResult &r) {
         switch (r.outcome) {

@@ -4,6 +4,7 @@
 #include "Plural.h"
 #include "RunController.h"
 #include "VerifyController.h"
+#include "sync/ProgressText.h"
 
 namespace tablesync {
 
@@ -35,11 +36,7 @@ RunLogger::RunLogger(RunController *controller, LogModel *log, QObject *parent)
             [log](const QString &table, const QString &message) { log->append(levelOf(message), table, message); });
     connect(controller, &RunController::batchCommitted, log,
             [log](const QString &table, qint64 batch, qint64 soFar, qint64 estimate) {
-                log->append(Level::Info, table,
-                            tr("batch committed: %1 row(s), %2%3 so far")
-                                .arg(batch)
-                                .arg(soFar)
-                                .arg(estimate > 0 ? tr(" of ~%1").arg(estimate) : QString()));
+                log->append(Level::Info, table, batchProgressText(batch, soFar, estimate));
             });
     connect(controller, &RunController::tableSyncFinished, log, [log](const TableResult &r) {
         switch (r.outcome) {
