@@ -10,9 +10,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace tablesync {
 
@@ -68,24 +71,48 @@ void appendText(QByteArray &out, const QString &text)
         to[i] = char(chars[i].unicode());
 }
 
+// A live writer holds an exclusive lock on this file in its directory; the kernel drops it with
+// the process, however it ends, and whatever PID namespace it ran in.
+constexpr char16_t kLockFile[] = u"lock";
+
+// True when no process holds the directory's lock (or it has none): its writer is gone.
+bool abandoned(const QString &directory)
+{
+    const int fd = ::open(QFile::encodeName(directory + u'/' + QString::fromUtf16(kLockFile)).constData(), O_RDONLY);
+    if (fd < 0)
+        return true;
+    const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    ::close(fd);
+    return free;
+}
+
 // Where the page files go first: memory (/dev/shm) when the machine has it, so a page is not also
 // written through a disk file system on its way to the server. Memory is not freed with a killed
-// process, so the directory names its process, and directories of processes gone are removed.
-std::unique_ptr<QTemporaryDir> inMemoryDirectory()
+// process, so each writer locks its directory and a later writer removes the unlocked ones.
+std::unique_ptr<QTemporaryDir> inMemoryDirectory(int &lockFd)
 {
     const QFileInfo shm(u"/dev/shm"_qs);
     if (!shm.isDir() || !shm.isWritable())
         return nullptr;
     const QDir dir(shm.filePath());
-    static const QRegularExpression ours(u"^tablesync-load-(\\d+)-"_qs);
     for (const QString &name : dir.entryList({u"tablesync-load-*"_qs}, QDir::Dirs | QDir::NoDotAndDotDot)) {
-        const QRegularExpressionMatch match = ours.match(name);
-        if (match.hasMatch() && !QFileInfo::exists(u"/proc/"_qs + match.captured(1)))
+        if (abandoned(dir.filePath(name)))
             QDir(dir.filePath(name)).removeRecursively();
     }
     auto directory = std::make_unique<QTemporaryDir>(
         dir.filePath(QStringLiteral("tablesync-load-%1-XXXXXX").arg(QCoreApplication::applicationPid())));
-    return directory->isValid() ? std::move(directory) : nullptr;
+    if (!directory->isValid())
+        return nullptr;
+    // Locked before any page is written. A neighbour cleaning up in the instant before may remove
+    // it; the first page then fails to write and goes to the temporary directory on disk.
+    lockFd = ::open(QFile::encodeName(directory->filePath(QString::fromUtf16(kLockFile))).constData(),
+                    O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lockFd >= 0 && ::flock(lockFd, LOCK_EX | LOCK_NB) == 0)
+        return directory;
+    if (lockFd >= 0)
+        ::close(lockFd);
+    lockFd = -1;
+    return nullptr; // the temporary directory on disk, then
 }
 
 bool writeFile(const QString &path, const QByteArray &bytes)
@@ -103,7 +130,7 @@ LoadDataWriter::LoadDataWriter(DbConnection &target, const SqlDialect &dialect, 
     , m_columns(std::move(columns))
     , m_keyIndexes(std::move(keyIndexes))
     , m_loadId(std::move(loadId))
-    , m_directory(inMemoryDirectory())
+    , m_directory(inMemoryDirectory(m_lockFd))
 {
     if (!m_directory)
         m_directory = std::make_unique<QTemporaryDir>();
@@ -111,6 +138,13 @@ LoadDataWriter::LoadDataWriter(DbConnection &target, const SqlDialect &dialect, 
     // Per column, not per value: comparing the type name for every value cost ~5% of a writer.
     for (const ColumnInfo &c : std::as_const(m_columns))
         m_yearColumns << (c.dataType == u"year");
+}
+
+LoadDataWriter::~LoadDataWriter()
+{
+    m_directory.reset(); // removed while still locked, so no neighbour removes it meanwhile
+    if (m_lockFd >= 0)
+        ::close(m_lockFd);
 }
 
 bool LoadDataWriter::isAvailable(DbConnection &target)
@@ -167,7 +201,7 @@ QString LoadDataWriter::statement() const
     return sql + u" SET "_qs + assignments.join(u", "_qs);
 }
 
-QByteArray LoadDataWriter::tsv(const Page &page) const
+QByteArray LoadDataWriter::tsv(const Page &page)
 {
     QByteArray out;
     // Sized by the last page's bytes per value: growing a page of megabytes copies it each time.

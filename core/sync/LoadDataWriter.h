@@ -22,6 +22,9 @@ class LoadDataWriter
 public:
     LoadDataWriter(DbConnection &target, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
                    QList<int> keyIndexes, QString loadId);
+    ~LoadDataWriter();
+    LoadDataWriter(const LoadDataWriter &) = delete;
+    LoadDataWriter &operator=(const LoadDataWriter &) = delete;
 
     // Can this connection load local files at all (`local_infile` on the server)?
     static bool isAvailable(DbConnection &target);
@@ -32,7 +35,7 @@ public:
     bool write(const Page &page);
 
 private:
-    QByteArray tsv(const Page &page) const;
+    QByteArray tsv(const Page &page);
     QString statement() const;
     QString pagePath() const;
 
@@ -42,10 +45,11 @@ private:
     QList<ColumnInfo> m_columns;
     QList<int> m_keyIndexes;
     QString m_loadId;
+    int m_lockFd = -1;                          // held while the directory is in /dev/shm (see inMemoryDirectory)
     std::unique_ptr<QTemporaryDir> m_directory; // 0700, removed with the writer; in memory where it can be
     QString m_statement;
-    QList<bool> m_yearColumns; // YEAR is written with four digits
-    mutable double m_bytesPerValue = 24;
+    QList<bool> m_yearColumns;   // YEAR is written with four digits
+    double m_bytesPerValue = 24; // of the last page, to size the next one
 };
 
 } // namespace tablesync
