@@ -1,7 +1,6 @@
 # shellcheck shell=bash
-# Sourced by the bench scripts: the .env they give tablesync for the sandbox servers' bench_src
-# and bench_tgt databases, and helpers that expect `src` and `tgt` (a mariadb client for each
-# server) to be defined.
+# Sourced by the bench scripts: the sandbox servers' ports and a client for each (src, tgt), the
+# .env they give tablesync for the bench_src and bench_tgt databases, and helpers built on those.
 # Starts the sandbox servers (when they are not running) and sets SRC_PORT, TGT_PORT and CRED
 # (the mariadb client's options) for them.
 # shellcheck disable=SC2034 # the ports and CRED are for the scripts that source this
@@ -13,6 +12,9 @@ sandbox_ports() {
     TGT_PORT=$(grep '^TARGET_DB_PORT=' "$env_file" | cut -d= -f2)
     CRED=(--no-defaults --default-character-set=utf8mb4 -h127.0.0.1 -utablesync -ptablesync)
 }
+# A mariadb client for each sandbox server (after sandbox_ports), in SRC_DB / TGT_DB when set.
+src() { mariadb "${CRED[@]}" -P"$SRC_PORT" ${SRC_DB:+"$SRC_DB"} "$@"; }
+tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" ${TGT_DB:+"$TGT_DB"} "$@"; }
 
 write_bench_env() { # file source-port target-port
     cat >"$1" <<ENV

@@ -27,8 +27,8 @@ export LC_ALL=C
 # shellcheck source=bench/bench-env.sh
 . bench/bench-env.sh
 sandbox_ports
-src() { mariadb "${CRED[@]}" -P"$SRC_PORT" bench_src "$@"; }
-tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" bench_tgt "$@"; }
+SRC_DB=bench_src # every query of this script is in these two
+TGT_DB=bench_tgt
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 write_bench_env "$WORK/.env" "$SRC_PORT" "$TGT_PORT"

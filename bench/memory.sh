@@ -19,8 +19,6 @@ TABLESYNC=${TABLESYNC:-$PWD/build/release/app/tablesync}
 # shellcheck source=bench/bench-env.sh
 . bench/bench-env.sh
 sandbox_ports
-src() { mariadb "${CRED[@]}" -P"$SRC_PORT" "$@"; }
-tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" "$@"; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 write_bench_env "$WORK/.env" "$SRC_PORT" "$TGT_PORT"

@@ -34,8 +34,6 @@ fi
 # shellcheck source=bench/bench-env.sh
 . bench/bench-env.sh
 sandbox_ports
-src() { mariadb "${CRED[@]}" -P"$SRC_PORT" "$@"; }
-tgt() { mariadb "${CRED[@]}" -P"$TGT_PORT" "$@"; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 RESULTS=$WORK/results.tsv
