@@ -12,7 +12,10 @@
 #   detect, 3 chunks  3 rows deleted in 3 chunks
 #   detect, all       0.1% deleted (id MOD 1000 = 5): every chunk differs
 #   verify            --verify of identical tables
-# and pt-table-sync --print on identical tables (a plain copy in bench_dump, as bench/run.sh does). Deleted rows are put back into both servers
+# and pt-table-sync --print on identical tables (a plain copy in bench_dump, as bench/run.sh does).
+# Two more steps run only when STEPS names them: initial (the first copy into an emptied
+# bench_tgt, servers quiesced first, the copy checked equal) and mysqldump (mysqldump | mysql into
+# bench_dump, quiesced alike), which compare initial copies under the same load. Deleted rows are put back into both servers
 # after each timed run, so every repeat sees the same data. Prints the median and minimum.
 # STEPS (a space-separated list of the step names below) limits the run to some steps.
 set -euo pipefail
@@ -81,6 +84,13 @@ for ((r = 1; r <= REPEATS; r++)); do
     for i in "${!BINARIES[@]}"; do
         bin=${BINARIES[$i]}
         once=("$bin" --headless --once --env "$WORK/.env" --tables)
+        if want initial; then
+            tgt -e "DROP DATABASE bench_tgt; CREATE DATABASE bench_tgt"
+            quiesce
+            timed "initial" "$i" "${once[@]}" "$WORK/keep.json"
+            [ "$(SRC_DB= fingerprint src bench_src)" = "$(TGT_DB= fingerprint tgt bench_tgt)" ] ||
+                { echo "initial copy of build $i differs from the source" >&2; exit 1; }
+        fi
         if want no-change; then timed "no-change" "$i" "${once[@]}" "$WORK/keep.json"; fi
         if want detect-none; then timed "detect-none" "$i" "${once[@]}" "$WORK/propagate.json"; fi
         if want detect-3-chunks; then
@@ -95,6 +105,12 @@ for ((r = 1; r <= REPEATS; r++)); do
         fi
         if want verify; then timed "verify" "$i" "$bin" --verify --env "$WORK/.env" --tables "$WORK/keep.json"; fi
     done
+    if want mysqldump; then
+        tgt -e "DROP DATABASE bench_dump; CREATE DATABASE bench_dump"
+        quiesce
+        timed "mysqldump" 0 bash -c "mariadb-dump ${CRED[*]} -P$SRC_PORT --single-transaction --skip-lock-tables \
+            bench_src orders | mariadb ${CRED[*]} -P$TGT_PORT bench_dump"
+    fi
     if want pt-table-sync-print; then
         timed "pt-table-sync-print" 0 pt-table-sync --print --no-check-slave \
             "h=127.0.0.1,P=$SRC_PORT,u=tablesync,p=tablesync,D=bench_src,t=orders" \
@@ -104,7 +120,7 @@ done
 
 echo "== $ROWS rows, $REPEATS repeats, $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-22s %-5s %8s %8s   %s\n' step build median min "all (s)"
-for step in no-change detect-none detect-3-chunks detect-every-chunk verify pt-table-sync-print; do
+for step in initial mysqldump no-change detect-none detect-3-chunks detect-every-chunk verify pt-table-sync-print; do
     for i in "${!BINARIES[@]}"; do
         [ -f "$WORK/$step.$i" ] || continue
         sort -n "$WORK/$step.$i" | awk -v step="$step" -v build="$i" '

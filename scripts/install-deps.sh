@@ -5,12 +5,14 @@
 set -euo pipefail
 packages=(
     cmake ninja-build g++ pkg-config
-    qt6-base-dev libqt6sql6-mysql libgl-dev
+    qt6-base-dev libqt6sql6-mysql libmariadb-dev libgl-dev
     qt6-httpserver-dev qt6-websockets-dev
     qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libqt6svg6 qtkeychain-qt6-dev
     tzdata ca-certificates
     dpkg-dev file
 )
+# libmariadb-dev: the headers of MariaDB Connector/C, which QMYSQL runs on; a first load reads
+# through it directly (core/db/TextProtocolQuery.h).
 # dpkg-dev and file: cpack -G DEB runs dpkg-shlibdeps (which uses file) to work out the .deb's
 # dependencies. The test-only packages: the sandbox servers, and the packaging test's validators
 # (docker-compose parses compose.yaml without a Docker engine; systemd brings systemd-analyze),

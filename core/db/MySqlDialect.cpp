@@ -58,6 +58,17 @@ QString MySqlDialect::readExpression(const ColumnInfo &column) const
     return name;
 }
 
+QString MySqlDialect::textReadExpression(const ColumnInfo &column) const
+{
+    switch (column.kind()) {
+    case ValueKind::Float:
+    case ValueKind::Bit:
+        return readExpression(column); // their own text is not exact, or not a number
+    default:
+        return quoteIdentifier(column.name);
+    }
+}
+
 QString MySqlDialect::writePlaceholder(const ColumnInfo &column) const
 {
     if (column.kind() == ValueKind::Text) {
@@ -80,21 +91,33 @@ QString MySqlDialect::comparePlaceholder(const ColumnInfo &column) const
     }
 }
 
-QString MySqlDialect::keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const
+QString MySqlDialect::keysetCondition(const QList<ColumnInfo> &keyColumns,
+                                      const std::function<QString(int)> &valueOf) const
 {
-    bindOrder.clear();
     QStringList alternatives;
     for (int i = 0; i < keyColumns.size(); ++i) {
         QStringList terms;
-        for (int j = 0; j < i; ++j) {
-            terms << quoteIdentifier(keyColumns[j].name) + u" = "_qs + comparePlaceholder(keyColumns[j]);
-            bindOrder << j;
-        }
-        terms << quoteIdentifier(keyColumns[i].name) + u" > "_qs + comparePlaceholder(keyColumns[i]);
-        bindOrder << i;
+        for (int j = 0; j < i; ++j)
+            terms << quoteIdentifier(keyColumns[j].name) + u" = "_qs + valueOf(j);
+        terms << quoteIdentifier(keyColumns[i].name) + u" > "_qs + valueOf(i);
         alternatives << u'(' + terms.join(u" AND "_qs) + u')';
     }
     return u'(' + alternatives.join(u" OR "_qs) + u')';
+}
+
+QString MySqlDialect::keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const
+{
+    bindOrder.clear();
+    return keysetCondition(keyColumns, [&](int j) {
+        bindOrder << j;
+        return comparePlaceholder(keyColumns[j]);
+    });
+}
+
+QString MySqlDialect::keysetAfterLiterals(const QList<ColumnInfo> &keyColumns, const QStringList &literals) const
+{
+    Q_ASSERT(literals.size() == keyColumns.size());
+    return keysetCondition(keyColumns, [&](int j) { return literals.at(j); });
 }
 
 QString MySqlDialect::updateIfChanged(const QList<ColumnInfo> &columns, const QStringList &extraColumns) const

@@ -2,6 +2,8 @@
 
 #include "db/SqlDialect.h"
 
+#include <functional>
+
 namespace tablesync {
 
 class MySqlDialect final : public SqlDialect
@@ -9,9 +11,11 @@ class MySqlDialect final : public SqlDialect
 public:
     QString quoteIdentifier(const QString &name) const override;
     QString readExpression(const ColumnInfo &column) const override;
+    QString textReadExpression(const ColumnInfo &column) const override;
     QString writePlaceholder(const ColumnInfo &column) const override;
     QString comparePlaceholder(const ColumnInfo &column) const override;
     QString keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const override;
+    QString keysetAfterLiterals(const QList<ColumnInfo> &keyColumns, const QStringList &literals) const override;
     QString insertRows(const QString &table, const QList<ColumnInfo> &columns, const QStringList &extraColumns,
                        int rowCount, OnDuplicate onDuplicate) const override;
 
@@ -22,6 +26,8 @@ public:
     static QString castTypeFor(const ColumnInfo &column);
 
 private:
+    // The keyset condition with `valueOf(j)` as the value of key column j.
+    QString keysetCondition(const QList<ColumnInfo> &keyColumns, const std::function<QString(int)> &valueOf) const;
     QString updateIfChanged(const QList<ColumnInfo> &columns, const QStringList &extraColumns) const;
 };
 

@@ -20,6 +20,10 @@ public:
 
     // The expression that reads `column` so its value arrives exactly (see ValueKind).
     virtual QString readExpression(const ColumnInfo &column) const = 0;
+    // The expression that reads `column` through the text protocol with binary results
+    // (TextProtocolQuery) so its text is exact: there text columns arrive as their stored bytes
+    // and temporal and DECIMAL values as their full text without a cast.
+    virtual QString textReadExpression(const ColumnInfo &column) const = 0;
     // The expression a placeholder takes to write a value read by readExpression() into `column`.
     virtual QString writePlaceholder(const ColumnInfo &column) const = 0;
     // The expression a placeholder takes to compare a value read by readExpression() with
@@ -30,6 +34,9 @@ public:
     // form `k1 > ? OR (k1 = ? AND k2 > ?) OR ...`, which the range optimizer uses on an index.
     // `bindOrder` receives, per placeholder, the index of the key value it takes.
     virtual QString keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const = 0;
+    // The same condition with the key's values written in: `literals` holds one SQL literal per
+    // key column (for integer keys, their digits), for statements that take no placeholders.
+    virtual QString keysetAfterLiterals(const QList<ColumnInfo> &keyColumns, const QStringList &literals) const = 0;
 
     // What a multi-row INSERT does with a key that already exists.
     enum class OnDuplicate {

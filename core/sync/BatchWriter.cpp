@@ -40,9 +40,40 @@ QString BatchWriter::rowId(const Page &page, int row, const QList<int> &keyIndex
     return QString::fromLatin1(rowIdBytes(page, row, keyIndexes));
 }
 
+namespace {
+// What a typed page's NULL of this column adds to a row id. QtSql gives NULL as a null QVariant
+// of the column's type: a null int, qlonglong, short or double reads as "0", a null TINYINT (a
+// char) as the character 0, and a null text, bytes or text of a number as "".
+QByteArrayView typedNullText(const ColumnInfo &column)
+{
+    if (column.kind() == ValueKind::Bit || column.kind() == ValueKind::Float)
+        return "0";
+    if (column.kind() != ValueKind::Integer)
+        return "";
+    return column.dataType == u"tinyint" ? QByteArrayView("", 1) : QByteArrayView("0");
+}
+} // namespace
+
 QByteArray BatchWriter::rowIdBytes(const Page &page, int row, const QList<int> &keyIndexes)
 {
     QCryptographicHash hash(QCryptographicHash::Md5);
+    const auto add = [&hash](bool isNull, QByteArrayView bytes) {
+        const quint32 size = isNull ? 0xffffffffu : quint32(bytes.size());
+        hash.addData(QByteArrayView(reinterpret_cast<const char *>(&size), sizeof size));
+        hash.addData(bytes);
+    };
+    if (page.isText()) {
+        // The same text as a typed page's value gives, so a key's id does not depend on the reader.
+        for (int index : keyIndexes) {
+            if (page.text.isNull(row, index))
+                add(true, typedNullText(page.text.column(index)));
+            else if (!page.text.textIsValueText(index))
+                add(false, page.text.value(row, index).toString().toUtf8());
+            else
+                add(false, page.text.bytes(row, index));
+        }
+        return hash.result().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    }
     for (int index : keyIndexes) {
         const QVariant &value = page.value(row, index);
         // The text of the value, as QString would give it, without the trip through UTF-16 for
@@ -63,9 +94,7 @@ QByteArray BatchWriter::rowIdBytes(const Page &page, int row, const QList<int> &
         default:
             bytes = value.toString().toUtf8();
         }
-        const quint32 size = value.isNull() ? 0xffffffffu : quint32(bytes.size());
-        hash.addData(QByteArrayView(reinterpret_cast<const char *>(&size), sizeof size));
-        hash.addData(bytes);
+        add(value.isNull(), bytes);
     }
     return hash.result().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }

@@ -75,6 +75,8 @@ KeyOrderFirstLoad::Outcome KeyOrderFirstLoad::run()
         reader.setCondition(m_context.dialect.quoteIdentifier(m_modifier.name) + u" IS NOT NULL"_qs);
     if (resumeAfter)
         reader.startAfter(*resumeAfter);
+    if (m_input.targetEmpty || resumeAfter)
+        reader.preferTextProtocol(); // LOAD DATA takes the pages (below) as the server's text
 
     const QString why = resumeAfter ? u"resuming the first load after the rows an earlier run committed"_qs
                                     : u"large first load, in key order"_qs;
@@ -91,7 +93,7 @@ KeyOrderFirstLoad::Outcome KeyOrderFirstLoad::run()
         [keyIndexes = m_input.keyIndexes](const Page &page) {
             QVariantList key;
             for (int index : keyIndexes)
-                key << page.value(page.rowCount() - 1, index);
+                key << page.valueAt(page.rowCount() - 1, index);
             return KeyToken::encode(key);
         },
         [table](DbConnection &connection, const QString &afterKey) {

@@ -201,8 +201,31 @@ QString LoadDataWriter::statement() const
     return sql + u" SET "_qs + assignments.join(u", "_qs);
 }
 
+QByteArray LoadDataWriter::textTsv(const Page &page)
+{
+    // The server's text as it came: only the file format's escapes are added.
+    const TextRows &rows = page.text;
+    QByteArray out;
+    out.reserve(qsizetype(double(rows.byteSize()) * 1.05) + qsizetype(rows.rowCount()) * (m_columns.size() + 24) +
+                4096);
+    for (int row = 0; row < rows.rowCount(); ++row) {
+        for (int c = 0; c < m_columns.size(); ++c) {
+            if (rows.isNull(row, c))
+                out += "\\N";
+            else
+                appendEscaped(out, rows.bytes(row, c));
+            out += '\t';
+        }
+        out += BatchWriter::rowIdBytes(page, row, m_keyIndexes);
+        out += '\n';
+    }
+    return out;
+}
+
 QByteArray LoadDataWriter::tsv(const Page &page)
 {
+    if (page.isText())
+        return textTsv(page);
     QByteArray out;
     // Sized by the last page's bytes per value: growing a page of megabytes copies it each time.
     out.reserve(qsizetype(double(page.values.size()) * m_bytesPerValue * 1.1) + 4096);

@@ -17,6 +17,7 @@ class SqlDialect;
 // plain inserts (a staging table, or a first load into an empty table). The values are written in
 // the same exact forms the reader produced: text columns as their stored bytes relabelled with the
 // source charset, BIT through an unsigned integer, everything else as text the server parses.
+// Text pages (Page::text) are that text already and go into the file as they are.
 class LoadDataWriter
 {
 public:
@@ -36,6 +37,7 @@ public:
 
 private:
     QByteArray tsv(const Page &page);
+    QByteArray textTsv(const Page &page);
     QString statement() const;
     QString pagePath() const;
 

@@ -3,6 +3,7 @@
 #include "db/DbConnection.h"
 #include "db/DbError.h"
 #include "db/SqlDialect.h"
+#include "db/TextProtocolQuery.h"
 
 #include <QSqlError>
 
@@ -13,8 +14,10 @@ namespace tablesync {
 PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
                        QList<ColumnInfo> orderColumns, int pageRows, std::optional<QVariant> lowerBound)
     : m_source(source)
+    , m_dialect(dialect)
     , m_table(table)
     , m_columns(std::move(columns))
+    , m_orderColumns(orderColumns)
     , m_pageRows(std::max(1, pageRows))
     , m_nextPageRows(m_pageRows)
     , m_lowerBound(std::move(lowerBound))
@@ -32,7 +35,7 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
     }
     Q_ASSERT(m_orderIndexes.size() == orderColumns.size());
     m_head = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table);
-    m_tail = u" ORDER BY "_qs + order.join(u", "_qs) + u" LIMIT ?"_qs;
+    m_orderBy = u" ORDER BY "_qs + order.join(u", "_qs);
 
     // The first page: everything, or from the lower bound on. The modifier is never NULL past
     // the first page, so rows with a NULL modifier are left out from the start as well.
@@ -43,6 +46,32 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
         m_firstCondition = dialect.quoteIdentifier(orderColumns.first().name) + u" IS NOT NULL"_qs;
     }
     m_afterCondition = dialect.keysetAfter(orderColumns, m_keysetBindOrder);
+}
+
+PageReader::~PageReader() = default;
+
+void PageReader::preferTextProtocol()
+{
+    Q_ASSERT(!m_started);
+    m_preferText = true;
+}
+
+bool PageReader::canReadText() const
+{
+    if (m_lowerBound || !TextProtocolQuery::handleOf(m_source))
+        return false;
+    for (const ColumnInfo &c : m_orderColumns) {
+        if (c.kind() != ValueKind::Integer)
+            return false;
+    }
+    // A resumed reader's key came from a saved token: integers too, or it is read through QtSql.
+    for (const QVariant &value : m_lastKey) {
+        const int type = value.typeId();
+        if (type != QMetaType::LongLong && type != QMetaType::ULongLong && type != QMetaType::Int &&
+            type != QMetaType::UInt)
+            return false;
+    }
+    return true;
 }
 
 void PageReader::setCondition(const QString &condition)
@@ -58,22 +87,32 @@ void PageReader::startAfter(const QVariantList &key)
     m_resumed = true;
 }
 
+QString PageReader::whereClause(const QString &condition) const
+{
+    QStringList all;
+    if (!condition.isEmpty())
+        all << condition;
+    if (!m_condition.isEmpty())
+        all << u'(' + m_condition + u')';
+    return all.isEmpty() ? QString() : u" WHERE "_qs + all.join(u" AND "_qs);
+}
+
 void PageReader::prepare()
 {
-    const auto where = [this](const QString &condition) {
-        QStringList all;
-        if (!condition.isEmpty())
-            all << condition;
-        if (!m_condition.isEmpty())
-            all << u'(' + m_condition + u')';
-        return all.isEmpty() ? QString() : u" WHERE "_qs + all.join(u" AND "_qs);
-    };
+    if (m_preferText && canReadText()) {
+        QStringList select;
+        for (const ColumnInfo &c : std::as_const(m_columns))
+            select << m_dialect.textReadExpression(c);
+        m_textHead = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + m_dialect.quoteIdentifier(m_table);
+        m_text = std::make_unique<TextProtocolQuery>(m_source);
+        return;
+    }
     m_firstQuery = m_source.newQuery();
     m_afterQuery = m_source.newQuery();
     const QString what = u"preparing to read "_qs + m_table + u" from the source"_qs;
-    if (!m_firstQuery.prepare(m_head + where(m_firstCondition) + m_tail))
+    if (!m_firstQuery.prepare(m_head + whereClause(m_firstCondition) + m_orderBy + u" LIMIT ?"_qs))
         throw DbError::from(what, m_firstQuery.lastError());
-    if (!m_afterQuery.prepare(m_head + where(m_afterCondition) + m_tail))
+    if (!m_afterQuery.prepare(m_head + whereClause(m_afterCondition) + m_orderBy + u" LIMIT ?"_qs))
         throw DbError::from(what, m_afterQuery.lastError());
 }
 
@@ -93,6 +132,13 @@ bool PageReader::next(Page &page)
     if (!m_started)
         prepare();
     const bool first = !m_started && !m_resumed;
+    const int limit = m_nextPageRows;
+    m_nextPageRows = int(std::min<qint64>(qint64(limit) * 2, m_pageRows));
+    m_started = true;
+    if (m_text) {
+        readTextPage(page, first, limit);
+        return page.rowCount() > 0;
+    }
     QSqlQuery &query = first ? m_firstQuery : m_afterQuery;
     int position = 0;
     if (first) {
@@ -102,10 +148,7 @@ bool PageReader::next(Page &page)
         for (int i = 0; i < m_keysetBindOrder.size(); ++i)
             query.bindValue(position++, m_lastKey.at(m_keysetBindOrder[i]));
     }
-    const int limit = m_nextPageRows;
     query.bindValue(position, limit);
-    m_nextPageRows = int(std::min<qint64>(qint64(limit) * 2, m_pageRows));
-    m_started = true;
     if (!query.exec())
         throw DbError::from(u"reading "_qs + m_table + u" from the source"_qs, query.lastError());
 
@@ -125,6 +168,33 @@ bool PageReader::next(Page &page)
     for (int index : std::as_const(m_orderIndexes))
         m_lastKey << page.value(rows - 1, index);
     return true;
+}
+
+void PageReader::readTextPage(Page &page, bool first, int limit)
+{
+    QString condition = m_firstCondition;
+    if (!first) {
+        QStringList literals;
+        for (const QVariant &value : std::as_const(m_lastKey))
+            literals << value.toString(); // integers (canReadText): their digits
+        condition = m_dialect.keysetAfterLiterals(m_orderColumns, literals);
+    }
+    const QString sql = m_textHead + whereClause(condition) + m_orderBy + u" LIMIT "_qs + QString::number(limit);
+
+    page.text.reset(m_columns, qsizetype(limit) * m_textBytesPerRow, limit);
+    m_text->select(sql.toUtf8(), page.text, u"reading "_qs + m_table + u" from the source"_qs);
+    const int rows = page.text.rowCount();
+    if (rows > 0)
+        m_textBytesPerRow = std::max<qsizetype>(16, page.text.byteSize() / rows + 1);
+    if (rows < limit) {
+        m_atEnd = true;
+        m_text.reset(); // the session's results go back to what QtSql expects
+    }
+    if (rows == 0)
+        return;
+    m_lastKey.clear();
+    for (int index : std::as_const(m_orderIndexes))
+        m_lastKey << page.text.value(rows - 1, index);
 }
 
 } // namespace tablesync

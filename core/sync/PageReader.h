@@ -6,12 +6,14 @@
 #include <QSqlQuery>
 #include <QVariantList>
 
+#include <memory>
 #include <optional>
 
 namespace tablesync {
 
 class DbConnection;
 class SqlDialect;
+class TextProtocolQuery;
 
 // Reads a table in keyset pages: `SELECT cols ... WHERE <after the last key> ORDER BY key LIMIT n`,
 // one prepared statement re-executed per page. QMYSQL buffers a whole result in memory
@@ -23,6 +25,12 @@ public:
     // With `lowerBound`, the first page starts at rows whose first order column is >= it.
     PageReader(DbConnection &source, const SqlDialect &dialect, const QString &table, QList<ColumnInfo> columns,
                QList<ColumnInfo> orderColumns, int pageRows, std::optional<QVariant> lowerBound);
+    ~PageReader();
+
+    // Pages come as text rows (Page::text, through TextProtocolQuery) instead of QVariants when
+    // the keyset allows it: every order column an integer (its values then go into the SQL as
+    // digits) and no lower bound. For copies whose pages go to LOAD DATA; before the first page.
+    void preferTextProtocol();
 
     // Pages start at `rows` and double up to the page size given to the constructor: a backlog
     // then shows itself after a small first page, and the pages after it come in sizes that
@@ -41,23 +49,32 @@ public:
 
 private:
     void prepare();
+    QString whereClause(const QString &condition) const; // with the condition of every page
+    bool canReadText() const;
+    void readTextPage(Page &page, bool first, int limit);
 
     DbConnection &m_source;
+    const SqlDialect &m_dialect;
     QString m_table;
     QList<ColumnInfo> m_columns;
+    QList<ColumnInfo> m_orderColumns;
     QList<int> m_orderIndexes; // positions of the order columns in m_columns
     QList<int> m_keysetBindOrder;
     int m_pageRows;
     int m_nextPageRows; // the LIMIT of the next page: a placeholder, so pages can differ in size
     std::optional<QVariant> m_lowerBound;
     QString m_head;           // SELECT ... FROM table
-    QString m_tail;           // ORDER BY ... LIMIT ?
+    QString m_orderBy;        // ORDER BY ...
     QString m_firstCondition; // of the first page: the lower bound, or modifier IS NOT NULL
     QString m_afterCondition; // of every later page: after the last key read
     QString m_condition;      // of every page (setCondition)
     QSqlQuery m_firstQuery;
     QSqlQuery m_afterQuery;
-    QVariantList m_lastKey; // order-column values of the last row read
+    bool m_preferText = false;
+    std::unique_ptr<TextProtocolQuery> m_text; // while text pages are read; ended with the last page
+    QString m_textHead;                        // SELECT ... FROM table, for text pages
+    qsizetype m_textBytesPerRow = 256;         // of the last text page, to size the next one
+    QVariantList m_lastKey;                    // order-column values of the last row read
     bool m_started = false;
     bool m_resumed = false; // startAfter() was called: even the first page is an "after" page
     bool m_atEnd = false;

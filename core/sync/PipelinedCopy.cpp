@@ -138,6 +138,7 @@ void PipelinedCopy::writerLoop()
                     target.rollback();
                     target.beginTransaction();
                 }
+                batch->page.convertToValues(); // a text page: INSERTs bind values
                 writer.write(batch->page);
             }
             target.commit();

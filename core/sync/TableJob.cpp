@@ -292,7 +292,7 @@ void TableJob::syncIncremental(const TableSchema &source)
         const QString loadId = m_context.loadId;
         const QString modifierName = modifier.name;
         copy.setProgressMark(
-            [modifierIndex](const Page &page) { return page.value(page.rowCount() - 1, modifierIndex).toString(); },
+            [modifierIndex](const Page &page) { return page.valueAt(page.rowCount() - 1, modifierIndex).toString(); },
             [table, modifierName, loadId](DbConnection &connection, const QString &cursor) {
                 Bookkeeping(connection).saveCursor(table, modifierName, cursor, loadId);
             });
@@ -383,6 +383,7 @@ void TableJob::syncFullRefresh(const TableSchema &source)
         PageReader reader(m_context.source, dialect, source.name, written, order, pageRows(source), std::nullopt);
         bool stopped = false;
         if (worthPipelining(source)) {
+            reader.preferTextProtocol(); // LOAD DATA takes the pages as the server's text
             m_context.progress.onTableMessage(
                 m_spec.table, QStringLiteral("large copy: reading and writing in parallel with %1 writer connection(s)")
                                   .arg(m_context.copyWriters));

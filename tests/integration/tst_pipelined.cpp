@@ -16,6 +16,7 @@ private Q_SLOTS:
     void fullRefreshIsExact();
     void autoIncrementZeroLoadedLastKeepsItsKey();
     void stoppedFirstLoadResumesAfterTheCommittedKeys();
+    void resumeMeetingRowsPastTheSavedKeyUpsertsThem();
     void backlogAfterACursorGoesParallelAfterASmallFirstPage();
     void stateTableOfAnEarlierVersionGainsTheFirstLoadColumns();
 
@@ -149,6 +150,57 @@ void TestPipelined::stoppedFirstLoadResumesAfterTheCommittedKeys()
     expectIdentical(u"stop"_qs);
     QCOMPARE(m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString(),
              u"2031-01-01 00:00:00.000000"_qs);
+}
+
+// Writers commit out of order, so a killed first load can leave rows past the key it saved. The
+// resumed load's LOAD DATA then meets them (duplicates skipped, with warnings), and the page is
+// written again with upserts, from the text rows a first load on an integer key reads.
+void TestPipelined::resumeMeetingRowsPastTheSavedKeyUpsertsThem()
+{
+    m_db->source->exec(u"CREATE TABLE ints (a INT, b BIGINT UNSIGNED, v TEXT, d DECIMAL(30,10), "
+                       "m DATETIME(6) NOT NULL, PRIMARY KEY (a, b), KEY (m))"_qs);
+    m_db->source->exec(u"INSERT INTO ints SELECT seq DIV 3, seq MOD 3, REPEAT('\\ü\t', seq MOD 5), seq / 7, "
+                       "TIMESTAMPADD(MICROSECOND, seq, '2024-01-01') FROM seq_0_to_59999"_qs);
+    m_db->source->exec(u"ANALYZE TABLE ints"_qs);
+    Settings s = settings();
+    s.tables = {tableSpec(u"ints"_qs, {u"a"_qs, u"b"_qs}, u"m"_qs, 1000)};
+    {
+        SyncEngine engine(s);
+        QObject::connect(&engine, &SyncEngine::batchCommitted, &engine, &SyncEngine::requestStop);
+        QSignalSpy finished(&engine, &SyncEngine::runFinished);
+        engine.runOnce();
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().first().value<RunSummary>().tables.value(0).outcome, TableOutcome::Stopped);
+    }
+    const std::optional<QVariantList> after =
+        KeyToken::decode(m_db->target->scalar(u"SELECT first_load_after FROM _tablesync_state"_qs).toString());
+    QVERIFY(after.has_value() && after->size() == 2);
+    const qint64 a = after->at(0).toLongLong();
+    QVERIFY(a >= 1);
+    QVERIFY(m_db->target->count(u"ints"_qs) < 50000);
+    // The committed prefix ends with key (a - 1, 2); past it, three stale rows at a + 1, as a
+    // writer that committed ahead of the others would have left them.
+    m_db->target->exec(QStringLiteral("DELETE FROM ints WHERE a >= %1").arg(a));
+    m_db->target->exec(QStringLiteral("INSERT INTO ints (a, b, v, d, m, _dlt_load_id, _dlt_id) VALUES "
+                                      "(%1, 0, 'stale', 0, '2000-01-01', 'old', 'x'), "
+                                      "(%1, 1, 'stale', 0, '2000-01-01', 'old', 'y'), "
+                                      "(%1, 2, 'stale', 0, '2000-01-01', 'old', 'z')")
+                           .arg(a + 1));
+    m_db->target->exec(u"UPDATE _tablesync_state SET first_load_after = '"_qs +
+                       KeyToken::encode({QVariant(a - 1), QVariant(2ULL)}) + u"'"_qs);
+
+    RunOutcome rest = runSync(settings(), s.tables);
+    QVERIFY2(rest.summary.allSucceeded(), qPrintable(rest.log()));
+    QVERIFY2(rest.log().contains(u"resuming the first load after the rows an earlier run committed"_qs),
+             qPrintable(rest.log()));
+    expectIdentical(u"ints"_qs);
+    // The rows rewritten by upserts have the ids the rest of the table has.
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM ints WHERE _dlt_id IN ('x', 'y', 'z') OR "
+                          "_dlt_load_id = 'old'"_qs)
+                 .toLongLong(),
+             0);
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(DISTINCT _dlt_id) FROM ints"_qs).toLongLong(), 60000);
 }
 
 // 30,000 changed rows after a stored cursor, batch size 10,000: the run reads a 1,000-row page

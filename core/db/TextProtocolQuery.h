@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+struct st_mysql;
+
+namespace tablesync {
+
+class DbConnection;
+class TextRows;
+
+// SELECTs through the C API of a QtSql connection's own MariaDB handle, in the text protocol, with
+// `character_set_results=binary` for as long as this object lives (the destructor restores it).
+// Rows stream from the server (mysql_use_result) into TextRows exactly as the server formats
+// them, so the source needs no casts and the client builds no QVariants.
+//
+// Why: to read exact values QtSql needs casts (text AS BINARY, temporal and DECIMAL AS CHAR,
+// FACTS-qt-mysql.md), which cost the source ~0.9 CPU-s per 1M benchmark rows, and turning every
+// value into a QVariant was a third of tablesync's own CPU on a first load. On 2 cores shared
+// with both servers, that CPU is wall time.
+//
+// It runs on the connection's session (its snapshot, its time zone), so while it lives that
+// connection must not be used through QtSql for anything returning text.
+class TextProtocolQuery
+{
+public:
+    // Null when `connection` is not a MariaDB/MySQL connection whose handle can be had.
+    static st_mysql *handleOf(DbConnection &connection);
+
+    // Throws DbError when the session cannot be switched to binary results.
+    explicit TextProtocolQuery(DbConnection &connection);
+    ~TextProtocolQuery();
+    TextProtocolQuery(const TextProtocolQuery &) = delete;
+    TextProtocolQuery &operator=(const TextProtocolQuery &) = delete;
+
+    // Runs `sql` and appends its rows to `rows` (whose columns must be those selected).
+    // Throws DbError with `what`, the server's message and its error number.
+    void select(const QByteArray &sql, TextRows &rows, const QString &what);
+
+private:
+    void execute(const QByteArray &sql, const QString &what);
+    [[noreturn]] void fail(const QString &what);
+
+    st_mysql *m_handle;
+    QByteArray m_previousResults; // the session's character_set_results before
+};
+
+} // namespace tablesync

@@ -1,0 +1,237 @@
+// First loads read their pages through the server's text protocol (PageReader::preferTextProtocol,
+// core/db/TextProtocolQuery.h) and hand them to LOAD DATA as the server's text. Where a writer
+// binds values instead (a page that warned), the text rows must become exactly the values the
+// QtSql reader gives, and a row's id must not depend on which reader read it. Pages must follow
+// the same keys, and the source session must be left as QtSql expects it.
+#include "TestSandbox.h"
+
+#include "db/MySqlDialect.h"
+#include "db/SchemaReader.h"
+#include "sync/BatchWriter.h"
+#include "sync/PageReader.h"
+
+#include <QTest>
+
+#include <cstring>
+
+using namespace tablesync;
+using namespace tablesync::test;
+
+class TestTextPages : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void textValuesAreTheValuesQtSqlReads();
+    void compositeIntegerKeysPageAsQtSqlDoes();
+    void resumedReaderContinuesAfterTheKey();
+    void sessionResultsAreRestored();
+    void keysThatAreNotIntegersAreReadTyped();
+
+private:
+    // Every page of `table` in key order, `pageRows` at a time, read as text or through QtSql.
+    QList<Page> readAll(const QString &table, const QStringList &key, int pageRows, bool text,
+                        const std::optional<QVariantList> &after = std::nullopt);
+    QList<ColumnInfo> columnsOf(const QString &table);
+
+    std::unique_ptr<SandboxPair> m_db;
+    MySqlDialect m_dialect;
+};
+
+void TestTextPages::initTestCase()
+{
+    m_db = std::make_unique<SandboxPair>(u"textpages"_qs);
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE typed ("
+             "id INT NOT NULL PRIMARY KEY, ti TINYINT, biu BIGINT UNSIGNED, bi BIGINT, dec65 DECIMAL(65,30), "
+             "f FLOAT, d DOUBLE, dt DATE, dtm DATETIME(6), ts TIMESTAMP(6) NULL DEFAULT NULL, tm TIME(6), yr YEAR, "
+             "vc VARCHAR(100), lat VARCHAR(50) CHARACTER SET latin1, bn BINARY(4), bl BLOB, bt BIT(64), "
+             "en ENUM('a','ü'), st SET('x','y'), js JSON, "
+             "si SMALLINT, tiu TINYINT UNSIGNED, mi MEDIUMINT, iu INT UNSIGNED"
+             ") CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"_qs);
+    src.exec(u"INSERT INTO typed VALUES "
+             "(-5, 127, 18446744073709551615, -9223372036854775808, "
+             "'-99999999999999999999999999999999999.999999999999999999999999999999', 3.4028234e38, "
+             "1.7976931348623157e308, '9999-12-31', '2024-03-31 02:30:00.123456', '2038-01-19 03:14:07.999999', "
+             "'-838:59:59.000000', 0, 'emoji 😀 tab\there', 'café ÿ', 0x00FF0A5C, 0x000A0D5C09FF, "
+             "b'1111111111111111111111111111111111111111111111111111111111111111', 'ü', 'x,y', '{\"a\": \"ü\"}', "
+             "-32768, 255, -8388608, 4294967295),"
+             "(0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+             "NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+             "(7, -128, 0, 0, '0.000000000000000000000000000001', 1e-45, 0.1e0 + 0.2e0, '0000-00-00', "
+             "'0000-00-00 00:00:00', '1970-01-01 00:00:01', '100:00:00.000001', 1901, '', '', 0x00000000, '', "
+             "b'0', 'a', '', '[]', 0, 0, 0, 0),"
+             "(2147483647, 1, 1, 1, '1', -1.17549435e-38, 2.2250738585072014e-308, '2024-10-27', "
+             "'2024-10-27 02:30:00.000001', NULL, '00:00:00', 2155, 'NULL', '\\\\N', 0x5C4E0000, 0x5C4E, b'1', "
+             "NULL, 'y', 'null', 32767, 1, 8388607, 1)"_qs);
+    // A composite key of two integer columns, many rows per value of the first.
+    src.exec(u"CREATE TABLE pairs (a INT NOT NULL, b BIGINT UNSIGNED NOT NULL, v VARCHAR(20), PRIMARY KEY (a, b))"_qs);
+    src.exec(
+        u"INSERT INTO pairs SELECT CAST(seq DIV 13 AS SIGNED) - 20, seq * 7919 MOD 1009, CONCAT('v', seq) FROM seq_1_to_1000"_qs);
+    src.exec(u"CREATE TABLE named (k VARCHAR(10) NOT NULL PRIMARY KEY, v INT)"_qs);
+    src.exec(u"INSERT INTO named VALUES ('b', 1), ('a', 2), ('c', 3)"_qs);
+}
+
+QList<ColumnInfo> TestTextPages::columnsOf(const QString &table)
+{
+    return SchemaReader::readTable(m_db->source->connection(), table).columns;
+}
+
+QList<Page> TestTextPages::readAll(const QString &table, const QStringList &key, int pageRows, bool text,
+                                   const std::optional<QVariantList> &after)
+{
+    const QList<ColumnInfo> columns = columnsOf(table);
+    QList<ColumnInfo> order;
+    for (const QString &name : key) {
+        for (const ColumnInfo &c : columns) {
+            if (c.name == name)
+                order << c;
+        }
+    }
+    PageReader reader(m_db->source->connection(), m_dialect, table, columns, order, pageRows, std::nullopt);
+    if (text)
+        reader.preferTextProtocol();
+    if (after)
+        reader.startAfter(*after);
+    QList<Page> pages;
+    Page page;
+    while (reader.next(page)) {
+        pages << page;
+        page = Page();
+    }
+    return pages;
+}
+
+// The same value, as far as a writer can tell: null alike, bytes alike, doubles bit for bit,
+// everything else the same text.
+static bool sameValue(const QVariant &typed, const QVariant &fromText)
+{
+    if (typed.isNull() || fromText.isNull())
+        return typed.isNull() == fromText.isNull();
+    const bool typedBytes = typed.typeId() == QMetaType::QByteArray;
+    if (typedBytes != (fromText.typeId() == QMetaType::QByteArray))
+        return false;
+    if (typedBytes)
+        return typed.toByteArray() == fromText.toByteArray();
+    if (typed.typeId() == QMetaType::Double || fromText.typeId() == QMetaType::Double) {
+        const double a = typed.toDouble();
+        const double b = fromText.toDouble();
+        return typed.typeId() == fromText.typeId() && std::memcmp(&a, &b, sizeof a) == 0;
+    }
+    return typed.toString() == fromText.toString();
+}
+
+void TestTextPages::textValuesAreTheValuesQtSqlReads()
+{
+    const QList<Page> text = readAll(u"typed"_qs, {u"id"_qs}, 3, true);
+    const QList<Page> typed = readAll(u"typed"_qs, {u"id"_qs}, 3, false);
+    QCOMPARE(text.size(), 2);
+    QCOMPARE(typed.size(), 2);
+    QList<int> allColumns;
+    for (int c = 0; c < typed.first().columnCount; ++c)
+        allColumns << c;
+    for (int p = 0; p < text.size(); ++p) {
+        QVERIFY(text[p].isText());
+        QVERIFY(!typed[p].isText());
+        QCOMPARE(text[p].rowCount(), typed[p].rowCount());
+        for (int row = 0; row < text[p].rowCount(); ++row) {
+            for (int c = 0; c < text[p].columnCount; ++c) {
+                const QVariant a = typed[p].value(row, c);
+                const QVariant b = text[p].valueAt(row, c);
+                QVERIFY2(sameValue(a, b), qPrintable(QStringLiteral("page %1 row %2 column %3: %4 (%5) against %6 (%7)")
+                                                         .arg(p)
+                                                         .arg(row)
+                                                         .arg(c)
+                                                         .arg(a.toString(), QString::fromLatin1(a.typeName()),
+                                                              b.toString(), QString::fromLatin1(b.typeName()))));
+            }
+            // Every column as a key: the id hashes each kind of value the same way from either page.
+            for (int c : std::as_const(allColumns)) {
+                QVERIFY2(BatchWriter::rowIdBytes(text[p], row, {c}) == BatchWriter::rowIdBytes(typed[p], row, {c}),
+                         qPrintable(QStringLiteral("row id of column %1, row %2 (%3)")
+                                        .arg(c)
+                                        .arg(row)
+                                        .arg(QString::fromLatin1(typed[p].value(row, c).typeName()))));
+            }
+            QCOMPARE(BatchWriter::rowIdBytes(text[p], row, allColumns),
+                     BatchWriter::rowIdBytes(typed[p], row, allColumns));
+        }
+        // What a writer that binds values gets from a text page.
+        Page converted = text[p];
+        converted.convertToValues();
+        QVERIFY(!converted.isText());
+        QCOMPARE(converted.rowCount(), typed[p].rowCount());
+        for (int i = 0; i < converted.values.size(); ++i)
+            QVERIFY(sameValue(typed[p].values[i], converted.values[i]));
+    }
+}
+
+static QStringList keysOf(const QList<Page> &pages, int columns)
+{
+    QStringList keys;
+    for (const Page &page : pages) {
+        for (int row = 0; row < page.rowCount(); ++row) {
+            QStringList key;
+            for (int c = 0; c < columns; ++c)
+                key << page.valueAt(row, c).toString();
+            keys << key.join(u',');
+        }
+    }
+    return keys;
+}
+
+void TestTextPages::compositeIntegerKeysPageAsQtSqlDoes()
+{
+    const QList<Page> text = readAll(u"pairs"_qs, {u"a"_qs, u"b"_qs}, 7, true);
+    const QList<Page> typed = readAll(u"pairs"_qs, {u"a"_qs, u"b"_qs}, 7, false);
+    QVERIFY(text.first().isText());
+    const QStringList keys = keysOf(text, 2);
+    QCOMPARE(keys.size(), m_db->source->count(u"pairs"_qs));
+    QCOMPARE(keys, keysOf(typed, 2));
+    QCOMPARE(keys.first(), u"-20,"_qs + m_db->source->scalar(u"SELECT MIN(b) FROM pairs WHERE a = -20"_qs).toString());
+}
+
+void TestTextPages::resumedReaderContinuesAfterTheKey()
+{
+    // As a resumed first load does, with the key a saved token gives back.
+    const std::optional<QVariantList> after = KeyToken::decode(KeyToken::encode({QVariant(qlonglong(3)), 500ULL}));
+    QVERIFY(after.has_value());
+    const QList<Page> text = readAll(u"pairs"_qs, {u"a"_qs, u"b"_qs}, 50, true, after);
+    QVERIFY(text.first().isText());
+    const QStringList keys = keysOf(text, 2);
+    QCOMPARE(keys, keysOf(readAll(u"pairs"_qs, {u"a"_qs, u"b"_qs}, 50, false, after), 2));
+    QCOMPARE(qint64(keys.size()),
+             m_db->source->scalar(u"SELECT COUNT(*) FROM pairs WHERE a > 3 OR (a = 3 AND b > 500)"_qs).toLongLong());
+}
+
+void TestTextPages::sessionResultsAreRestored()
+{
+    DbConnection &source = m_db->source->connection();
+    const QVariant before = m_db->source->scalar(u"SELECT @@session.character_set_results"_qs);
+    QCOMPARE(before.toString(), u"utf8mb4"_qs);
+    readAll(u"typed"_qs, {u"id"_qs}, 100, true); // read to the end
+    QCOMPARE(m_db->source->scalar(u"SELECT @@session.character_set_results"_qs), before);
+    {
+        // Left before the end (a stopped copy): the reader's end restores the session.
+        const QList<ColumnInfo> columns = columnsOf(u"pairs"_qs);
+        PageReader reader(source, m_dialect, u"pairs"_qs, columns, {columns[0], columns[1]}, 10, std::nullopt);
+        reader.preferTextProtocol();
+        Page page;
+        QVERIFY(reader.next(page) && page.isText());
+        QCOMPARE(m_db->source->scalar(u"SELECT @@session.character_set_results"_qs).toByteArray(), "binary");
+    }
+    QCOMPARE(m_db->source->scalar(u"SELECT @@session.character_set_results"_qs), before);
+    // QtSql reads text as it did before.
+    QCOMPARE(m_db->source->scalar(u"SELECT vc FROM typed WHERE id = -5"_qs).toString(), u"emoji 😀 tab\there"_qs);
+}
+
+void TestTextPages::keysThatAreNotIntegersAreReadTyped()
+{
+    const QList<Page> pages = readAll(u"named"_qs, {u"k"_qs}, 2, true);
+    QCOMPARE(pages.size(), 2);
+    QVERIFY(!pages.first().isText());
+    QCOMPARE(keysOf(pages, 1), (QStringList{u"a"_qs, u"b"_qs, u"c"_qs}));
+}
+
+QTEST_GUILESS_MAIN(TestTextPages)
+#include "tst_textpages.moc"
