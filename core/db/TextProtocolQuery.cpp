@@ -1,10 +1,8 @@
 #include "db/TextProtocolQuery.h"
 
-#include "db/DbConnection.h"
 #include "db/DbError.h"
+#include "db/NativeHandle.h"
 #include "db/TextRows.h"
-
-#include <QSqlDriver>
 
 #include <mysql.h>
 
@@ -32,21 +30,8 @@ bool isCharsetName(const QByteArray &name)
 }
 } // namespace
 
-st_mysql *TextProtocolQuery::handleOf(DbConnection &connection)
-{
-    if (!connection.isOpen())
-        return nullptr;
-    // The documented way to reach a driver's native handle (QSqlDriver::handle()).
-    const QVariant handle = connection.database().driver()->handle();
-    // Qt 6.4 names the type by the struct ("st_mysql*"), its documentation by the typedef.
-    if (!handle.isValid() ||
-        (qstrcmp(handle.typeName(), "st_mysql*") != 0 && qstrcmp(handle.typeName(), "MYSQL*") != 0))
-        return nullptr;
-    return *static_cast<MYSQL *const *>(handle.constData());
-}
-
 TextProtocolQuery::TextProtocolQuery(DbConnection &connection)
-    : m_handle(handleOf(connection))
+    : m_handle(nativeHandle(connection))
 {
     const QString what = u"switching the source session to binary results"_qs;
     if (!m_handle)

@@ -25,10 +25,8 @@ class TextRows;
 class TextProtocolQuery
 {
 public:
-    // Null when `connection` is not a MariaDB/MySQL connection whose handle can be had.
-    static st_mysql *handleOf(DbConnection &connection);
-
-    // Throws DbError when the session cannot be switched to binary results.
+    // Throws DbError when the session cannot be switched to binary results, or the connection
+    // has no native handle (nativeHandle()).
     explicit TextProtocolQuery(DbConnection &connection);
     ~TextProtocolQuery();
     TextProtocolQuery(const TextProtocolQuery &) = delete;

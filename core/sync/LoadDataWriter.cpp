@@ -2,20 +2,14 @@
 
 #include "db/DbConnection.h"
 #include "db/DbError.h"
+#include "db/InMemoryInfile.h"
 #include "db/MySqlDialect.h"
+#include "db/NativeHandle.h"
 #include "sync/BatchWriter.h"
 #include "sync/SchemaSync.h"
 
-#include <QCoreApplication>
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 namespace tablesync {
 
@@ -71,55 +65,8 @@ void appendText(QByteArray &out, const QString &text)
         to[i] = char(chars[i].unicode());
 }
 
-// A live writer holds an exclusive lock on this file in its directory; the kernel drops it with
-// the process, however it ends, and whatever PID namespace it ran in.
-constexpr char16_t kLockFile[] = u"lock";
-
-// True when no process holds the directory's lock (or it has none): its writer is gone.
-bool abandoned(const QString &directory)
-{
-    const int fd = ::open(QFile::encodeName(directory + u'/' + QString::fromUtf16(kLockFile)).constData(), O_RDONLY);
-    if (fd < 0)
-        return true;
-    const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-    ::close(fd);
-    return free;
-}
-
-// Where the page files go first: memory (/dev/shm) when the machine has it, so a page is not also
-// written through a disk file system on its way to the server. Memory is not freed with a killed
-// process, so each writer locks its directory and a later writer removes the unlocked ones.
-std::unique_ptr<QTemporaryDir> inMemoryDirectory(int &lockFd)
-{
-    const QFileInfo shm(u"/dev/shm"_qs);
-    if (!shm.isDir() || !shm.isWritable())
-        return nullptr;
-    const QDir dir(shm.filePath());
-    for (const QString &name : dir.entryList({u"tablesync-load-*"_qs}, QDir::Dirs | QDir::NoDotAndDotDot)) {
-        if (abandoned(dir.filePath(name)))
-            QDir(dir.filePath(name)).removeRecursively();
-    }
-    auto directory = std::make_unique<QTemporaryDir>(
-        dir.filePath(QStringLiteral("tablesync-load-%1-XXXXXX").arg(QCoreApplication::applicationPid())));
-    if (!directory->isValid())
-        return nullptr;
-    // Locked before any page is written. A neighbour cleaning up in the instant before may remove
-    // it; the first page then fails to write and goes to the temporary directory on disk.
-    lockFd = ::open(QFile::encodeName(directory->filePath(QString::fromUtf16(kLockFile))).constData(),
-                    O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (lockFd >= 0 && ::flock(lockFd, LOCK_EX | LOCK_NB) == 0)
-        return directory;
-    if (lockFd >= 0)
-        ::close(lockFd);
-    lockFd = -1;
-    return nullptr; // the temporary directory on disk, then
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size() && file.flush();
-}
+// The name the statement asks for; InMemoryInfile answers the server's request for it.
+constexpr char kPageName[] = "tablesync-page.tsv";
 } // namespace
 
 LoadDataWriter::LoadDataWriter(DbConnection &target, const SqlDialect &dialect, const QString &table,
@@ -130,25 +77,17 @@ LoadDataWriter::LoadDataWriter(DbConnection &target, const SqlDialect &dialect, 
     , m_columns(std::move(columns))
     , m_keyIndexes(std::move(keyIndexes))
     , m_loadId(std::move(loadId))
-    , m_directory(inMemoryDirectory(m_lockFd))
 {
-    if (!m_directory)
-        m_directory = std::make_unique<QTemporaryDir>();
     m_statement = statement();
     // Per column, not per value: comparing the type name for every value cost ~5% of a writer.
     for (const ColumnInfo &c : std::as_const(m_columns))
         m_yearColumns << (c.dataType == u"year");
 }
 
-LoadDataWriter::~LoadDataWriter()
-{
-    m_directory.reset(); // removed while still locked, so no neighbour removes it meanwhile
-    if (m_lockFd >= 0)
-        ::close(m_lockFd);
-}
-
 bool LoadDataWriter::isAvailable(DbConnection &target)
 {
+    if (!nativeHandle(target))
+        return false; // the rows could only come from a file
     try {
         return target.scalar(u"SELECT @@local_infile"_qs, {}, u"checking local_infile"_qs).toInt() == 1;
     } catch (const DbError &) {
@@ -194,7 +133,7 @@ QString LoadDataWriter::statement() const
         fields[i] = variable;
     }
     fields << m_dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kRowIdColumn));
-    QString sql = u"LOAD DATA LOCAL INFILE "_qs + MySqlDialect::quoteString(pagePath()) + u" IGNORE INTO TABLE "_qs +
+    QString sql = u"LOAD DATA LOCAL INFILE '"_qs + QString::fromLatin1(kPageName) + u"' IGNORE INTO TABLE "_qs +
                   m_dialect.quoteIdentifier(m_table) +
                   u" CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("_qs +
                   fields.join(u", "_qs) + u')';
@@ -270,29 +209,17 @@ QByteArray LoadDataWriter::tsv(const Page &page)
     return out;
 }
 
-QString LoadDataWriter::pagePath() const
-{
-    return m_directory->filePath(u"page.tsv"_qs);
-}
-
 bool LoadDataWriter::write(const Page &page)
 {
     const QByteArray bytes = tsv(page);
-    if (!m_directory->isValid() || !writeFile(pagePath(), bytes)) {
-        // /dev/shm may be small (64 MB in a container) and a page of long texts large: the
-        // temporary directory on disk takes it then, and the pages after it.
-        if (!m_directory->path().startsWith(u"/dev/shm/"_qs))
-            throw DbError(u"cannot write the temporary file "_qs + pagePath() + u" for LOAD DATA"_qs);
-        m_directory = std::make_unique<QTemporaryDir>();
-        m_statement = statement();
-        if (!m_directory->isValid() || !writeFile(pagePath(), bytes))
-            throw DbError(u"cannot write the temporary file "_qs + pagePath() + u" for LOAD DATA"_qs);
+    int loaded = 0;
+    {
+        const InMemoryInfile file(nativeHandle(m_target), kPageName, bytes);
+        QSqlQuery query = m_target.newQuery();
+        if (!query.exec(m_statement))
+            throw DbError::from(u"loading rows into "_qs + m_table, query.lastError());
+        loaded = query.numRowsAffected();
     }
-    QSqlQuery query = m_target.newQuery();
-    if (!query.exec(m_statement))
-        throw DbError::from(u"loading rows into "_qs + m_table, query.lastError());
-    const int loaded = query.numRowsAffected();
-    QFile::remove(pagePath()); // read by now; a killed process leaves at most the page in flight
     // Not prepared: preparing a statement would clear the diagnostics we ask about.
     QSqlQuery warnings = m_target.newQuery();
     if (!warnings.exec(u"SELECT @@warning_count"_qs) || !warnings.next())

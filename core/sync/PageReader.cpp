@@ -2,6 +2,7 @@
 
 #include "db/DbConnection.h"
 #include "db/DbError.h"
+#include "db/NativeHandle.h"
 #include "db/SqlDialect.h"
 #include "db/TextProtocolQuery.h"
 
@@ -58,7 +59,7 @@ void PageReader::preferTextProtocol()
 
 bool PageReader::canReadText() const
 {
-    if (m_lowerBound || !TextProtocolQuery::handleOf(m_source))
+    if (m_lowerBound || !nativeHandle(m_source))
         return false;
     for (const ColumnInfo &c : m_orderColumns) {
         if (c.kind() != ValueKind::Integer)

@@ -5,11 +5,14 @@
 // the same keys, and the source session must be left as QtSql expects it.
 #include "TestSandbox.h"
 
+#include "db/InMemoryInfile.h"
 #include "db/MySqlDialect.h"
+#include "db/NativeHandle.h"
 #include "db/SchemaReader.h"
 #include "sync/BatchWriter.h"
 #include "sync/PageReader.h"
 
+#include <QTemporaryFile>
 #include <QTest>
 
 #include <cstring>
@@ -27,6 +30,7 @@ private Q_SLOTS:
     void resumedReaderContinuesAfterTheKey();
     void sessionResultsAreRestored();
     void keysThatAreNotIntegersAreReadTyped();
+    void inMemoryInfileAnswersOnlyItsName();
 
 private:
     // Every page of `table` in key order, `pageRows` at a time, read as text or through QtSql.
@@ -231,6 +235,27 @@ void TestTextPages::keysThatAreNotIntegersAreReadTyped()
     QCOMPARE(pages.size(), 2);
     QVERIFY(!pages.first().isText());
     QCOMPARE(keysOf(pages, 1), (QStringList{u"a"_qs, u"b"_qs, u"c"_qs}));
+}
+
+// LOAD DATA LOCAL reads its rows from memory (LoadDataWriter); a statement naming any other file,
+// a real one included, gets nothing from the client.
+void TestTextPages::inMemoryInfileAnswersOnlyItsName()
+{
+    TestDb &target = *m_db->target;
+    target.exec(u"CREATE TABLE loaded (a INT PRIMARY KEY, b VARCHAR(10))"_qs);
+    QTemporaryFile real;
+    QVERIFY(real.open());
+    real.write("9\treal\n");
+    real.close();
+    {
+        const InMemoryInfile file(nativeHandle(target.connection()), "page.tsv", "1\tone\n2\ttwo\n");
+        target.exec(u"LOAD DATA LOCAL INFILE 'page.tsv' INTO TABLE loaded"_qs);
+        QCOMPARE(target.count(u"loaded"_qs), 2);
+        QVERIFY_THROWS_EXCEPTION(
+            DbError, target.exec(u"LOAD DATA LOCAL INFILE '"_qs + real.fileName() + u"' IGNORE INTO TABLE loaded"_qs));
+        QCOMPARE(target.count(u"loaded"_qs), 2);
+    }
+    QCOMPARE(target.scalar(u"SELECT GROUP_CONCAT(b ORDER BY a) FROM loaded"_qs).toString(), u"one,two"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestTextPages)
