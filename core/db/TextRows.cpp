@@ -1,6 +1,9 @@
 #include "db/TextRows.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace tablesync {
 
@@ -40,13 +43,44 @@ void TextRows::clear()
 
 void TextRows::appendRow(const char *const *fields, const unsigned long *lengths)
 {
-    for (qsizetype c = 0; c < m_columns.size(); ++c) {
-        if (!fields[c]) {
-            m_fields.push_back({m_bytes.size(), -1});
+    const qsizetype columns = m_columns.size();
+    // libmariadb leaves a row's fields in its network buffer one after the other, a length
+    // byte or so between them: one copy of that whole span costs far less than one per field.
+    // Pointers are compared as integers; a span much longer than the fields is copied by field.
+    std::uintptr_t low = UINTPTR_MAX;
+    std::uintptr_t high = 0;
+    qsizetype fieldBytes = 0;
+    for (qsizetype c = 0; c < columns; ++c) {
+        if (!fields[c])
             continue;
+        const auto begin = reinterpret_cast<std::uintptr_t>(fields[c]);
+        low = std::min(low, begin);
+        high = std::max(high, begin + lengths[c]);
+        fieldBytes += qsizetype(lengths[c]);
+    }
+    const qsizetype base = m_bytes.size();
+    if (fieldBytes > 0 && qsizetype(high - low) <= fieldBytes + 16 * columns) {
+        m_bytes.resize(base + qsizetype(high - low));
+        std::memcpy(m_bytes.data() + base, reinterpret_cast<const char *>(low), size_t(high - low));
+        for (qsizetype c = 0; c < columns; ++c) {
+            if (!fields[c])
+                m_fields.push_back({base, -1});
+            else
+                m_fields.push_back(
+                    {base + qsizetype(reinterpret_cast<std::uintptr_t>(fields[c]) - low), qsizetype(lengths[c])});
         }
-        m_fields.push_back({m_bytes.size(), qsizetype(lengths[c])});
-        m_bytes.append(fields[c], qsizetype(lengths[c]));
+    } else {
+        m_bytes.resize(base + fieldBytes);
+        char *to = m_bytes.data() + base;
+        for (qsizetype c = 0; c < columns; ++c) {
+            if (!fields[c]) {
+                m_fields.push_back({base, -1});
+                continue;
+            }
+            std::memcpy(to, fields[c], lengths[c]);
+            m_fields.push_back({qsizetype(to - m_bytes.constData()), qsizetype(lengths[c])});
+            to += lengths[c];
+        }
     }
     ++m_rows;
 }

@@ -137,6 +137,11 @@ void PipelinedCopy::writerLoop()
                     // page with INSERTs, which update in place and fail loudly in strict mode.
                     target.rollback();
                     target.beginTransaction();
+                    if (!m_fallbackReported.exchange(true)) {
+                        m_progress.onTableMessage(m_progressName,
+                                                  u"LOAD DATA met rows already there or adjusted a value: "
+                                                  "writing such pages with INSERTs"_qs);
+                    }
                 }
                 batch->page.convertToValues(); // a text page: INSERTs bind values
                 writer.write(batch->page);

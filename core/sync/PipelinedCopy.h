@@ -97,6 +97,7 @@ private:
     QString m_savedMark;
     QMutex m_markMutex; // serialises mark writes so they stay monotonic
     std::atomic_bool m_bulkLoadReported{false};
+    std::atomic_bool m_fallbackReported{false};
 };
 
 } // namespace tablesync

@@ -193,6 +193,9 @@ void TestPipelined::resumeMeetingRowsPastTheSavedKeyUpsertsThem()
     QVERIFY2(rest.summary.allSucceeded(), qPrintable(rest.log()));
     QVERIFY2(rest.log().contains(u"resuming the first load after the rows an earlier run committed"_qs),
              qPrintable(rest.log()));
+    QVERIFY2(rest.log().contains(u"LOAD DATA met rows already there or adjusted a value: writing such pages with "
+                                 "INSERTs"_qs),
+             qPrintable(rest.log()));
     expectIdentical(u"ints"_qs);
     // The rows rewritten by upserts have the ids the rest of the table has.
     QCOMPARE(m_db->target

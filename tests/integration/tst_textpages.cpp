@@ -31,6 +31,7 @@ private Q_SLOTS:
     void sessionResultsAreRestored();
     void keysThatAreNotIntegersAreReadTyped();
     void inMemoryInfileAnswersOnlyItsName();
+    void escapedBytesAtEveryOffsetSurviveLoadData();
 
 private:
     // Every page of `table` in key order, `pageRows` at a time, read as text or through QtSql.
@@ -256,6 +257,30 @@ void TestTextPages::inMemoryInfileAnswersOnlyItsName()
         QCOMPARE(target.count(u"loaded"_qs), 2);
     }
     QCOMPARE(target.scalar(u"SELECT GROUP_CONCAT(b ORDER BY a) FROM loaded"_qs).toString(), u"one,two"_qs);
+}
+
+// LOAD DATA's escapes are found eight bytes at a time (LoadDataWriter): a byte to escape at every
+// offset of a word, at a value's start and end, in runs, and values of every length up to 40.
+void TestTextPages::escapedBytesAtEveryOffsetSurviveLoadData()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE escapes (id INT PRIMARY KEY, b VARBINARY(100), t VARCHAR(100))"_qs);
+    src.exec(u"INSERT INTO escapes SELECT seq, "
+             "CONCAT(REPEAT('a', seq MOD 17), ELT(1 + seq MOD 6, X'5C', X'09', X'0A', X'00', X'5C5C', X'FF0A'), "
+             "REPEAT('b', seq DIV 17 MOD 23)), "
+             "CONCAT(REPEAT('ü', seq MOD 13), ELT(1 + seq MOD 4, '\\\\', '\t', '\n', '\\N'), REPEAT('c', seq MOD 9)) "
+             "FROM seq_1_to_24000"_qs);
+    src.exec(u"ANALYZE TABLE escapes"_qs);
+    QCOMPARE(src.scalar(u"SELECT COUNT(DISTINCT LENGTH(b)) FROM escapes"_qs).toInt() >= 40, true);
+    const RunOutcome run = runSync(m_db->settings, {tableSpec(u"escapes"_qs, {u"id"_qs}, QString(), 5000)});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"writing with LOAD DATA LOCAL INFILE"_qs), qPrintable(run.log()));
+    // Every page loaded as it was written: a wrong escape would have warned, and INSERTs taken over.
+    QVERIFY2(!run.log().contains(u"writing such pages with INSERTs"_qs), qPrintable(run.log()));
+    const auto source = src.dump(u"escapes"_qs, u"id"_qs);
+    QCOMPARE(source.size(), 24000);
+    QVERIFY2(m_db->target->dump(u"escapes"_qs, u"id"_qs) == source,
+             qPrintable(firstDifferences(source, m_db->target->dump(u"escapes"_qs, u"id"_qs))));
 }
 
 QTEST_GUILESS_MAIN(TestTextPages)
