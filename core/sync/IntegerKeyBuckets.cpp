@@ -67,8 +67,8 @@ std::optional<TableComparer::OrdinalRange> TableComparer::integerKeyBounds()
                               {},
                               u"finding the key range of "_qs + m_table};
     const bool isUnsigned = m_keys.first().isUnsigned();
-    const auto bounds = [isUnsigned](DbConnection &connection, const Statement &statement) {
-        QSqlQuery query = connection.select(statement.sql, statement.binds, statement.what);
+    const auto bounds = [isUnsigned](DbConnection &connection, const Statement &bounding) {
+        QSqlQuery query = connection.select(bounding.sql, bounding.binds, bounding.what);
         std::optional<OrdinalRange> range;
         if (query.next() && !query.value(0).isNull()) {
             const auto ordinal = [isUnsigned](const QVariant &value) {
