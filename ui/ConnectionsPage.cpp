@@ -1,5 +1,6 @@
 #include "ConnectionsPage.h"
 
+#include "HealthForm.h"
 #include "MessageBanner.h"
 #include "OptionsForm.h"
 #include "Plural.h"
@@ -39,6 +40,7 @@ ConnectionsPage::ConnectionsPage(ProfileDocument *document, DbTaskRunner *runner
     servers->addWidget(m_target, 1);
     layout->addLayout(servers);
     layout->addWidget(new OptionsForm(document, passwords, content));
+    layout->addWidget(new HealthForm(document, content));
     layout->addStretch(1);
 
     auto *scroll = new QScrollArea(this);

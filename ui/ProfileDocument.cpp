@@ -47,7 +47,7 @@ QStringList ProfileDocument::knownKeys()
     keys << u"FETCH_LIMIT"_qs << u"INTERVAL"_qs << u"SYNC_WORKERS"_qs << u"SYNC_RETRIES"_qs << u"POOL_SIZE"_qs
          << u"MAX_OVERFLOW"_qs << u"POOL_TIMEOUT"_qs << u"POOL_RECYCLE"_qs << u"POOL_STATUS_INTERVAL"_qs
          << u"DB_CONNECT_TIMEOUT"_qs << u"DB_READ_TIMEOUT"_qs << u"DB_WRITE_TIMEOUT"_qs << u"HEALTH_HOST"_qs
-         << u"HEALTH_PORT"_qs;
+         << u"HEALTH_PORT"_qs << u"HEALTH_TOKEN"_qs << u"HEALTH_TOKEN_FILE"_qs;
     return keys;
 }
 

@@ -22,6 +22,9 @@
 #include <QTableView>
 #include <QTimer>
 
+#include <QScrollArea>
+#include <QScrollBar>
+
 #include <cstdio>
 #include <functional>
 
@@ -94,6 +97,12 @@ int main(int argc, char **argv)
         QTimer::singleShot(4000, &window, [&] {
             whenStatusBarIsClear(window, [&] {
                 save(window, MainWindow::ConnectionsPageIndex, out, u"1-connections"_qs);
+                // The rest of the page: options, passwords and the health server.
+                if (auto *scroll = window.connectionsPage()->findChild<QScrollArea *>()) {
+                    scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+                    save(window, MainWindow::ConnectionsPageIndex, out, u"1b-connections-options"_qs);
+                    scroll->verticalScrollBar()->setValue(0);
+                }
                 save(window, MainWindow::TablesPageIndex, out, u"2-tables"_qs);
                 save(window, MainWindow::MonitorPageIndex, out, u"3-run-monitor"_qs);
                 save(window, MainWindow::PoolPageIndex, out, u"4-pool"_qs);

@@ -5,6 +5,7 @@
 
 #include "ConnectionsPage.h"
 #include "EmptyState.h"
+#include "HealthForm.h"
 #include "MainWindow.h"
 #include "MessageBanner.h"
 #include "ProfileDocument.h"
@@ -16,7 +17,9 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
 
@@ -52,6 +55,7 @@ private Q_SLOTS:
     void editingATableShowsValidation();
     void deletesAreChosenInTheTable();
     void requireTlsIsACheckBox();
+    void healthServerKeysAreEdited();
     void entryErrorsBlockSaving();
     void savesBothFilesAndReadsBack();
     void saveAsCreatesANewPair();
@@ -156,6 +160,66 @@ void TestProfileEditor::editingATableShowsValidation()
     QVERIFY(model->setData(model->index(1, TableListModel::InitialValueColumn), u"42"_qs));
     QCOMPARE(model->index(1, TableListModel::InitialValueColumn).data(TableListModel::SeverityRole).toInt(),
              int(TableIssue::Severity::Warning));
+}
+
+void TestProfileEditor::healthServerKeysAreEdited()
+{
+    ProfileDocument *document = m_window->document();
+    auto *host = m_window->findChild<QLineEdit *>(u"HEALTH_HOST"_qs);
+    auto *port = m_window->findChild<QSpinBox *>(u"HEALTH_PORT"_qs);
+    auto *token = m_window->findChild<QLineEdit *>(u"HEALTH_TOKEN"_qs);
+    auto *tokenFile = m_window->findChild<QLineEdit *>(u"HEALTH_TOKEN_FILE"_qs);
+    auto *note = m_window->findChild<QLabel *>(u"healthNote"_qs);
+    QVERIFY(host && port && token && tokenFile && note);
+    QCOMPARE(port->value(), 8089); // not in the .env: the default, and no key written for it
+    QVERIFY(note->text().contains(u"to this machine only"_qs));
+
+    // Every interface without a token: said plainly.
+    QTest::keyClicks(host, u"0.0.0.0"_qs);
+    QCOMPARE(document->value(u"HEALTH_HOST"_qs), u"0.0.0.0"_qs);
+    QVERIFY2(note->text().contains(u"Other machines can read /status"_qs), qPrintable(note->text()));
+    port->setValue(9100);
+    QCOMPARE(document->value(u"HEALTH_PORT"_qs), u"9100"_qs);
+    QVERIFY(note->text().contains(u"http://0.0.0.0:9100/"_qs));
+
+    // A generated token is one the engine takes, and it ends the warning.
+    m_window->findChild<QPushButton *>(u"generateHealthToken"_qs)->click();
+    const QString generated = document->value(u"HEALTH_TOKEN"_qs);
+    QCOMPARE(generated.size(), 64);
+    QCOMPARE(token->text(), generated);
+    QCOMPARE(token->echoMode(), QLineEdit::Password);
+    QVERIFY(!note->text().contains(u"Other machines"_qs));
+    ConfigErrors errors;
+    const Settings settings = document->settings(errors);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).toString()));
+    QCOMPARE(settings.healthToken, generated);
+    QVERIFY(HealthForm::randomToken() != generated);
+
+    // A token file as well: the page's banner says to keep one.
+    QTest::keyClicks(tokenFile, m_dir->filePath(u"token"_qs));
+    auto *banner = m_window->findChild<MessageBanner *>(u"connectionsBanner"_qs);
+    QTRY_VERIFY2(banner->isVisible() &&
+                     banner->details().contains(u"HEALTH_TOKEN and HEALTH_TOKEN_FILE are both set; keep one"_qs),
+                 qPrintable(banner->text() + u": "_qs + banner->details()));
+    token->clear();
+    QTest::keyClicks(token, u"x"_qs);
+    QTest::keyClick(token, Qt::Key_Backspace); // emptied by typing: the key goes
+    QVERIFY(!document->contains(u"HEALTH_TOKEN"_qs));
+
+    // Saved, it is what a headless run reads; opened again, the fields show it.
+    test::writeText(m_dir->filePath(u"token"_qs), "0123456789abcdef0123\n");
+    QVERIFY(m_window->saveProfile());
+    ConfigErrors readErrors;
+    const EnvFile env = EnvFile::load(m_env, readErrors);
+    QCOMPARE(env.value(u"HEALTH_HOST"_qs), u"0.0.0.0"_qs);
+    QCOMPARE(env.value(u"HEALTH_TOKEN_FILE"_qs), m_dir->filePath(u"token"_qs));
+    QVERIFY(!env.contains(u"HEALTH_TOKEN"_qs));
+    test::writeText(m_env, kEnv + QByteArray("HEALTH_TOKEN=abcdefghijklmnop\n"));
+    QVERIFY(document->open(m_env, m_tables).isEmpty());
+    QCOMPARE(token->text(), u"abcdefghijklmnop"_qs);
+    QVERIFY(host->text().isEmpty());
+    QVERIFY(tokenFile->text().isEmpty());
+    QCOMPARE(port->value(), 8089);
 }
 
 void TestProfileEditor::entryErrorsBlockSaving()
