@@ -16,6 +16,7 @@ public:
     QString comparePlaceholder(const ColumnInfo &column) const override;
     QString keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const override;
     QString keysetAfterLiterals(const QList<ColumnInfo> &keyColumns, const QStringList &literals) const override;
+    std::optional<QString> compareLiteral(const ColumnInfo &column, const QVariant &value) const override;
     QString insertRows(const QString &table, const QList<ColumnInfo> &columns, const QStringList &extraColumns,
                        int rowCount, OnDuplicate onDuplicate) const override;
 

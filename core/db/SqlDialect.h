@@ -4,6 +4,9 @@
 
 #include <QList>
 #include <QString>
+#include <QVariant>
+
+#include <optional>
 
 namespace tablesync {
 
@@ -35,8 +38,12 @@ public:
     // `bindOrder` receives, per placeholder, the index of the key value it takes.
     virtual QString keysetAfter(const QList<ColumnInfo> &keyColumns, QList<int> &bindOrder) const = 0;
     // The same condition with the key's values written in: `literals` holds one SQL literal per
-    // key column (for integer keys, their digits), for statements that take no placeholders.
+    // key column (compareLiteral), for statements that take no placeholders.
     virtual QString keysetAfterLiterals(const QList<ColumnInfo> &keyColumns, const QStringList &literals) const = 0;
+    // A value read by readExpression() or as text (TextRows::value) written as an SQL expression
+    // that compares with `column` as comparePlaceholder() does. None for kinds it cannot write
+    // exactly (FLOAT/DOUBLE, BIT), or a value of the wrong type.
+    virtual std::optional<QString> compareLiteral(const ColumnInfo &column, const QVariant &value) const = 0;
 
     // What a multi-row INSERT does with a key that already exists.
     enum class OnDuplicate {

@@ -62,14 +62,13 @@ bool PageReader::canReadText() const
     if (m_lowerBound || !nativeHandle(m_source))
         return false;
     for (const ColumnInfo &c : m_orderColumns) {
-        if (c.kind() != ValueKind::Integer)
-            return false;
+        const ValueKind kind = c.kind();
+        if (kind == ValueKind::Float || kind == ValueKind::Bit)
+            return false; // compareLiteral() cannot write their values
     }
-    // A resumed reader's key came from a saved token: integers too, or it is read through QtSql.
-    for (const QVariant &value : m_lastKey) {
-        const int type = value.typeId();
-        if (type != QMetaType::LongLong && type != QMetaType::ULongLong && type != QMetaType::Int &&
-            type != QMetaType::UInt)
+    // A resumed reader's key came from a saved token: it must go into the SQL as well.
+    for (int i = 0; i < m_lastKey.size(); ++i) {
+        if (!m_dialect.compareLiteral(m_orderColumns.at(i), m_lastKey.at(i)))
             return false;
     }
     return true;
@@ -176,8 +175,12 @@ void PageReader::readTextPage(Page &page, bool first, int limit)
     QString condition = m_firstCondition;
     if (!first) {
         QStringList literals;
-        for (const QVariant &value : std::as_const(m_lastKey))
-            literals << value.toString(); // integers (canReadText): their digits
+        for (int i = 0; i < m_lastKey.size(); ++i) {
+            const std::optional<QString> literal = m_dialect.compareLiteral(m_orderColumns.at(i), m_lastKey.at(i));
+            if (!literal) // canReadText() checked the kinds, and text pages give values of the kind
+                throw DbError(u"reading "_qs + m_table + u": a key value that cannot be written into SQL"_qs);
+            literals << *literal;
+        }
         condition = m_dialect.keysetAfterLiterals(m_orderColumns, literals);
     }
     const QString sql = m_textHead + whereClause(condition) + m_orderBy + u" LIMIT "_qs + QString::number(limit);

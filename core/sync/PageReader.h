@@ -28,8 +28,9 @@ public:
     ~PageReader();
 
     // Pages come as text rows (Page::text, through TextProtocolQuery) instead of QVariants when
-    // the keyset allows it: every order column an integer (its values then go into the SQL as
-    // digits) and no lower bound. For copies whose pages go to LOAD DATA; before the first page.
+    // the keyset allows it: no lower bound, and no order column a FLOAT, DOUBLE or BIT (the last
+    // key goes into the SQL as a literal, SqlDialect::compareLiteral). For copies whose pages go
+    // to LOAD DATA; before the first page.
     void preferTextProtocol();
 
     // Pages start at `rows` and double up to the page size given to the constructor: a backlog

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void writesTextAsItsOwnCharset();
     void comparesInTheColumnsOrder();
     void buildsExpandedKeysetConditions();
+    void writesKeyValuesAsLiterals();
     void buildsMultiRowInsertsAndUpserts();
     void valueKinds_data();
     void valueKinds();
@@ -127,6 +128,34 @@ void TestMySqlDialect::buildsExpandedKeysetConditions()
              u"((`m` > CAST(? AS DATETIME(6))) OR (`m` = CAST(? AS DATETIME(6)) AND `a` > ?) OR "
              "(`m` = CAST(? AS DATETIME(6)) AND `a` = ? AND `b` > ?))"_qs);
     QCOMPARE(order, (QList<int>{0, 0, 1, 0, 1, 2}));
+}
+
+// Text-protocol pages put the last key into the SQL (PageReader): each literal compares as the
+// placeholder would, and a value that cannot be written exactly gets none.
+void TestMySqlDialect::writesKeyValuesAsLiterals()
+{
+    MySqlDialect d;
+    const ColumnInfo id = column(u"id"_qs, u"bigint"_qs, u"bigint(20) unsigned"_qs);
+    QCOMPARE(d.compareLiteral(id, QVariant(18446744073709551615ULL)), u"18446744073709551615"_qs);
+    QCOMPARE(d.compareLiteral(id, QVariant(qlonglong(-5))), u"-5"_qs);
+    QVERIFY(!d.compareLiteral(id, QVariant(u"1 OR 1=1"_qs))); // a string is no integer literal
+    const ColumnInfo name = column(u"k"_qs, u"varchar"_qs, u"varchar(10)"_qs, u"utf8mb4"_qs, u"utf8mb4_unicode_ci"_qs);
+    QCOMPARE(d.compareLiteral(name, QVariant(QByteArray("a'\\\xc3\xbc"))),
+             u"CONVERT(X'61275cc3bc' USING utf8mb4) COLLATE utf8mb4_unicode_ci"_qs);
+    QVERIFY(!d.compareLiteral(name, QVariant(QMetaType::fromType<QByteArray>()))); // NULL, as QtSql gives it
+    QCOMPARE(d.compareLiteral(name, QVariant(QByteArray(""))),
+             u"CONVERT(X'' USING utf8mb4) COLLATE utf8mb4_unicode_ci"_qs);
+    QCOMPARE(d.compareLiteral(column(u"b"_qs, u"varbinary"_qs, u"varbinary(4)"_qs), QVariant(QByteArray("\0\xff", 2))),
+             u"X'00ff'"_qs);
+    QCOMPARE(
+        d.compareLiteral(column(u"t"_qs, u"datetime"_qs, u"datetime(6)"_qs), QVariant(u"2024-03-31 02:30:00.5"_qs)),
+        u"CAST('2024-03-31 02:30:00.5' AS DATETIME(6))"_qs);
+    QCOMPARE(d.compareLiteral(column(u"t"_qs, u"date"_qs, u"date"_qs), QVariant(u"x') OR ('1"_qs)),
+             u"CAST('x'') OR (''1' AS DATE)"_qs); // quoted, whatever it holds
+    QVERIFY(!d.compareLiteral(column(u"f"_qs, u"double"_qs, u"double"_qs), QVariant(0.5)));
+    QVERIFY(!d.compareLiteral(column(u"b"_qs, u"bit"_qs, u"bit(8)"_qs), QVariant(5ULL)));
+    QCOMPARE(d.keysetAfterLiterals({id, name}, {u"7"_qs, u"X'61'"_qs}),
+             u"((`id` > 7) OR (`id` = 7 AND `k` > X'61'))"_qs);
 }
 
 void TestMySqlDialect::buildsMultiRowInsertsAndUpserts()
