@@ -18,7 +18,10 @@ InMemoryInfile::InMemoryInfile(st_mysql *handle, QByteArray name, QByteArrayView
 
 InMemoryInfile::~InMemoryInfile()
 {
-    mysql_set_local_infile_default(m_handle);
+    // No handler at all, rather than mysql_set_local_infile_default(): that keeps this object as
+    // the user data, which libmariadb's own handler would take for the connection. Without one,
+    // libmariadb installs its own with the right user data at the next request.
+    mysql_set_local_infile_handler(m_handle, nullptr, nullptr, nullptr, nullptr, m_handle);
 }
 
 int InMemoryInfile::open(void **state, const char *name, void *self)

@@ -1,5 +1,6 @@
 #include "db/TextProtocolQuery.h"
 
+#include "db/DbConnection.h"
 #include "db/DbError.h"
 #include "db/NativeHandle.h"
 #include "db/TextRows.h"
@@ -31,7 +32,8 @@ bool isCharsetName(const QByteArray &name)
 } // namespace
 
 TextProtocolQuery::TextProtocolQuery(DbConnection &connection)
-    : m_handle(nativeHandle(connection))
+    : m_connection(connection)
+    , m_handle(nativeHandle(connection))
 {
     const QString what = u"switching the source session to binary results"_qs;
     if (!m_handle)
@@ -52,8 +54,10 @@ TextProtocolQuery::~TextProtocolQuery()
                                 : isCharsetName(m_previousResults) ? m_previousResults
                                                                    : QByteArrayLiteral("utf8mb4");
     const QByteArray sql = "SET SESSION character_set_results = " + restored;
-    // Never throws: a connection that failed meanwhile has lost the session anyway.
-    mysql_real_query(m_handle, sql.constData(), sql.size());
+    // Never throws. A connection where this fails (lost, or a statement killed) is closed: QtSql
+    // would otherwise read text as bytes on it, and the pool replaces a closed connection.
+    if (mysql_real_query(m_handle, sql.constData(), sql.size()) != 0)
+        m_connection.close();
 }
 
 void TextProtocolQuery::execute(const QByteArray &sql, const QString &what)

@@ -21,7 +21,8 @@ class TextRows;
 // with both servers, that CPU is wall time.
 //
 // It runs on the connection's session (its snapshot, its time zone), so while it lives that
-// connection must not be used through QtSql for anything returning text.
+// connection must not be used through QtSql for anything returning text. When the session
+// cannot be put back, the connection is closed rather than left returning raw bytes.
 class TextProtocolQuery
 {
 public:
@@ -40,6 +41,7 @@ private:
     void execute(const QByteArray &sql, const QString &what);
     [[noreturn]] void fail(const QString &what);
 
+    DbConnection &m_connection;
     st_mysql *m_handle;
     QByteArray m_previousResults; // the session's character_set_results before
 };

@@ -27,7 +27,8 @@ void TextRows::reset(QList<ColumnInfo> columns, qsizetype expectedBytes, int exp
     m_textIsValueText.clear();
     for (const ColumnInfo &c : std::as_const(m_columns)) {
         m_kinds << c.kind();
-        m_textIsValueText << (c.dataType != u"year");
+        // ZEROFILL pads the text ("00042"); QtSql's binary protocol gives the number.
+        m_textIsValueText << (c.dataType != u"year" && !c.columnType.contains(u"zerofill"_qs));
     }
     clear();
     m_bytes.reserve(expectedBytes);

@@ -30,7 +30,7 @@ public:
     const ColumnInfo &column(int column) const { return m_columns.at(column); }
     ValueKind kind(int column) const { return m_kinds.at(column); }
     // Is the server's text of this column's values the text QString gives of the value QtSql
-    // reads? Not for YEAR, where the year 0 is "0000".
+    // reads? Not for YEAR, where the year 0 is "0000", nor ZEROFILL integers ("00042").
     bool textIsValueText(int column) const { return m_textIsValueText.at(column); }
 
     bool isNull(int row, int column) const { return field(row, column).length < 0; }

@@ -258,7 +258,10 @@ bool LoadDataWriter::write(const Page &page)
     const QByteArray bytes = tsv(page);
     int loaded = 0;
     {
-        const InMemoryInfile file(nativeHandle(m_target), kPageName, bytes);
+        st_mysql *handle = nativeHandle(m_target);
+        if (!handle) // closed since isAvailable() said yes
+            throw DbError(u"loading rows into "_qs + m_table + u": the target connection is closed"_qs);
+        const InMemoryInfile file(handle, kPageName, bytes);
         QSqlQuery query = m_target.newQuery();
         if (!query.exec(m_statement))
             throw DbError::from(u"loading rows into "_qs + m_table, query.lastError());

@@ -53,7 +53,7 @@ void TestTextPages::initTestCase()
              "f FLOAT, d DOUBLE, dt DATE, dtm DATETIME(6), ts TIMESTAMP(6) NULL DEFAULT NULL, tm TIME(6), yr YEAR, "
              "vc VARCHAR(100), lat VARCHAR(50) CHARACTER SET latin1, bn BINARY(4), bl BLOB, bt BIT(64), "
              "en ENUM('a','ü'), st SET('x','y'), js JSON, "
-             "si SMALLINT, tiu TINYINT UNSIGNED, mi MEDIUMINT, iu INT UNSIGNED"
+             "si SMALLINT, tiu TINYINT UNSIGNED, mi MEDIUMINT, iu INT UNSIGNED, zf INT(6) UNSIGNED ZEROFILL"
              ") CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"_qs);
     src.exec(u"INSERT INTO typed VALUES "
              "(-5, 127, 18446744073709551615, -9223372036854775808, "
@@ -61,15 +61,15 @@ void TestTextPages::initTestCase()
              "1.7976931348623157e308, '9999-12-31', '2024-03-31 02:30:00.123456', '2038-01-19 03:14:07.999999', "
              "'-838:59:59.000000', 0, 'emoji 😀 tab\there', 'café ÿ', 0x00FF0A5C, 0x000A0D5C09FF, "
              "b'1111111111111111111111111111111111111111111111111111111111111111', 'ü', 'x,y', '{\"a\": \"ü\"}', "
-             "-32768, 255, -8388608, 4294967295),"
+             "-32768, 255, -8388608, 4294967295, 42),"
              "(0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-             "NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+             "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
              "(7, -128, 0, 0, '0.000000000000000000000000000001', 1e-45, 0.1e0 + 0.2e0, '0000-00-00', "
              "'0000-00-00 00:00:00', '1970-01-01 00:00:01', '100:00:00.000001', 1901, '', '', 0x00000000, '', "
-             "b'0', 'a', '', '[]', 0, 0, 0, 0),"
+             "b'0', 'a', '', '[]', 0, 0, 0, 0, 0),"
              "(2147483647, 1, 1, 1, '1', -1.17549435e-38, 2.2250738585072014e-308, '2024-10-27', "
              "'2024-10-27 02:30:00.000001', NULL, '00:00:00', 2155, 'NULL', '\\\\N', 0x5C4E0000, 0x5C4E, b'1', "
-             "NULL, 'y', 'null', 32767, 1, 8388607, 1)"_qs);
+             "NULL, 'y', 'null', 32767, 1, 8388607, 1, 1234567)"_qs);
     // A composite key of two integer columns, many rows per value of the first.
     src.exec(u"CREATE TABLE pairs (a INT NOT NULL, b BIGINT UNSIGNED NOT NULL, v VARCHAR(20), PRIMARY KEY (a, b))"_qs);
     src.exec(
