@@ -78,11 +78,27 @@ QString MySqlDialect::writePlaceholder(const ColumnInfo &column) const
     return u"?"_qs;
 }
 
+namespace {
+// An ENUM column sorts (ORDER BY, its indexes) by the position of its values in the definition,
+// and compares with a number by that position, but with a string as a string: a keyset of
+// `col > 'b'` after ENUM('b', 'a') would skip every 'a'. So its values are compared through
+// their position, which FIELD() finds in the definition's own list of literals (COLUMN_TYPE is
+// valid SQL: "enum('b','a','it''s')"). Measured on MariaDB 10.11: `k > 'b'` 10,000 rows, `k > 1`
+// 20,000 of 30,000 evenly spread over ENUM('b','a','c').
+QString enumPosition(const ColumnInfo &column, const QString &text)
+{
+    const QString type = column.columnType.trimmed();
+    if (column.dataType != u"enum" || !type.startsWith(u"enum("_qs, Qt::CaseInsensitive) || !type.endsWith(u')'))
+        return text;
+    return u"FIELD("_qs + text + u", "_qs + type.mid(5, type.size() - 6) + u')';
+}
+} // namespace
+
 QString MySqlDialect::comparePlaceholder(const ColumnInfo &column) const
 {
     switch (column.kind()) {
     case ValueKind::Text:
-        return u"CONVERT(? USING "_qs + column.charset + u") COLLATE "_qs + column.collation;
+        return enumPosition(column, u"CONVERT(? USING "_qs + column.charset + u") COLLATE "_qs + column.collation);
     case ValueKind::Decimal:
     case ValueKind::Temporal:
         return u"CAST(? AS "_qs + castTypeFor(column) + u')';
@@ -137,8 +153,8 @@ std::optional<QString> MySqlDialect::compareLiteral(const ColumnInfo &column, co
         // The bytes as a hex literal, relabelled and compared as comparePlaceholder() does.
         if (!isText)
             return std::nullopt;
-        return u"CONVERT(X'"_qs + QString::fromLatin1(value.toByteArray().toHex()) + u"' USING "_qs + column.charset +
-               u") COLLATE "_qs + column.collation;
+        return enumPosition(column, u"CONVERT(X'"_qs + QString::fromLatin1(value.toByteArray().toHex()) +
+                                        u"' USING "_qs + column.charset + u") COLLATE "_qs + column.collation);
     case ValueKind::Bytes:
         if (!isText)
             return std::nullopt;

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void sessionResultsAreRestored();
     void textAndTemporalKeysPageInTheirOwnOrder();
     void floatKeysAreReadTyped();
+    void enumKeysPageInDefinitionOrder();
     void inMemoryInfileAnswersOnlyItsName();
     void escapedBytesAtEveryOffsetSurviveLoadData();
 
@@ -260,6 +261,27 @@ void TestTextPages::textAndTemporalKeysPageInTheirOwnOrder()
     const QList<Page> rest = readAll(u"stamped"_qs, key, 9, true, token);
     QVERIFY(rest.first().isText());
     QCOMPARE(keysOf(rest, 3), keysOf(stamped, 3).mid(5));
+}
+
+// An ENUM sorts by the position of its values in the definition, not as a string: pages must
+// continue in that order, through either reader, or whole values would be skipped.
+void TestTextPages::enumKeysPageInDefinitionOrder()
+{
+    m_db->source->exec(u"CREATE TABLE ranked (k ENUM('b','a','it''s','c') NOT NULL, i INT NOT NULL, "
+                       "PRIMARY KEY (k, i))"_qs);
+    m_db->source->exec(
+        u"INSERT INTO ranked SELECT ELT(1 + seq MOD 4, 'b', 'a', 'it''s', 'c'), seq FROM seq_1_to_40"_qs);
+    const QStringList key{u"k"_qs, u"i"_qs};
+    for (bool text : {true, false}) {
+        const QList<Page> pages = readAll(u"ranked"_qs, key, 3, text);
+        QCOMPARE(pages.first().isText(), text);
+        const QStringList keys = keysOf(pages, 2);
+        QCOMPARE(keys.size(), 40);
+        QCOMPARE(keys.at(0), u"b,4"_qs);
+        QCOMPARE(keys.at(10), u"a,1"_qs);
+        QCOMPARE(keys.at(20), u"it's,2"_qs);
+        QCOMPARE(keys.at(39), u"c,39"_qs);
+    }
 }
 
 void TestTextPages::floatKeysAreReadTyped()

@@ -154,6 +154,11 @@ void TestMySqlDialect::writesKeyValuesAsLiterals()
              u"CAST('x'') OR (''1' AS DATE)"_qs); // quoted, whatever it holds
     QVERIFY(!d.compareLiteral(column(u"f"_qs, u"double"_qs, u"double"_qs), QVariant(0.5)));
     QVERIFY(!d.compareLiteral(column(u"b"_qs, u"bit"_qs, u"bit(8)"_qs), QVariant(5ULL)));
+    // An ENUM compares by its position in the definition, as it sorts.
+    ColumnInfo ranked = column(u"r"_qs, u"enum"_qs, u"enum('b','a','it''s')"_qs, u"utf8mb4"_qs, u"utf8mb4_bin"_qs);
+    QCOMPARE(d.compareLiteral(ranked, QVariant(QByteArray("a"))),
+             u"FIELD(CONVERT(X'61' USING utf8mb4) COLLATE utf8mb4_bin, 'b','a','it''s')"_qs);
+    QCOMPARE(d.comparePlaceholder(ranked), u"FIELD(CONVERT(? USING utf8mb4) COLLATE utf8mb4_bin, 'b','a','it''s')"_qs);
     QCOMPARE(d.keysetAfterLiterals({id, name}, {u"7"_qs, u"X'61'"_qs}),
              u"((`id` > 7) OR (`id` = 7 AND `k` > X'61'))"_qs);
 }
