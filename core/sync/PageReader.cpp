@@ -38,13 +38,11 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
     m_head = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table);
     m_orderBy = u" ORDER BY "_qs + order.join(u", "_qs);
 
-    // The first page: everything, or from the lower bound on. The modifier is never NULL past
-    // the first page, so rows with a NULL modifier are left out from the start as well.
+    // The first page: everything, or from the lower bound on. (Rows with a NULL modifier are left
+    // out by the caller's condition; NULL in a key column fails the read, checkLastKey().)
     if (m_lowerBound) {
         const ColumnInfo &first = orderColumns.first();
         m_firstCondition = dialect.quoteIdentifier(first.name) + u" >= "_qs + dialect.comparePlaceholder(first);
-    } else if (orderColumns.first().nullable) {
-        m_firstCondition = dialect.quoteIdentifier(orderColumns.first().name) + u" IS NOT NULL"_qs;
     }
     m_afterCondition = dialect.keysetAfter(orderColumns, m_keysetBindOrder);
 }
@@ -167,6 +165,7 @@ bool PageReader::next(Page &page)
     m_lastKey.clear();
     for (int index : std::as_const(m_orderIndexes))
         m_lastKey << page.value(rows - 1, index);
+    checkLastKey();
     return true;
 }
 
@@ -199,6 +198,22 @@ void PageReader::readTextPage(Page &page, bool first, int limit)
     m_lastKey.clear();
     for (int index : std::as_const(m_orderIndexes))
         m_lastKey << page.text.value(rows - 1, index);
+    checkLastKey();
+}
+
+void PageReader::checkLastKey() const
+{
+    // Nothing compares greater than NULL: the next page would come back empty and the copy end
+    // as if complete. A primary_key column of tables.json that is not the table's own key may
+    // allow NULL; such a row cannot be paged past, so the table fails, saying why.
+    for (int i = 0; i < m_lastKey.size(); ++i) {
+        if (m_lastKey.at(i).isNull()) {
+            throw DbError(QStringLiteral("reading %1: a row has no value (NULL) in the key column %2, so the rows "
+                                         "after it cannot be read in key order; the primary_key columns in "
+                                         "tables.json must hold a value in every row")
+                              .arg(m_table, m_orderColumns.at(i).name));
+        }
+    }
 }
 
 } // namespace tablesync

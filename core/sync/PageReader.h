@@ -53,6 +53,7 @@ private:
     QString whereClause(const QString &condition) const; // with the condition of every page
     bool canReadText() const;
     void readTextPage(Page &page, bool first, int limit);
+    void checkLastKey() const; // throws when the page ends on a NULL key value
 
     DbConnection &m_source;
     const SqlDialect &m_dialect;

@@ -273,6 +273,10 @@ void TableJob::syncIncremental(const TableSchema &source)
     // every value this snapshot holds.
     SourceSnapshot snapshot(m_context.source);
     PageReader reader(m_context.source, m_context.dialect, source.name, read, order, pageRows(source), lowerBound);
+    // A row without a modifier value has no place in the cursor's order: it is never synced
+    // incrementally (as with the old pipeline). A lower bound leaves it out by itself.
+    if (modifier.nullable && !lowerBound)
+        reader.setCondition(m_context.dialect.quoteIdentifier(modifier.name) + u" IS NOT NULL"_qs);
     const bool canPipeline = m_context.targetPool && m_context.copyWriters > 0;
     if (hasStoredCursor && canPipeline) {
         // Most runs find a few changes; a backlog is found after one small page and then shared

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void sessionResultsAreRestored();
     void textAndTemporalKeysPageInTheirOwnOrder();
     void floatKeysAreReadTyped();
+    void aNullKeyFailsInsteadOfEndingTheCopy();
     void enumKeysPageInDefinitionOrder();
     void inMemoryInfileAnswersOnlyItsName();
     void escapedBytesAtEveryOffsetSurviveLoadData();
@@ -282,6 +283,24 @@ void TestTextPages::enumKeysPageInDefinitionOrder()
         QCOMPARE(keys.at(20), u"it's,2"_qs);
         QCOMPARE(keys.at(39), u"c,39"_qs);
     }
+}
+
+// tables.json may name a unique key that allows NULL. A page ending on a NULL key has nothing
+// after it by comparison: the reader must fail, not end the copy as if it were complete.
+void TestTextPages::aNullKeyFailsInsteadOfEndingTheCopy()
+{
+    m_db->source->exec(u"CREATE TABLE loose (u INT NULL, v INT, UNIQUE KEY (u))"_qs);
+    m_db->source->exec(u"INSERT INTO loose VALUES (NULL, 1), (NULL, 2), (1, 3), (2, 4), (3, 5)"_qs);
+    for (bool text : {true, false}) {
+        try {
+            readAll(u"loose"_qs, {u"u"_qs}, 2, text);
+            QFAIL("the pages ended on a NULL key without an error");
+        } catch (const DbError &e) {
+            QVERIFY2(e.message().contains(u"no value (NULL) in the key column u"_qs), qPrintable(e.message()));
+        }
+    }
+    // Where no page ends on one, every row is read.
+    QCOMPARE(keysOf(readAll(u"loose"_qs, {u"u"_qs}, 3, true), 1).size(), 5);
 }
 
 void TestTextPages::floatKeysAreReadTyped()
