@@ -17,6 +17,7 @@ private Q_SLOTS:
     void stringKeysFollowTheirCollation();
     void initialValueSetsWhereATableWithoutStateStarts();
     void cursorIsStoredAndARunResumesFromIt();
+    void rowsWithoutAModifierValueWaitForOne();
     void updateOfRowsSharingTheCursorValueSurvivesAStopInsideTheGroup();
     void unchangedRowsAtTheCursorValueAreNotRewritten();
     void integerModifierBeyondDoublePrecision();
@@ -151,6 +152,23 @@ void TestIncremental::cursorIsStoredAndARunResumesFromIt()
     QVERIFY(resumed.summary.allSucceeded());
     QCOMPARE(resumed.table(u"t"_qs)->rowsWritten, 61); // row 40 again (inclusive cursor) and 41..100
     expectIdentical(u"t"_qs, u"id"_qs);
+}
+
+// A nullable modifier: rows without a value have no place in the cursor's order and are not
+// synced, on the first run (no cursor) or later, until they get one.
+void TestIncremental::rowsWithoutAModifierValueWaitForOne()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE opt (id INT PRIMARY KEY, m DATETIME NULL, KEY (m))"_qs);
+    src.exec(u"INSERT INTO opt VALUES (1, NULL), (2, '2024-01-02'), (3, NULL), (4, '2024-01-01')"_qs);
+    const QList<TableSpec> tables{tableSpec(u"opt"_qs, {u"id"_qs}, u"m"_qs, 1)};
+    RunOutcome first = runSync(m_db->settings, tables);
+    QVERIFY2(first.summary.allSucceeded(), qPrintable(first.log()));
+    QCOMPARE(m_db->target->scalar(u"SELECT GROUP_CONCAT(id ORDER BY id) FROM opt"_qs).toString(), u"2,4"_qs);
+    src.exec(u"UPDATE opt SET m = '2024-02-01' WHERE id = 3"_qs);
+    RunOutcome second = runSync(m_db->settings, tables);
+    QVERIFY2(second.summary.allSucceeded(), qPrintable(second.log()));
+    QCOMPARE(m_db->target->scalar(u"SELECT GROUP_CONCAT(id ORDER BY id) FROM opt"_qs).toString(), u"2,3,4"_qs);
 }
 
 // One UPDATE stamps 3000 rows with the same modifier value; a run stopped after the first batch
