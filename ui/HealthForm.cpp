@@ -107,6 +107,7 @@ HealthForm::HealthForm(ProfileDocument *document, QWidget *parent)
     m_note = new QLabel(this);
     m_note->setObjectName(u"healthNote"_qs);
     m_note->setWordWrap(true);
+    m_note->setTextFormat(Qt::RichText); // both texts are HTML (the address escaped), warning or not
     m_note->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(m_note);
 

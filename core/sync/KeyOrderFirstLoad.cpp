@@ -75,20 +75,21 @@ KeyOrderFirstLoad::Outcome KeyOrderFirstLoad::run()
         reader.setCondition(m_context.dialect.quoteIdentifier(m_modifier.name) + u" IS NOT NULL"_qs);
     if (resumeAfter)
         reader.startAfter(*resumeAfter);
-    if (m_input.targetEmpty || resumeAfter)
-        reader.preferTextProtocol(); // LOAD DATA takes the pages (below) as the server's text
+    // Into an empty table (or the rest of one, when resuming) LOAD DATA's inserts are what is
+    // needed; a page that meets rows already there falls back to upserts by itself.
+    const bool bulkLoad = m_input.targetEmpty || resumeAfter.has_value();
+    if (bulkLoad)
+        reader.preferTextProtocol(); // LOAD DATA takes the pages as the server's text
 
     const QString why = resumeAfter ? u"resuming the first load after the rows an earlier run committed"_qs
                                     : u"large first load, in key order"_qs;
     m_context.progress.onTableMessage(
         table, why + QStringLiteral(": reading and writing in parallel with %1 writer connection(s)")
                          .arg(m_context.copyWriters));
-    // Into an empty table (or the rest of one, when resuming) LOAD DATA's inserts are what is
-    // needed; a page that meets rows already there falls back to upserts by itself.
-    PipelinedCopy copy(*m_context.targetPool, m_context.dialect,
-                       {m_input.source.name, m_input.written, m_input.keyIndexes, m_context.loadId, /*upsert=*/true,
-                        /*bulkLoad=*/m_input.targetEmpty || resumeAfter.has_value()},
-                       m_context.copyWriters, m_context.stopRequested, m_context.progress, table);
+    PipelinedCopy copy(
+        *m_context.targetPool, m_context.dialect,
+        {m_input.source.name, m_input.written, m_input.keyIndexes, m_context.loadId, /*upsert=*/true, bulkLoad},
+        m_context.copyWriters, m_context.stopRequested, m_context.progress, table);
     copy.setProgressMark(
         [keyIndexes = m_input.keyIndexes](const Page &page) {
             QVariantList key;

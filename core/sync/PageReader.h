@@ -16,7 +16,8 @@ class SqlDialect;
 class TextProtocolQuery;
 
 // Reads a table in keyset pages: `SELECT cols ... WHERE <after the last key> ORDER BY key LIMIT n`,
-// one prepared statement re-executed per page. QMYSQL buffers a whole result in memory
+// one prepared statement re-executed per page (or, for text pages, one statement per page with the
+// last key written in). QMYSQL buffers a whole result in memory
 // (FACTS-qt-mysql.md), so pages are what keep memory flat whatever the table size.
 class PageReader
 {
@@ -67,7 +68,7 @@ private:
     std::optional<QVariant> m_lowerBound;
     QString m_head;           // SELECT ... FROM table
     QString m_orderBy;        // ORDER BY ...
-    QString m_firstCondition; // of the first page: the lower bound, or modifier IS NOT NULL
+    QString m_firstCondition; // of the first page: the lower bound, if any
     QString m_afterCondition; // of every later page: after the last key read
     QString m_condition;      // of every page (setCondition)
     QSqlQuery m_firstQuery;
