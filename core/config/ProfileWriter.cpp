@@ -121,6 +121,8 @@ QByteArray renderTables(const QList<TableSpec> &tables)
             field("initial_value", *spec.initialValue); // text keeps DECIMAL and DATETIME values exact
         if (spec.batchSize > 0)
             field("batch_size", spec.batchSize);
+        if (spec.lag)
+            field("lag", double(*spec.lag));
         if (spec.deletes == TableSpec::Deletes::Propagate)
             field("deletes", u"propagate"_qs);
         else if (spec.deletes == TableSpec::Deletes::Soft)

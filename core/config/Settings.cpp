@@ -82,6 +82,8 @@ constexpr KeySpec kKeys[] = {
     {.name = u"SYNC_WORKERS", .defaultNumber = 4, .min = 1, .max = 64, .number = &S::workers},
     // Attempts after a transient error (lost connection, deadlock, lock wait timeout) before a table fails.
     {.name = u"SYNC_RETRIES", .defaultNumber = 5, .min = 0, .max = 100, .number = &S::retries},
+    // The default `lag` of every table (tables.json's own `lag` wins); -1: each modifier kind's default.
+    {.name = u"SYNC_LAG", .defaultNumber = -1, .min = 0, .max = 1'000'000, .specialValue = -1, .number = &S::lag},
     // Writer threads (each with its own target connection) for a large copy; 0 = copy on one thread.
     {.name = u"COPY_WRITERS", .defaultNumber = 2, .min = 0, .max = 16, .number = &S::copyWriters},
     // Seconds between pool status log lines; 0 = only at the end of each run.

@@ -55,6 +55,7 @@ struct Settings
     int workers = 4;
     int retries = 5;
     int copyWriters = 2;
+    int lag = -1; // SYNC_LAG; -1: the default of each modifier's kind (SafeCursor.h)
     QString healthHost = QStringLiteral("127.0.0.1");
     int healthPort = 8089;
     // HEALTH_TOKEN or the contents of HEALTH_TOKEN_FILE: when set, /status, /metrics and

@@ -19,6 +19,10 @@ struct TableSpec
     // kept and marked in the `_dlt_deleted_at` column (SoftDeletes.h).
     enum class Deletes { Keep, Propagate, Soft };
     Deletes deletes = Deletes::Keep;
+    // Extra margin for modifier values the application assigns itself (its own clock, its own
+    // counter): seconds for DATE/DATETIME/TIMESTAMP modifiers, a count for numeric ones. Unset:
+    // the .env's SYNC_LAG, else the default of the modifier's kind (SafeCursor.h).
+    std::optional<qint64> lag;
     int entryIndex = 0; // 1-based position in tables.json, for messages
 
     bool isIncremental() const { return !modifier.isEmpty(); }

@@ -20,6 +20,8 @@ namespace tablesync::TablesFile {
 namespace {
 
 constexpr int kMaxBatchSize = 1'000'000;
+// A day of seconds, or a million ids: beyond that a re-read window costs more than it protects.
+constexpr qint64 kMaxLag = 1'000'000;
 // Above 2^53 a double no longer holds every integer, so the text we would write is not
 // necessarily the number the user typed.
 constexpr double kMaxExactDouble = 9007199254740992.0;
@@ -176,6 +178,21 @@ public:
         spec.batchSize = int(d);
     }
 
+    void readLag(const QJsonValue &value, TableSpec &spec)
+    {
+        const QString key = u"lag"_qs;
+        const QString expected = QStringLiteral("a whole number from 0 to %1 (seconds for a date or time "
+                                                "modifier, a count for a numeric one)")
+                                     .arg(kMaxLag);
+        const double d = value.toDouble();
+        if (!value.isDouble() || std::floor(d) != d || d < 0 || d > kMaxLag) {
+            error(quoted(key) + u" must be "_qs + expected + u", found "_qs +
+                  (value.isDouble() ? QString::number(d, 'g', QLocale::FloatingPointShortest) : typeName(value)));
+            return;
+        }
+        spec.lag = qint64(d);
+    }
+
     void readDeletes(const QJsonValue &value, TableSpec &spec)
     {
         const QString key = u"deletes"_qs;
@@ -256,6 +273,8 @@ std::optional<TableSpec> readEntry(const QJsonValue &value, int index, const QSt
             reader.readBatchSize(v, spec);
         } else if (key == u"deletes") {
             reader.readDeletes(v, spec);
+        } else if (key == u"lag") {
+            reader.readLag(v, spec);
         }
     }
     reader.checkSoftDeletesNeedModifier(spec);
@@ -268,7 +287,8 @@ std::optional<TableSpec> readEntry(const QJsonValue &value, int index, const QSt
 
 QStringList knownKeys()
 {
-    return {u"table"_qs, u"primary_key"_qs, u"modifier"_qs, u"initial_value"_qs, u"batch_size"_qs, u"deletes"_qs};
+    return {u"table"_qs,      u"primary_key"_qs, u"modifier"_qs, u"initial_value"_qs,
+            u"batch_size"_qs, u"deletes"_qs,     u"lag"_qs};
 }
 
 QList<TableSpec> parse(const QByteArray &json, const QString &fileName, ConfigErrors &errors)

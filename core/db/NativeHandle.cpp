@@ -20,4 +20,11 @@ st_mysql *nativeHandle(DbConnection &connection)
     return *static_cast<MYSQL *const *>(handle.constData());
 }
 
+QByteArray lastStatementInfo(DbConnection &connection)
+{
+    st_mysql *handle = nativeHandle(connection);
+    const char *info = handle ? mysql_info(handle) : nullptr;
+    return info ? QByteArray(info) : QByteArray();
+}
+
 } // namespace tablesync

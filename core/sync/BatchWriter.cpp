@@ -1,5 +1,7 @@
 #include "sync/BatchWriter.h"
 
+#include "db/NativeHandle.h"
+
 #include "db/DbConnection.h"
 #include "db/DbError.h"
 #include "db/SqlDialect.h"
@@ -171,6 +173,26 @@ void BatchWriter::flush(const Page &page, int firstRow, int rowCount)
         throw DbError::from(QStringLiteral("writing %1 row(s) of %2 into the target").arg(rowCount).arg(m_table),
                             query.lastError());
     }
+    countChanged(query, rowCount);
+}
+
+void BatchWriter::countChanged(const QSqlQuery &query, int rowCount)
+{
+    // An upsert's affected rows count 1 per insert, 2 per changed row and 0 per row left as it
+    // was; the server's info line ("Records: 3  Duplicates: 1") counts the changed ones of a
+    // multi-row statement. A single row's count says it alone.
+    const qint64 affected = query.numRowsAffected();
+    if (!m_upsert || affected < 0) {
+        m_rowsChanged += rowCount;
+        return;
+    }
+    qint64 updated = affected == 2 && rowCount == 1 ? 1 : 0;
+    const QByteArray info = lastStatementInfo(m_target);
+    const qsizetype at = info.indexOf("Duplicates:");
+    if (at >= 0)
+        updated = info.mid(at + 11).trimmed().split(' ').value(0).toLongLong();
+    const qint64 inserted = affected - 2 * updated;
+    m_rowsChanged += std::clamp<qint64>(inserted + updated, 0, rowCount);
 }
 
 } // namespace tablesync

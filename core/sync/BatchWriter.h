@@ -24,6 +24,8 @@ public:
 
     // Upserts leave rows that already hold exactly these values untouched (not even their load id).
     void setUpdateOnlyChanged(bool onlyChanged) { m_updateOnlyChanged = onlyChanged; }
+    // Rows inserted or changed so far; the others written were already there as they are.
+    qint64 rowsChanged() const { return m_rowsChanged; }
     // Writes rows [firstRow, firstRow + rowCount) of the page.
     void write(const Page &page, int firstRow, int rowCount);
 
@@ -40,6 +42,7 @@ public:
 private:
     QSqlQuery &statementFor(int rowCount);
     void flush(const Page &page, int firstRow, int rowCount);
+    void countChanged(const QSqlQuery &query, int rowCount);
     static qint64 approximateBytes(const QVariant &value);
 
     DbConnection &m_target;
@@ -50,6 +53,7 @@ private:
     QString m_loadId;
     bool m_upsert;
     bool m_updateOnlyChanged = false;
+    qint64 m_rowsChanged = 0;
     int m_maxRowsPerStatement;
     qint64 m_maxStatementBytes;
     QHash<int, QSqlQuery> m_statements; // prepared, by row count

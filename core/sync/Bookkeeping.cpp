@@ -2,6 +2,9 @@
 
 #include "db/DbConnection.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 
 namespace tablesync {
@@ -30,42 +33,98 @@ void Bookkeeping::ensureTables()
                   "`load_id` varchar(32) NOT NULL, "
                   "`first_load_cursor` text NULL, "
                   "`first_load_after` text NULL, "
+                  "`cursor_key` text NULL, "
+                  "`cursor_history` mediumtext NULL, "
                   "`updated_at` timestamp(6) NOT NULL DEFAULT current_timestamp(6) "
                   "ON UPDATE current_timestamp(6)"
                   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"_qs,
                   u"creating _tablesync_state in the target"_qs);
-    // A state table made by an earlier version lacks the first-load columns.
+    // A state table made by an earlier version lacks the newer columns.
     if (!m_target
-             .scalar(u"SHOW COLUMNS FROM `_tablesync_state` LIKE 'first_load_after'"_qs, {},
+             .scalar(u"SHOW COLUMNS FROM `_tablesync_state` LIKE 'cursor_history'"_qs, {},
                      u"reading the columns of _tablesync_state"_qs)
              .isValid()) {
         m_target.exec(u"ALTER TABLE `_tablesync_state` ADD COLUMN IF NOT EXISTS `first_load_cursor` text NULL, "
-                      "ADD COLUMN IF NOT EXISTS `first_load_after` text NULL"_qs,
-                      u"adding the first-load columns to _tablesync_state"_qs);
+                      "ADD COLUMN IF NOT EXISTS `first_load_after` text NULL, "
+                      "ADD COLUMN IF NOT EXISTS `cursor_key` text NULL, "
+                      "ADD COLUMN IF NOT EXISTS `cursor_history` mediumtext NULL"_qs,
+                      u"adding the newer columns to _tablesync_state"_qs);
     }
 }
 
-std::optional<QString> Bookkeeping::cursor(const QString &table, const QString &modifier)
+namespace {
+QJsonArray historyToJson(const QList<CursorMark> &history)
 {
-    QSqlQuery query =
-        m_target.select(u"SELECT `modifier`, `cursor_value` FROM `_tablesync_state` WHERE `table_name` = ?"_qs, {table},
-                        u"reading the cursor of "_qs + table);
+    QJsonArray marks;
+    for (const CursorMark &mark : history)
+        marks.append(QJsonArray{mark.snapshotTime, mark.reached.modifier, mark.reached.afterKey});
+    return marks;
+}
+
+QList<CursorMark> historyFromJson(const QJsonArray &marks)
+{
+    QList<CursorMark> history;
+    for (const QJsonValue &value : marks) {
+        const QJsonArray mark = value.toArray();
+        if (mark.size() == 3 && mark.at(0).isDouble() && mark.at(1).isString())
+            history.append({mark.at(0).toDouble(), {mark.at(1).toString(), mark.at(2).toString()}});
+    }
+    return history;
+}
+
+QString stateToJson(const Bookkeeping::CursorState &state)
+{
+    QJsonObject object{{u"history"_qs, historyToJson(state.history)}};
+    if (state.start)
+        object.insert(u"start"_qs, QJsonArray{state.start->modifier, state.start->afterKey});
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+Bookkeeping::CursorState stateFromJson(const QString &text)
+{
+    const QJsonObject object = QJsonDocument::fromJson(text.toUtf8()).object();
+    Bookkeeping::CursorState state;
+    const QJsonArray start = object.value(u"start"_qs).toArray();
+    if (start.size() == 2)
+        state.start = CursorPosition{start.at(0).toString(), start.at(1).toString()};
+    state.history = historyFromJson(object.value(u"history"_qs).toArray());
+    return state;
+}
+} // namespace
+
+std::optional<Bookkeeping::CursorState> Bookkeeping::cursorState(const QString &table, const QString &modifier)
+{
+    QSqlQuery query = m_target.select(u"SELECT `modifier`, `cursor_value`, `cursor_key`, `cursor_history` "
+                                      "FROM `_tablesync_state` WHERE `table_name` = ?"_qs,
+                                      {table}, u"reading the cursor of "_qs + table);
     if (!query.next() || query.value(1).isNull())
         return std::nullopt;
     // A cursor over another column means nothing for this one: start again.
     if (query.value(0).toString().compare(modifier, Qt::CaseInsensitive) != 0)
         return std::nullopt;
-    return query.value(1).toString();
+    CursorState state;
+    // A cursor stored by an earlier version has no key and no history: it starts at its value.
+    if (!query.value(1).toString().isEmpty())
+        state.start = CursorPosition{query.value(1).toString(), query.value(2).toString()};
+    state.history = historyFromJson(QJsonDocument::fromJson(query.value(3).toString().toUtf8()).array());
+    return state;
 }
 
-void Bookkeeping::saveCursor(const QString &table, const QString &modifier, const QString &cursor,
-                             const QString &loadId)
+void Bookkeeping::saveCursorState(const QString &table, const QString &modifier, const CursorState &state,
+                                  const QString &loadId)
 {
-    m_target.select(u"INSERT INTO `_tablesync_state` (`table_name`, `modifier`, `cursor_value`, `load_id`) "
-                    "VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE `modifier` = VALUES(`modifier`), "
-                    "`cursor_value` = VALUES(`cursor_value`), `load_id` = VALUES(`load_id`), "
-                    "`first_load_cursor` = NULL, `first_load_after` = NULL"_qs,
-                    {table, modifier, cursor, loadId}, u"saving the cursor of "_qs + table);
+    // No start yet (the marks cannot promote one): the empty text, which no modifier the
+    // cursor accepts can hold, says "from the beginning" while keeping the marks.
+    const QString value = state.start ? state.start->modifier : QString(u""_qs);
+    const QString key = state.start ? state.start->afterKey : QString(u""_qs);
+    const QString history =
+        QString::fromUtf8(QJsonDocument(historyToJson(state.history)).toJson(QJsonDocument::Compact));
+    m_target.select(u"INSERT INTO `_tablesync_state` (`table_name`, `modifier`, `cursor_value`, `cursor_key`, "
+                    "`cursor_history`, `load_id`) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+                    "`modifier` = VALUES(`modifier`), `cursor_value` = VALUES(`cursor_value`), "
+                    "`cursor_key` = VALUES(`cursor_key`), `cursor_history` = VALUES(`cursor_history`), "
+                    "`load_id` = VALUES(`load_id`), `first_load_cursor` = NULL, `first_load_after` = NULL"_qs,
+                    {table, modifier, value, key, history, loadId}, u"saving the cursor of "_qs + table);
 }
 
 std::optional<Bookkeeping::FirstLoad> Bookkeeping::firstLoad(const QString &table, const QString &modifier)
@@ -76,10 +135,14 @@ std::optional<Bookkeeping::FirstLoad> Bookkeeping::firstLoad(const QString &tabl
     if (!query.next() || query.value(1).isNull() ||
         query.value(0).toString().compare(modifier, Qt::CaseInsensitive) != 0)
         return std::nullopt;
-    return FirstLoad{query.value(1).toString(), query.value(2).toString()};
+    // An earlier version kept a bare modifier value here: that value is a safe start.
+    const QString stored = query.value(1).toString();
+    CursorState whenDone =
+        stored.startsWith(u'{') ? stateFromJson(stored) : CursorState{CursorPosition{stored, {}}, {}};
+    return FirstLoad{whenDone, query.value(2).toString()};
 }
 
-void Bookkeeping::beginFirstLoad(const QString &table, const QString &modifier, const QString &cursorWhenDone,
+void Bookkeeping::beginFirstLoad(const QString &table, const QString &modifier, const CursorState &whenDone,
                                  const QString &loadId)
 {
     m_target.select(u"INSERT INTO `_tablesync_state` (`table_name`, `modifier`, `cursor_value`, `load_id`, "
@@ -87,7 +150,7 @@ void Bookkeeping::beginFirstLoad(const QString &table, const QString &modifier, 
                     "ON DUPLICATE KEY UPDATE `modifier` = VALUES(`modifier`), `cursor_value` = NULL, "
                     "`load_id` = VALUES(`load_id`), `first_load_cursor` = VALUES(`first_load_cursor`), "
                     "`first_load_after` = NULL"_qs,
-                    {table, modifier, loadId, cursorWhenDone}, u"starting the first load of "_qs + table);
+                    {table, modifier, loadId, stateToJson(whenDone)}, u"starting the first load of "_qs + table);
 }
 
 void Bookkeeping::saveFirstLoadProgress(const QString &table, const QString &afterKey)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sync/SafeCursor.h"
+
 #include <QString>
 
 #include <optional>
@@ -24,21 +26,30 @@ public:
 
     void ensureTables();
 
-    // The stored cursor of `table`, if any was stored for the same modifier column.
-    std::optional<QString> cursor(const QString &table, const QString &modifier);
-    // Must run inside the caller's transaction on the target.
-    void saveCursor(const QString &table, const QString &modifier, const QString &cursor, const QString &loadId);
+    // Where the next incremental pass of a table starts, and the marks of earlier reads that
+    // may yet move it on (SafeCursor.h). `cursor_value` and `cursor_key` hold the start,
+    // `cursor_history` the marks as JSON.
+    struct CursorState
+    {
+        std::optional<CursorPosition> start; // none: from the beginning (or initial_value)
+        QList<CursorMark> history;
+    };
+    // The stored state of `table`, if any was stored for the same modifier column.
+    std::optional<CursorState> cursorState(const QString &table, const QString &modifier);
+    // Must run inside the caller's transaction on the target, with the rows it covers.
+    void saveCursorState(const QString &table, const QString &modifier, const CursorState &state,
+                         const QString &loadId);
     // A large first load reads in key order (cheaper on both servers than by modifier), so no
-    // cursor exists until it ends; meanwhile the state row holds the cursor to take at the end
-    // (the modifier's maximum in the first attempt's snapshot: anything changed since has a value
-    // at least as large) and the last key of the committed prefix, to resume after a stop or crash.
+    // cursor exists until it ends; meanwhile the state row holds the state to take at the end
+    // (decided when the load began, as a pass decides it) and the last key of the committed
+    // prefix, to resume after a stop or crash.
     struct FirstLoad
     {
-        QString cursorWhenDone;
+        CursorState whenDone;
         QString afterKey; // KeyToken; empty: nothing committed yet
     };
     std::optional<FirstLoad> firstLoad(const QString &table, const QString &modifier);
-    void beginFirstLoad(const QString &table, const QString &modifier, const QString &cursorWhenDone,
+    void beginFirstLoad(const QString &table, const QString &modifier, const CursorState &whenDone,
                         const QString &loadId);
     void saveFirstLoadProgress(const QString &table, const QString &afterKey);
     // Forget the cursor: the next incremental pass reads from the start again.

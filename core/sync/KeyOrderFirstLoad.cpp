@@ -18,21 +18,6 @@ KeyOrderFirstLoad::KeyOrderFirstLoad(SyncContext &context, const TableSpec &spec
     , m_modifier(*m_input.source.column(spec.modifier))
 {}
 
-std::optional<QString> KeyOrderFirstLoad::modifierMaximum()
-{
-    const SqlDialect &dialect = m_context.dialect;
-    const QString column = dialect.quoteIdentifier(m_modifier.name);
-    // Through the modifier's index, and in the text form pages give the cursor.
-    const QVariant maximum =
-        m_context.source.scalar(u"SELECT "_qs + dialect.readExpression(m_modifier) + u" FROM "_qs +
-                                    dialect.quoteIdentifier(m_input.source.name) + u" WHERE "_qs + column +
-                                    u" IS NOT NULL ORDER BY "_qs + column + u" DESC LIMIT 1"_qs,
-                                {}, u"reading the newest "_qs + m_modifier.name + u" of "_qs + m_input.source.name);
-    if (!maximum.isValid())
-        return std::nullopt;
-    return maximum.toString();
-}
-
 KeyOrderFirstLoad::Outcome KeyOrderFirstLoad::run()
 {
     const QString table = m_spec.table;
@@ -51,19 +36,18 @@ KeyOrderFirstLoad::Outcome KeyOrderFirstLoad::run()
     Outcome outcome;
     outcome.resumed = resumeAfter.has_value();
     SourceSnapshot snapshot(m_context.source);
-    QString cursorWhenDone;
+    Bookkeeping::CursorState whenDone;
     if (state) {
-        cursorWhenDone = state->cursorWhenDone;
+        whenDone = state->whenDone;
     } else {
-        const std::optional<QString> maximum = modifierMaximum();
-        if (!maximum) {
+        whenDone = m_input.decideInSnapshot();
+        if (!whenDone.start) {
             snapshot.end();
             m_context.progress.onTableMessage(table,
                                               u"no row has a "_qs + m_modifier.name + u" value: nothing to copy"_qs);
             return outcome;
         }
-        cursorWhenDone = *maximum;
-        bookkeeping.beginFirstLoad(table, m_modifier.name, cursorWhenDone, m_context.loadId);
+        bookkeeping.beginFirstLoad(table, m_modifier.name, whenDone, m_context.loadId);
     }
 
     QList<ColumnInfo> keys;
@@ -104,8 +88,8 @@ KeyOrderFirstLoad::Outcome KeyOrderFirstLoad::run()
     snapshot.end();
     if (outcome.stopped)
         return outcome;
-    bookkeeping.saveCursor(table, m_modifier.name, cursorWhenDone, m_context.loadId);
-    outcome.cursor = cursorWhenDone;
+    bookkeeping.saveCursorState(table, m_modifier.name, whenDone, m_context.loadId);
+    outcome.cursor = whenDone.start ? whenDone.start->modifier : QString();
     return outcome;
 }
 

@@ -2,6 +2,9 @@
 
 #include "config/TableSpec.h"
 #include "db/ColumnInfo.h"
+#include "sync/Bookkeeping.h"
+
+#include <functional>
 
 #include <optional>
 
@@ -14,10 +17,10 @@ struct SyncContext;
 // 1.8 times the CPU) and appends in key order on the target (a third less space, faster inserts).
 //
 // No cursor can be saved while rows arrive out of modifier order. Instead the state row holds
-// the cursor the load ends with (the modifier's maximum in the snapshot it started from: rows
-// changed since have a value at least as large, and the cursor is inclusive) and the last key of
-// the committed prefix; a stopped or killed load resumes after that key. A resumed load has not
-// re-read the keys before it, so the caller follows it with an incremental pass from the cursor.
+// the cursor state the load ends with, decided as an incremental pass decides it (SafeCursor.h)
+// when the load's snapshot began, and the last key of the committed prefix; a stopped or killed
+// load resumes after that key. A resumed load has not re-read the keys before it, so the caller
+// follows it with an incremental pass from the state.
 class KeyOrderFirstLoad
 {
 public:
@@ -29,21 +32,21 @@ public:
         QList<int> keyIndexes;     // of the primary key in `written`
         int pageRows = 0;
         bool targetEmpty = false;
+        // Called right after the load's snapshot began: where incremental passes start after it.
+        std::function<Bookkeeping::CursorState()> decideInSnapshot;
     };
     struct Outcome
     {
         qint64 rowsWritten = 0;
         bool stopped = false;
         bool resumed = false;          // part of the table was copied by an earlier run
-        std::optional<QString> cursor; // saved at the end; none when no row has a modifier value
+        std::optional<QString> cursor; // the start saved at the end; none when no row has a modifier value
     };
 
     KeyOrderFirstLoad(SyncContext &context, const TableSpec &spec, Input input);
     Outcome run();
 
 private:
-    std::optional<QString> modifierMaximum();
-
     SyncContext &m_context;
     const TableSpec &m_spec;
     Input m_input;

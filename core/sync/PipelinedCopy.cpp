@@ -116,6 +116,7 @@ void PipelinedCopy::writerLoop()
         DbConnection &target = connection.checkout();
         BatchWriter writer(target, m_dialect, m_target.table, m_target.columns, m_target.keyIndexes, m_target.loadId,
                            m_target.upsert);
+        writer.setUpdateOnlyChanged(m_target.updateOnlyChanged);
         std::unique_ptr<LoadDataWriter> loader;
         if (m_target.bulkLoad) {
             const bool available = LoadDataWriter::isAvailable(target);
@@ -131,6 +132,8 @@ void PipelinedCopy::writerLoop()
         }
         while (std::optional<Batch> batch = pop()) {
             target.beginTransaction();
+            const qint64 changedBefore = writer.rowsChanged();
+            qint64 changed = batch->page.rowCount(); // LOAD DATA only inserts
             if (!loader || !loader->write(batch->page)) {
                 if (loader) {
                     // A row was already there (updated while we read) or a value warned: redo the
@@ -145,9 +148,10 @@ void PipelinedCopy::writerLoop()
                 }
                 batch->page.convertToValues(); // a text page: INSERTs bind values
                 writer.write(batch->page);
+                changed = writer.rowsChanged() - changedBefore;
             }
             target.commit();
-            committed(target, *batch);
+            committed(target, *batch, changed);
         }
         connection.checkin();
     } catch (const DbError &) {
@@ -157,12 +161,13 @@ void PipelinedCopy::writerLoop()
     }
 }
 
-void PipelinedCopy::committed(DbConnection &connection, const Batch &batch)
+void PipelinedCopy::committed(DbConnection &connection, const Batch &batch, qint64 rowsChanged)
 {
     qint64 rowsSoFar = 0;
     {
         QMutexLocker lock(&m_mutex);
         m_rowsWritten += batch.page.rowCount();
+        m_rowsChanged += rowsChanged;
         rowsSoFar = m_rowsWritten;
     }
     if (m_markOf) {

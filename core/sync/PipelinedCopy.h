@@ -42,6 +42,8 @@ public:
         // Plain inserts are expected (a staging table, or a first load into an empty table): try
         // LOAD DATA LOCAL INFILE, falling back to INSERTs per page when it is off or warns.
         bool bulkLoad = false;
+        // Upserts leave rows that already hold these values untouched (BatchWriter).
+        bool updateOnlyChanged = false;
     };
     // A page's progress mark: how far the source has been read once the page is written.
     using MarkOf = std::function<QString(const Page &)>;
@@ -59,6 +61,8 @@ public:
     qint64 run(PageReader &reader, qint64 estimatedTotal, bool &stopped);
     // The last mark saved; empty when none was.
     QString savedMark() const { return m_savedMark; }
+    // Of the rows run() wrote, those inserted or changed (the rest were already there as they are).
+    qint64 rowsChanged() const { return m_rowsChanged; }
 
 private:
     struct Batch
@@ -71,7 +75,7 @@ private:
     void writerLoop();
     bool push(Batch batch); // false when writing stopped (error or stop request)
     std::optional<Batch> pop();
-    void committed(DbConnection &connection, const Batch &batch);
+    void committed(DbConnection &connection, const Batch &batch, qint64 rowsChanged);
     void fail(const std::exception_ptr &error);
 
     ConnectionPool &m_targetPool;
@@ -90,6 +94,7 @@ private:
     bool m_readingDone = false;
     std::exception_ptr m_error;
     qint64 m_rowsWritten = 0;
+    qint64 m_rowsChanged = 0;
     qint64 m_estimatedTotal = 0;
     // Mark bookkeeping: committed batches past the contiguous prefix, and the prefix's end.
     std::map<qint64, QString> m_committedAhead;

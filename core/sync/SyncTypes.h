@@ -14,7 +14,8 @@ struct TableResult
 {
     QString table;
     TableOutcome outcome = TableOutcome::Succeeded;
-    qint64 rowsWritten = 0;
+    qint64 rowsWritten = 0;   // inserted or changed in the target
+    qint64 rowsRechecked = 0; // read again (the re-read window after the cursor) and found unchanged
     qint64 elapsedMs = 0;
     QString strategy;       // "incremental" or "full refresh"
     QString error;          // why it failed, in words a DBA can act on
@@ -31,7 +32,18 @@ struct TableResult
     qint64 remainingDifferences = 0;
     QStringList sampleKeys; // a few keys of differing rows, for the report
     QString cursor;         // incremental: the stored cursor after the run
+
+    // Incremental: what the source said of its open transactions before the snapshot (SafeCursor.h).
+    bool horizonChecked = false;
+    bool horizonKnown = false;         // false without the PROCESS privilege: only `lag` protects
+    double horizonHeldBackSeconds = 0; // how far the oldest open writer holds the cursor back
+    QString horizonHolder;             // that transaction, in words; empty when none is open
+    double sourceSnapshotTime = 0;     // epoch seconds of the snapshot the target now reflects
 };
+
+// Transactions open longer than this on the source are named in the log and /status: they hold
+// every incremental cursor back, so later runs re-read what they wrote since.
+constexpr double kHorizonHoldNoticeSeconds = 10;
 
 // What one pass over the configured tables did.
 struct RunSummary
@@ -39,6 +51,21 @@ struct RunSummary
     QString loadId;
     QList<TableResult> tables;
     qint64 elapsedMs = 0;
+
+    qint64 rowsWritten() const
+    {
+        qint64 n = 0;
+        for (const TableResult &t : tables)
+            n += t.rowsWritten;
+        return n;
+    }
+    qint64 rowsRechecked() const
+    {
+        qint64 n = 0;
+        for (const TableResult &t : tables)
+            n += t.rowsRechecked;
+        return n;
+    }
 
     bool allSucceeded() const
     {

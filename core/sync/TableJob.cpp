@@ -6,6 +6,7 @@
 #include "db/SchemaReader.h"
 #include "sync/BatchWriter.h"
 #include "sync/Bookkeeping.h"
+#include "sync/IncrementalPass.h"
 #include "sync/KeyOrderFirstLoad.h"
 #include "sync/PageReader.h"
 #include "sync/PipelinedCopy.h"
@@ -22,8 +23,6 @@ namespace tablesync {
 namespace {
 // A page is bounded in bytes as well as rows: wide rows get fewer per page.
 constexpr qint64 kPageByteBudget = 64LL * 1024 * 1024;
-// One multi-row statement's worth (BatchWriter): as cheap to read and write as a smaller page.
-constexpr int kFirstIncrementalPageRows = 1000;
 
 // A configuration that does not match the source: the table fails, the others go on.
 class ConfigMismatch : public std::runtime_error
@@ -84,7 +83,7 @@ TableResult TableJob::run()
             m_context.progress.onTableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
 
         if (m_spec.isIncremental())
-            syncIncremental(source);
+            IncrementalPass(m_context, m_spec, source, m_result).run();
         else
             syncFullRefresh(source);
         // A full refresh drops deleted rows by itself; the cursor of an incremental one cannot see them.
@@ -152,21 +151,13 @@ TableSchema TableJob::checkAgainstSource()
     return source;
 }
 
-bool TableJob::targetIsEmpty(const QString &table)
-{
-    return !m_context.target
-                .scalar(u"SELECT 1 FROM "_qs + m_context.dialect.quoteIdentifier(table) + u" LIMIT 1"_qs, {},
-                        u"checking whether the target table is empty"_qs)
-                .isValid();
-}
-
-bool TableJob::worthPipelining(const TableSchema &source) const
+bool TableJob::worthPipelining(const SyncContext &context, const TableSchema &source)
 {
     // Below this, the extra threads and connections cost more than they save. Measured on a
     // first load of 30,000 rows: 1.0 s pipelined (LOAD DATA, key order) against 1.7 s on one
     // connection (upserts), with a third of the client CPU; it was 50,000.
     constexpr qint64 kMinRowsForPipelining = 20000;
-    return m_context.targetPool && m_context.copyWriters > 0 && source.estimatedRows >= kMinRowsForPipelining;
+    return context.targetPool && context.copyWriters > 0 && source.estimatedRows >= kMinRowsForPipelining;
 }
 
 void TableJob::warnWithoutModifierIndex(const QString &table, const QString &modifier)
@@ -185,7 +176,7 @@ void TableJob::warnWithoutModifierIndex(const QString &table, const QString &mod
     }
 }
 
-QList<ColumnInfo> TableJob::writableColumns(const TableSchema &source) const
+QList<ColumnInfo> TableJob::writableColumns(const TableSchema &source)
 {
     QList<ColumnInfo> columns;
     for (const ColumnInfo &c : source.columns) {
@@ -195,10 +186,10 @@ QList<ColumnInfo> TableJob::writableColumns(const TableSchema &source) const
     return columns;
 }
 
-QList<int> TableJob::keyIndexes(const QList<ColumnInfo> &columns) const
+QList<int> TableJob::keyIndexes(const TableSpec &spec, const QList<ColumnInfo> &columns)
 {
     QList<int> indexes;
-    for (const QString &key : m_spec.primaryKey) {
+    for (const QString &key : spec.primaryKey) {
         for (int i = 0; i < columns.size(); ++i) {
             if (columns[i].name.compare(key, Qt::CaseInsensitive) == 0)
                 indexes << i;
@@ -207,158 +198,13 @@ QList<int> TableJob::keyIndexes(const QList<ColumnInfo> &columns) const
     return indexes;
 }
 
-int TableJob::pageRows(const TableSchema &source) const
+int TableJob::pageRows(const SyncContext &context, const TableSpec &spec, const TableSchema &source)
 {
-    const int configured = m_spec.batchSize > 0 ? m_spec.batchSize : m_context.settings.fetchLimit;
+    const int configured = spec.batchSize > 0 ? spec.batchSize : context.settings.fetchLimit;
     if (source.averageRowLength <= 0)
         return configured;
     const qint64 byBytes = std::max<qint64>(1, kPageByteBudget / source.averageRowLength);
     return int(std::min<qint64>(configured, byBytes));
-}
-
-QVariant TableJob::bindableCursor(const ColumnInfo &modifier, const QString &text) const
-{
-    // An integer compared with a string is compared as a double in MySQL: bind integers as such.
-    if (modifier.kind() == ValueKind::Integer)
-        return modifier.isUnsigned() ? QVariant(text.toULongLong()) : QVariant(text.toLongLong());
-    return text;
-}
-
-void TableJob::syncIncremental(const TableSchema &source)
-{
-    Bookkeeping bookkeeping(m_context.target);
-    const ColumnInfo modifier = *source.column(m_spec.modifier);
-
-    const QList<ColumnInfo> written = writableColumns(source);
-    QList<ColumnInfo> read = written;
-    if (modifier.generated)
-        read << modifier;
-
-    std::optional<QString> start = bookkeeping.cursor(m_spec.table, modifier.name);
-    if (!start && !m_spec.initialValue && worthPipelining(source)) {
-        const KeyOrderFirstLoad::Outcome load = KeyOrderFirstLoad(m_context, m_spec,
-                                                                  {source, written, read, keyIndexes(written),
-                                                                   pageRows(source), targetIsEmpty(source.name)})
-                                                    .run();
-        m_result.rowsWritten += load.rowsWritten;
-        if (load.stopped)
-            m_result.outcome = TableOutcome::Stopped;
-        if (load.cursor)
-            m_result.cursor = *load.cursor;
-        if (load.stopped || !load.cursor || !load.resumed)
-            return;
-        // The keys before the resume point were read by an earlier run: what changed since
-        // then is read now, by an ordinary pass from the cursor the load ended with.
-        start = load.cursor;
-    }
-    const bool hasStoredCursor = start.has_value();
-    if (!start && m_spec.initialValue)
-        start = *m_spec.initialValue;
-    m_context.progress.onTableMessage(m_spec.table, start
-                                                        ? u"reading rows with "_qs + modifier.name + u" >= "_qs + *start
-                                                        : u"no cursor yet: reading every row"_qs);
-    int modifierIndex = 0;
-    for (int i = 0; i < read.size(); ++i) {
-        if (read[i].name == modifier.name)
-            modifierIndex = i;
-    }
-    QList<ColumnInfo> order{modifier};
-    for (const QString &key : m_spec.primaryKey)
-        order << *source.column(key);
-
-    std::optional<QVariant> lowerBound;
-    if (start)
-        lowerBound = bindableCursor(modifier, *start);
-    // Rows changed while this runs are read by the next run: their new modifier value is past
-    // every value this snapshot holds.
-    SourceSnapshot snapshot(m_context.source);
-    PageReader reader(m_context.source, m_context.dialect, source.name, read, order, pageRows(source), lowerBound);
-    // A row without a modifier value has no place in the cursor's order: it is never synced
-    // incrementally (as with the old pipeline). A lower bound leaves it out by itself.
-    if (modifier.nullable && !lowerBound)
-        reader.setCondition(m_context.dialect.quoteIdentifier(modifier.name) + u" IS NOT NULL"_qs);
-    const bool canPipeline = m_context.targetPool && m_context.copyWriters > 0;
-    if (hasStoredCursor && canPipeline) {
-        // Most runs find a few changes; a backlog is found after one small page and then shared
-        // by the writers, instead of first going through one connection a whole page at a time.
-        reader.setFirstPageRows(kFirstIncrementalPageRows);
-    }
-
-    // Source and target working in parallel: for the rest of the pages of `reader`.
-    const auto continuePipelined = [&](bool bulkLoad, const QString &why) {
-        m_context.progress.onTableMessage(
-            m_spec.table, why + QStringLiteral(": reading and writing in parallel with %1 writer connection(s)")
-                                    .arg(m_context.copyWriters));
-        PipelinedCopy copy(*m_context.targetPool, m_context.dialect,
-                           {source.name, written, keyIndexes(written), m_context.loadId, /*upsert=*/true, bulkLoad},
-                           m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
-        const QString table = m_spec.table;
-        const QString loadId = m_context.loadId;
-        const QString modifierName = modifier.name;
-        copy.setProgressMark(
-            [modifierIndex](const Page &page) { return page.valueAt(page.rowCount() - 1, modifierIndex).toString(); },
-            [table, modifierName, loadId](DbConnection &connection, const QString &cursor) {
-                Bookkeeping(connection).saveCursor(table, modifierName, cursor, loadId);
-            });
-        bool stopped = false;
-        // A backlog's size is unknown; a first load's is the table's.
-        m_result.rowsWritten += copy.run(reader, hasStoredCursor ? -1 : source.estimatedRows, stopped);
-        if (!copy.savedMark().isEmpty())
-            m_result.cursor = copy.savedMark();
-        if (stopped)
-            m_result.outcome = TableOutcome::Stopped;
-    };
-
-    // Only with initial_value: every other large first load went by key order above.
-    if (!hasStoredCursor && worthPipelining(source)) {
-        continuePipelined(targetIsEmpty(source.name), u"large first load from initial_value"_qs);
-    } else {
-        BatchWriter writer(m_context.target, m_context.dialect, source.name, written, keyIndexes(written),
-                           m_context.loadId, /*upsert=*/true);
-        // The cursor is inclusive, so rows still holding the stored cursor value are read again.
-        // Most were synced with it and are unchanged: leave those untouched. Not all, though: the
-        // batch that set the cursor may have ended inside a group of rows sharing that value (one
-        // UPDATE stamps many rows alike), or a writer committed another such row later. Those
-        // exist in the target with old values, so "insert if missing" would lose their update.
-        BatchWriter boundaryWriter(m_context.target, m_context.dialect, source.name, written, keyIndexes(written),
-                                   m_context.loadId, /*upsert=*/true);
-        boundaryWriter.setUpdateOnlyChanged(true);
-        bool inBoundary = hasStoredCursor;
-        Page page;
-        while (reader.next(page)) {
-            const QString cursor = page.value(page.rowCount() - 1, modifierIndex).toString();
-            int boundaryRows = 0;
-            while (inBoundary && boundaryRows < page.rowCount() &&
-                   page.value(boundaryRows, modifierIndex).toString() == *start)
-                ++boundaryRows;
-            inBoundary = inBoundary && boundaryRows == page.rowCount();
-            m_context.target.beginTransaction();
-            boundaryWriter.write(page, 0, boundaryRows);
-            writer.write(page, boundaryRows, page.rowCount() - boundaryRows);
-            bookkeeping.saveCursor(m_spec.table, modifier.name, cursor, m_context.loadId);
-            m_context.target.commit();
-            m_result.rowsWritten += page.rowCount();
-            m_result.cursor = cursor;
-            m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten, -1);
-            if (reader.atEnd())
-                break;
-            if (stopRequested()) {
-                m_result.outcome = TableOutcome::Stopped;
-                snapshot.end();
-                return;
-            }
-            // A full page and more to come: a backlog worth the extra writer connections. Not
-            // inside the group of rows at the stored cursor value: only this loop writes those
-            // so that unchanged ones keep their load id.
-            if (canPipeline && !inBoundary) {
-                continuePipelined(false, u"more than one batch of changes"_qs);
-                break;
-            }
-        }
-    }
-    snapshot.end();
-    if (m_result.cursor.isEmpty() && start)
-        m_result.cursor = *start;
 }
 
 void TableJob::syncFullRefresh(const TableSchema &source)
@@ -381,23 +227,25 @@ void TableJob::syncFullRefresh(const TableSchema &source)
     SourceSnapshot snapshot(m_context.source);
     try {
         const QList<ColumnInfo> written = writableColumns(source);
+        const QList<int> keys = keyIndexes(m_spec, written);
         QList<ColumnInfo> order;
         for (const QString &key : m_spec.primaryKey)
             order << *source.column(key);
-        PageReader reader(m_context.source, dialect, source.name, written, order, pageRows(source), std::nullopt);
+        PageReader reader(m_context.source, dialect, source.name, written, order, pageRows(m_context, m_spec, source),
+                          std::nullopt);
         bool stopped = false;
-        if (worthPipelining(source)) {
+        if (worthPipelining(m_context, source)) {
             reader.preferTextProtocol(); // LOAD DATA takes the pages as the server's text
             m_context.progress.onTableMessage(
                 m_spec.table, QStringLiteral("large copy: reading and writing in parallel with %1 writer connection(s)")
                                   .arg(m_context.copyWriters));
             PipelinedCopy copy(*m_context.targetPool, dialect,
-                               {staging, written, keyIndexes(written), m_context.loadId, /*upsert=*/false,
+                               {staging, written, keys, m_context.loadId, /*upsert=*/false,
                                 /*bulkLoad=*/true},
                                m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
             m_result.rowsWritten = copy.run(reader, source.estimatedRows, stopped);
         } else {
-            BatchWriter writer(target, dialect, staging, written, keyIndexes(written), m_context.loadId,
+            BatchWriter writer(target, dialect, staging, written, keys, m_context.loadId,
                                /*upsert=*/false);
             Page page;
             while (!stopped && reader.next(page)) {

@@ -49,19 +49,18 @@ public:
     TableJob(SyncContext &context, TableSpec spec);
     TableResult run();
 
+    // Shapes of a copy, shared by the strategies.
+    // A copy big enough to pay for extra writer threads and connections.
+    static bool worthPipelining(const SyncContext &context, const TableSchema &source);
+    // Source columns the target can take (generated ones are computed there, not written).
+    static QList<ColumnInfo> writableColumns(const TableSchema &source);
+    static QList<int> keyIndexes(const TableSpec &spec, const QList<ColumnInfo> &columns);
+    static int pageRows(const SyncContext &context, const TableSpec &spec, const TableSchema &source);
+
 private:
     TableSchema checkAgainstSource();
-    void syncIncremental(const TableSchema &source);
     void warnWithoutModifierIndex(const QString &table, const QString &modifier);
     void syncFullRefresh(const TableSchema &source);
-    // A copy big enough to pay for extra writer threads and connections.
-    bool worthPipelining(const TableSchema &source) const;
-    bool targetIsEmpty(const QString &table);
-    // Source columns the target can take (generated ones are computed there, not written).
-    QList<ColumnInfo> writableColumns(const TableSchema &source) const;
-    QList<int> keyIndexes(const QList<ColumnInfo> &columns) const;
-    int pageRows(const TableSchema &source) const;
-    QVariant bindableCursor(const ColumnInfo &modifier, const QString &text) const;
     bool stopRequested() const { return m_context.stopRequested.load(); }
 
     SyncContext &m_context;

@@ -159,13 +159,13 @@ void TestRecovery::targetServerKilledMidBatchLeavesOnlyWholeBatchesBehindTheCurs
     QVERIFY(sandbox(u"start-target"_qs));
     m_db->target = std::make_unique<TestDb>(m_db->settings.target); // ours died with the server
 
-    // Whole batches of 500, exactly the source rows up to the stored cursor: nothing of the batch
-    // in flight is visible and the cursor is not past what was committed.
+    // Whole batches of 500, a prefix of the source rows, and the stored start not past what was
+    // committed (it may be before it: a safe start, SafeCursor.h).
     const qint64 committed = m_db->target->count(u"tk"_qs);
     QVERIFY2(committed >= 1000 && committed < 150000, qPrintable(QString::number(committed)));
     QCOMPARE(committed % 500, 0);
     const QString cursor = m_db->target->scalar(u"SELECT cursor_value FROM _tablesync_state"_qs).toString();
-    QCOMPARE(m_db->source->scalar(u"SELECT COUNT(*) FROM tk WHERE m <= ?"_qs, {cursor}).toLongLong(), committed);
+    QVERIFY(m_db->source->scalar(u"SELECT COUNT(*) FROM tk WHERE m < ?"_qs, {cursor}).toLongLong() <= committed);
     QVERIFY(m_db->target->dump(u"tk"_qs, u"id"_qs) == sourceRows.mid(0, committed));
 
     RunOutcome rerun = runSync(m_db->settings, {tableSpec(u"tk"_qs, {u"id"_qs}, u"m"_qs, 500)});

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QDateTime>
+
 // Helpers for integration tests against the two sandbox servers of tests/support/sandbox.sh.
 // Each test class gets its own pair of databases (so tests may run in parallel) and fails
 // loudly when a server cannot be reached: an unreachable server is never a pass.
@@ -161,6 +163,20 @@ inline QString firstDifferences(const QList<QStringList> &source, const QList<QS
     return lines.join(u'\n');
 }
 
+// A DATETIME(6) text `seconds` earlier, in the same format.
+inline QString secondsBefore(const QString &value, int seconds)
+{
+    const QDateTime at = QDateTime::fromString(value.left(19), u"yyyy-MM-dd HH:mm:ss"_qs).addSecs(-seconds);
+    return at.toString(u"yyyy-MM-dd HH:mm:ss"_qs) + value.mid(19);
+}
+
+// An incremental start stored after a pass that read up to `newest` with no transaction open on
+// the source: the default lag (5 s) and a moment before it (SafeCursor.h), never past `newest`.
+inline bool isSafeStartBefore(const QString &start, const QString &newest)
+{
+    return start <= newest && start >= secondsBefore(newest, 7);
+}
+
 // The connection keys of a .env for these settings, as users write them (password quoted, a
 // comment after a value): for tests that run the tablesync binary.
 // What a stopped or killed incremental load has committed for certain, as a WHERE condition
@@ -169,7 +185,7 @@ inline QString firstDifferences(const QList<QStringList> &source, const QList<QS
 inline QPair<QString, QVariantList> committedPrefix(TestDb &target, const QString &modifier, const QString &key)
 {
     const QVariant cursor = target.scalar(u"SELECT cursor_value FROM _tablesync_state"_qs);
-    if (cursor.isValid() && !cursor.isNull())
+    if (cursor.isValid() && !cursor.isNull() && !cursor.toString().isEmpty())
         return {modifier + u" <= ?"_qs, {cursor}};
     const std::optional<QVariantList> after =
         KeyToken::decode(target.scalar(u"SELECT first_load_after FROM _tablesync_state"_qs).toString());

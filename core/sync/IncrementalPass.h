@@ -1,0 +1,66 @@
+#pragma once
+
+#include "config/TableSpec.h"
+#include "db/ColumnInfo.h"
+#include "sync/Bookkeeping.h"
+#include "sync/SafeCursor.h"
+#include "sync/SyncTypes.h"
+
+#include <QVariantList>
+
+namespace tablesync {
+
+class DbConnection;
+class PageReader;
+struct Page;
+struct SyncContext;
+
+// One incremental pass over a table: reads the rows from the stored start in (modifier, key)
+// order out of one snapshot of the source, upserts them (rows that did not change are left as
+// they are, load id included, and counted as re-checked), and stores where the next pass starts
+// (SafeCursor.h: never past a row an open transaction could still commit).
+// A table without any state and big enough goes to KeyOrderFirstLoad first.
+class IncrementalPass
+{
+public:
+    IncrementalPass(SyncContext &context, const TableSpec &spec, const TableSchema &source, TableResult &result);
+    void run();
+
+    static SafeCursor::Clock clockOf(const ColumnInfo &modifier);
+    static qint64 lagFor(const TableSpec &spec, int settingsLag, const ColumnInfo &modifier);
+
+private:
+    // Reads taken before the snapshot (a counter's first mark, the horizon); then, in it, the
+    // decision of where the next pass starts.
+    void readBeforeSnapshot(const std::optional<Bookkeeping::CursorState> &state);
+    Bookkeeping::CursorState decideInSnapshot(const std::optional<CursorPosition> &start);
+    // Reads from `start` and writes; false when a stop cut it short.
+    bool copyFrom(PageReader &reader, const std::optional<CursorPosition> &start);
+    bool copyPipelined(PageReader &reader, const QString &why);
+    // The (modifier, key...) values to read after, when the start is after a key.
+    std::optional<QVariantList> resumeKey(const std::optional<CursorPosition> &start) const;
+    CursorPosition positionOfLastRow(const Page &page) const;
+    void saveProgress(DbConnection &target, const CursorPosition &progress);
+    QVariant bindable(const QString &modifierText) const;
+    bool worthPipelining() const;
+    bool targetIsEmpty();
+    void describeStart(const std::optional<CursorPosition> &start);
+
+    SyncContext &m_context;
+    const TableSpec &m_spec;
+    const TableSchema &m_source;
+    TableResult &m_result;
+    ColumnInfo m_modifier;
+    QList<ColumnInfo> m_written; // the columns the target takes
+    QList<ColumnInfo> m_read;    // `m_written`, plus a generated modifier
+    QList<ColumnInfo> m_keys;
+    QList<int> m_keyIndexes; // of the primary key in m_written
+    int m_modifierIndex = 0; // in m_read
+    SafeCursor m_safe;
+    std::optional<CursorMark> m_firstMark; // a counter's mark taken before its first pass
+    SourceHorizon m_horizon;
+    Bookkeeping::CursorState m_decided; // where the next pass starts, once this one has read everything
+    bool m_hasState = false;
+};
+
+} // namespace tablesync

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "db/ColumnInfo.h"
+#include "sync/SafeCursor.h"
+
+#include <optional>
+
+namespace tablesync {
+
+class DbConnection;
+class SqlDialect;
+
+// What an incremental pass asks the source about time and transactions around its snapshot
+// (SafeCursor.h says why each is needed, and in which order).
+namespace SourceClock {
+
+// Before the snapshot: the source's clock and its oldest open transaction that may write rows
+// (one that has modified rows or is running a statement; read-only ones and idle ones that
+// wrote nothing cannot commit a row stamped before now). Without the PROCESS privilege
+// (information_schema.INNODB_TRX answers error 1227) only the clock, knowsTransactions false.
+SourceHorizon readHorizon(DbConnection &source);
+
+// Inside the snapshot: the server's clock, which is past the snapshot's start.
+double snapshotTime(DbConnection &source);
+
+// The last row in (modifier, key) order, as a position after it; none when no row has a
+// modifier value. `keys` are the primary-key columns. With `withClock`, `time` gets the
+// server's clock read after the row was (SYSDATE, so after the statement's own read view).
+std::optional<CursorPosition> lastPosition(DbConnection &source, const SqlDialect &dialect, const QString &table,
+                                           const ColumnInfo &modifier, const QList<ColumnInfo> &keys,
+                                           double *time = nullptr);
+
+// The message a DBA reads when a long transaction holds the horizon back.
+QString holderText(const SourceHorizon &horizon);
+
+} // namespace SourceClock
+} // namespace tablesync
