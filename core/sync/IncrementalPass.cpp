@@ -227,6 +227,7 @@ void IncrementalPass::saveProgress(DbConnection &target, const CursorPosition &p
     // own safe start: rows an open transaction commits may lie before the rows read so far.
     Bookkeeping::CursorState state{m_safe.progressStart(progress, m_decided.start), m_decided.history};
     Bookkeeping(target).saveCursorState(m_spec.table, m_modifier.name, state, m_context.loadId);
+    m_progressSaved = true;
 }
 
 bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPosition> &start)
@@ -252,10 +253,11 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
         const qint64 changedBefore = writer.rowsChanged();
         m_context.target.beginTransaction();
         writer.write(page);
-        saveProgress(m_context.target, positionOfLastRow(page));
+        const qint64 changed = writer.rowsChanged() - changedBefore;
+        if (changed > 0) // with the rows it covers; a page of re-checked rows needs no new state
+            saveProgress(m_context.target, positionOfLastRow(page));
         m_context.target.commit();
         rowsRead += page.rowCount();
-        const qint64 changed = writer.rowsChanged() - changedBefore;
         m_result.rowsWritten += changed;
         m_result.rowsRechecked += page.rowCount() - changed;
         m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), rowsRead, -1);

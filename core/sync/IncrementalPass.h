@@ -8,6 +8,8 @@
 
 #include <QVariantList>
 
+#include <atomic>
+
 namespace tablesync {
 
 class DbConnection;
@@ -61,6 +63,7 @@ private:
     SourceHorizon m_horizon;
     Bookkeeping::CursorState m_decided; // where the next pass starts, once this one has read everything
     bool m_hasState = false;
+    std::atomic_bool m_progressSaved{false}; // a batch stored its progress: the end must store the decision
 };
 
 } // namespace tablesync

@@ -205,7 +205,8 @@ SafeCursor::Decision SafeCursor::decide(const std::optional<CursorPosition> &sta
 
     // 3: by value, from this snapshot's newest stamp.
     if (m_clock != Clock::Counter && thisRead && !thisRead->reached.modifier.isEmpty()) {
-        const double sinceHorizon = std::max(0.0, thisRead->snapshotTime - h);
+        // Whole seconds, so that a quiet table gets the same start run after run (no state write).
+        const double sinceHorizon = std::ceil(std::max(0.0, thisRead->snapshotTime - h));
         const QString bound = timeMinus(thisRead->reached.modifier, sinceHorizon + double(m_lag));
         if (!bound.isEmpty())
             best = later(best, CursorPosition{bound, QString()});

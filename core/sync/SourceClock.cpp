@@ -17,11 +17,12 @@ SourceHorizon readHorizon(DbConnection &source)
 {
     SourceHorizon horizon;
     try {
-        // trx_started is shown in the session's time zone (+00:00 on our sessions), whole seconds,
-        // rounded down: the transaction began at or after it. Our own session is not in a transaction.
+        // trx_started is the server process's local time (InnoDB formats it with localtime_r, not
+        // in the session's zone), whole seconds rounded down: the transaction began at or after it.
+        // Our own session is not in a transaction.
         QSqlQuery query =
-            source.select(u"SELECT UNIX_TIMESTAMP(NOW(6)), UNIX_TIMESTAMP(t.trx_started), CAST(t.trx_id AS CHAR), "
-                          "t.trx_mysql_thread_id, p.USER, p.HOST "
+            source.select(u"SELECT UNIX_TIMESTAMP(NOW(6)), UNIX_TIMESTAMP(CONVERT_TZ(t.trx_started, 'SYSTEM', "
+                          "'+00:00')), CAST(t.trx_id AS CHAR), t.trx_mysql_thread_id, p.USER, p.HOST "
                           "FROM (SELECT 1) AS one LEFT JOIN (information_schema.INNODB_TRX AS t "
                           "LEFT JOIN information_schema.PROCESSLIST AS p ON p.ID = t.trx_mysql_thread_id) "
                           "ON t.trx_is_read_only = 0 AND (t.trx_rows_modified > 0 OR t.trx_query IS NOT NULL) "

@@ -134,6 +134,8 @@ void SyncEngine::runOnce()
     m_summary.loadId = LoadId::next();
     m_queue = m_settings.tables;
     m_dispatched = 0;
+    m_noticedNoProcess = false;
+    m_noticedHolder = false;
     m_results = QList<std::optional<TableResult>>(m_queue.size());
     Q_EMIT runStarted(m_summary.loadId, int(m_queue.size()));
     if (m_queue.isEmpty())
@@ -161,11 +163,35 @@ void SyncEngine::onTableSyncFinished(int workerIndex, const TableResult &result)
 {
     m_workers[workerIndex].busy = false;
     m_results[m_workers[workerIndex].tableIndex] = result;
+    noticeHorizon(result);
     Q_EMIT tableSyncFinished(result);
     dispatch();
     const bool anyBusy = std::any_of(m_workers.cbegin(), m_workers.cend(), [](const Worker &w) { return w.busy; });
     if (!anyBusy && (m_queue.isEmpty() || m_stopRequested.load()))
         finishRun();
+}
+
+void SyncEngine::noticeHorizon(const TableResult &result)
+{
+    // Said once per run, not once per table: it is about the source, not one table.
+    if (!result.horizonChecked)
+        return;
+    if (!result.horizonKnown && !m_noticedNoProcess) {
+        m_noticedNoProcess = true;
+        Q_EMIT tableMessage(
+            QString(),
+            QStringLiteral("warning: the source user %1 lacks the PROCESS privilege, so tablesync cannot see the "
+                           "source's open transactions: a row committed more than `lag` after it was stamped can be "
+                           "missed. Fix: GRANT PROCESS ON *.* TO '%1'@'<its host>'")
+                .arg(m_settings.source.user));
+    }
+    if (result.horizonHeldBackSeconds >= kHorizonHoldNoticeSeconds && !result.horizonHolder.isEmpty() &&
+        !m_noticedHolder) {
+        m_noticedHolder = true;
+        Q_EMIT tableMessage(QString(), u"source "_qs + result.horizonHolder +
+                                           u": incremental cursors wait behind it, and later runs re-check the rows "
+                                           "changed since it began"_qs);
+    }
 }
 
 void SyncEngine::finishRun()

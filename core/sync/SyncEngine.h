@@ -75,6 +75,7 @@ private:
     void stopWorkers();
     void dispatch();
     void onTableSyncFinished(int workerIndex, const TableResult &result);
+    void noticeHorizon(const TableResult &result);
     void finishRun();
     void publishPoolStats();
 
@@ -90,6 +91,8 @@ private:
 
     bool m_running = false;
     bool m_scheduled = false;
+    bool m_noticedNoProcess = false; // this run has said the source lacks PROCESS
+    bool m_noticedHolder = false;    // this run has named a long transaction
     RunSummary m_summary;
     QList<TableSpec> m_queue;
     int m_dispatched = 0;                        // tables handed to workers this run
