@@ -92,7 +92,7 @@ void IncrementalPass::readBeforeSnapshot(const std::optional<Bookkeeping::Cursor
                                                         m_keys, &time))
             m_firstMark = CursorMark{time, *last};
     }
-    m_horizon = SourceClock::readHorizon(m_context.source);
+    m_horizon = SourceClock::readHorizon(m_context.source, m_context.dialect.quoteIdentifier(m_source.name));
     m_result.horizonChecked = true;
     m_result.horizonKnown = m_horizon.knowsTransactions;
     m_result.horizonHeldBackSeconds = m_horizon.heldBackSeconds();

@@ -6,6 +6,7 @@
 #include "sync/KeyToken.h"
 
 #include <QSqlQuery>
+#include <QThread>
 
 namespace tablesync::SourceClock {
 
@@ -13,40 +14,70 @@ namespace {
 constexpr int kNoProcessPrivilege = 1227; // ER_SPECIFIC_ACCESS_DENIED_ERROR
 }
 
-SourceHorizon readHorizon(DbConnection &source)
+namespace {
+// InnoDB serves information_schema.INNODB_TRX from a cache it refills only when it has not been
+// read for 0.1 s, so a list read soon after another can miss transactions that began since. The
+// list is known fresh when it holds a transaction that began just before it was asked for: our
+// own, opened by reading one row of the table (which registers it in InnoDB).
+constexpr int kFreshListAttempts = 20;
+constexpr int kRefillWaitMs = 110;
+
+std::optional<SourceHorizon> readFreshHorizon(DbConnection &source, const QString &quotedTable)
 {
-    SourceHorizon horizon;
+    source.exec(u"START TRANSACTION"_qs, u"opening a transaction to check the source's transaction list"_qs);
+    const double canaryStart =
+        source
+            .scalar(u"SELECT UNIX_TIMESTAMP(NOW(6)) FROM (SELECT 1) AS one LEFT JOIN (SELECT 1 AS x FROM "_qs +
+                        quotedTable + u" LIMIT 1) AS any_row ON TRUE"_qs,
+                    {}, u"reading the source's clock"_qs)
+            .toDouble();
+    // trx_started is the server process's local time (InnoDB formats it with localtime_r, not in
+    // the session's zone), whole seconds rounded down: a transaction began at or after it.
+    QSqlQuery query = source.select(
+        u"SELECT UNIX_TIMESTAMP(NOW(6)), UNIX_TIMESTAMP(CONVERT_TZ(t.trx_started, 'SYSTEM', '+00:00')), "
+        "CAST(t.trx_id AS CHAR), t.trx_mysql_thread_id, p.USER, p.HOST, "
+        "(SELECT COUNT(*) FROM information_schema.INNODB_TRX AS own WHERE own.trx_mysql_thread_id = CONNECTION_ID()) "
+        "FROM (SELECT 1) AS one LEFT JOIN (information_schema.INNODB_TRX AS t "
+        "LEFT JOIN information_schema.PROCESSLIST AS p ON p.ID = t.trx_mysql_thread_id) "
+        "ON t.trx_is_read_only = 0 AND (t.trx_rows_modified > 0 OR t.trx_query IS NOT NULL) "
+        "AND t.trx_mysql_thread_id <> CONNECTION_ID() "
+        "ORDER BY t.trx_started IS NULL, t.trx_started LIMIT 1"_qs,
+        {}, u"asking the source for its open transactions"_qs);
+    std::optional<SourceHorizon> horizon;
+    if (query.next() && query.value(6).toInt() > 0) {
+        horizon.emplace();
+        horizon->knowsTransactions = true;
+        horizon->serverTime = canaryStart; // a transaction missing from the list began after this
+        if (!query.value(1).isNull()) {
+            horizon->oldestWriterStart = query.value(1).toDouble();
+            horizon->holderTransactionId = query.value(2).toString();
+            horizon->holderThreadId = query.value(3).toLongLong();
+            horizon->holderUser = query.value(4).toString();
+            horizon->holderHost = query.value(5).toString();
+        }
+    }
+    query.finish();
+    source.exec(u"COMMIT"_qs, u"closing the transaction that checked the source's transaction list"_qs);
+    return horizon;
+}
+} // namespace
+
+SourceHorizon readHorizon(DbConnection &source, const QString &quotedTable)
+{
     try {
-        // trx_started is the server process's local time (InnoDB formats it with localtime_r, not
-        // in the session's zone), whole seconds rounded down: the transaction began at or after it.
-        // Our own session is not in a transaction.
-        QSqlQuery query =
-            source.select(u"SELECT UNIX_TIMESTAMP(NOW(6)), UNIX_TIMESTAMP(CONVERT_TZ(t.trx_started, 'SYSTEM', "
-                          "'+00:00')), CAST(t.trx_id AS CHAR), t.trx_mysql_thread_id, p.USER, p.HOST "
-                          "FROM (SELECT 1) AS one LEFT JOIN (information_schema.INNODB_TRX AS t "
-                          "LEFT JOIN information_schema.PROCESSLIST AS p ON p.ID = t.trx_mysql_thread_id) "
-                          "ON t.trx_is_read_only = 0 AND (t.trx_rows_modified > 0 OR t.trx_query IS NOT NULL) "
-                          "AND t.trx_mysql_thread_id <> CONNECTION_ID() "
-                          "ORDER BY t.trx_started IS NULL, t.trx_started LIMIT 1"_qs,
-                          {}, u"asking the source for its open transactions"_qs);
-        if (query.next()) {
-            horizon.knowsTransactions = true;
-            horizon.serverTime = query.value(0).toDouble();
-            if (!query.value(1).isNull()) {
-                horizon.oldestWriterStart = query.value(1).toDouble();
-                horizon.holderTransactionId = query.value(2).toString();
-                horizon.holderThreadId = query.value(3).toLongLong();
-                horizon.holderUser = query.value(4).toString();
-                horizon.holderHost = query.value(5).toString();
-            }
-            return horizon;
+        for (int attempt = 0; attempt < kFreshListAttempts; ++attempt) {
+            if (std::optional<SourceHorizon> horizon = readFreshHorizon(source, quotedTable))
+                return *horizon;
+            QThread::msleep(kRefillWaitMs); // let InnoDB refill its cache
         }
     } catch (const DbError &e) {
+        source.rollback();
         if (e.nativeCode() != kNoProcessPrivilege)
             throw;
     }
-    horizon.serverTime =
-        source.scalar(u"SELECT UNIX_TIMESTAMP(NOW(6))"_qs, {}, u"reading the source's clock"_qs).toDouble();
+    // No list (no PROCESS privilege, or one that stayed stale for two seconds): only lag protects.
+    SourceHorizon horizon;
+    horizon.serverTime = snapshotTime(source);
     return horizon;
 }
 

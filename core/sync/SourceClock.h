@@ -18,7 +18,8 @@ namespace SourceClock {
 // (one that has modified rows or is running a statement; read-only ones and idle ones that
 // wrote nothing cannot commit a row stamped before now). Without the PROCESS privilege
 // (information_schema.INNODB_TRX answers error 1227) only the clock, knowsTransactions false.
-SourceHorizon readHorizon(DbConnection &source);
+// `quotedTable`: an InnoDB table of the source, read to prove the list is fresh (SourceClock.cpp).
+SourceHorizon readHorizon(DbConnection &source, const QString &quotedTable);
 
 // Inside the snapshot: the server's clock, which is past the snapshot's start.
 double snapshotTime(DbConnection &source);

@@ -74,6 +74,11 @@ void TestHorizon::lateCommitOfANowStampIsNotLost()
     QVERIFY(result->horizonKnown);
     QVERIFY2(result->horizonHolder.contains(u"has been open for"_qs), qPrintable(result->horizonHolder));
     QVERIFY2(result->horizonHeldBackSeconds >= 1, qPrintable(QString::number(result->horizonHeldBackSeconds)));
+    // Another run while it is still open, late enough that the run before would count as old:
+    // without the horizon, its mark (past row 7's stamp) would become the start.
+    QTest::qWait(1100);
+    m_db->source->exec(u"UPDATE ev SET v = 'early too' WHERE id = 9"_qs);
+    QVERIFY(runSync(m_db->settings, {spec}).summary.allSucceeded());
     late.exec(u"COMMIT"_qs);
 
     RunOutcome after = runSync(m_db->settings, {spec});
@@ -93,15 +98,20 @@ void TestHorizon::lateCommitOfAnAutoIncrementIdIsNotLost()
 
     TestDb late(m_db->settings.source);
     late.exec(u"START TRANSACTION"_qs);
-    late.exec(u"INSERT INTO seq (v) VALUES ('late')"_qs); // id 4, committed later
+    late.exec(u"INSERT INTO seq (v) VALUES ('late')"_qs);           // id 4, committed later
     m_db->source->exec(u"INSERT INTO seq (v) VALUES ('early')"_qs); // id 5, committed now
     RunOutcome during = runSync(m_db->settings, {spec});
     QVERIFY2(during.summary.allSucceeded(), qPrintable(during.log()));
     QCOMPARE(during.table(u"seq"_qs)->rowsWritten, 1);
+    QVERIFY2(!during.table(u"seq"_qs)->horizonHolder.isEmpty(), "the open transaction was not seen");
+    // A second run while it is open: without the horizon, the first run's mark (id 5) would
+    // become the start and id 4 would never be read.
+    m_db->source->exec(u"INSERT INTO seq (v) VALUES ('early too')"_qs); // id 6
+    QVERIFY(runSync(m_db->settings, {spec}).summary.allSucceeded());
     late.exec(u"COMMIT"_qs);
     RunOutcome after = runSync(m_db->settings, {spec});
     QVERIFY2(after.summary.allSucceeded(), qPrintable(after.log()));
-    QCOMPARE(m_db->target->count(u"seq"_qs), 5);
+    QCOMPARE(m_db->target->count(u"seq"_qs), 6);
     expectIdentical(u"seq"_qs);
 }
 
@@ -176,15 +186,13 @@ void TestHorizon::rereadRowsKeepTheirLoadIdAndNothingIsWritten()
     QVERIFY(again.summary.allSucceeded());
     QCOMPARE(again.table(u"rr"_qs)->rowsWritten, 0);
     QCOMPARE(again.table(u"rr"_qs)->rowsRechecked, 50); // all were stamped within the lag
-    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM rr WHERE _dlt_load_id = ?"_qs, {first.summary.loadId})
-                 .toInt(),
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM rr WHERE _dlt_load_id = ?"_qs, {first.summary.loadId}).toInt(),
              50);
-    const QString stateStamp = m_db->target->scalar(u"SELECT CAST(updated_at AS CHAR) FROM _tablesync_state"_qs)
-                                   .toString();
+    const QString stateStamp =
+        m_db->target->scalar(u"SELECT CAST(updated_at AS CHAR) FROM _tablesync_state"_qs).toString();
     RunOutcome third = runSync(m_db->settings, {spec});
     QCOMPARE(third.table(u"rr"_qs)->rowsWritten, 0);
-    QCOMPARE(m_db->target->scalar(u"SELECT CAST(updated_at AS CHAR) FROM _tablesync_state"_qs).toString(),
-             stateStamp);
+    QCOMPARE(m_db->target->scalar(u"SELECT CAST(updated_at AS CHAR) FROM _tablesync_state"_qs).toString(), stateStamp);
 }
 
 // Writers running random transactions (inserts, updates, deletes; some held open for seconds,
@@ -267,8 +275,8 @@ void TestHorizon::soakWithConcurrentWriters()
     stop = true;
     for (auto &t : writers)
         t.join();
-    qInfo("soak: %d s, %d runs, %lld transactions committed, %lld rolled back, %lld held open, %lld failed",
-          seconds, runs, qint64(committed), qint64(rolledBack), qint64(heldOpen), qint64(failures));
+    qInfo("soak: %d s, %d runs, %lld transactions committed, %lld rolled back, %lld held open, %lld failed", seconds,
+          runs, qint64(committed), qint64(rolledBack), qint64(heldOpen), qint64(failures));
     QVERIFY(committed > seconds);
     QVERIFY(heldOpen > 2);
 
