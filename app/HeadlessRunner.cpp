@@ -48,9 +48,10 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
             }
             if (r.deletedRows > 0)
                 log(QStringLiteral("[%1] deleted %2 row(s) no longer in the source").arg(r.table).arg(r.deletedRows));
-            log(QStringLiteral("[%1] done: %2 row(s) in %3 ms%4")
+            log(QStringLiteral("[%1] done: %2 row(s) written%3 in %4 ms%5")
                     .arg(r.table)
                     .arg(r.rowsWritten)
+                    .arg(r.rowsRechecked > 0 ? QStringLiteral(", %1 re-checked").arg(r.rowsRechecked) : QString())
                     .arg(r.elapsedMs)
                     .arg(r.cursor.isEmpty() ? QString() : u", cursor "_qs + r.cursor));
             break;
@@ -116,16 +117,15 @@ void HeadlessRunner::onRunFinished(const RunSummary &summary)
         std::any_of(summary.tables.cbegin(), summary.tables.cend(),
                     [](const TableResult &t) { return t.verified && t.outcome == TableOutcome::Stopped; });
     m_exitStatus = summary.failedCount() > 0 ? 1 : summary.differingCount() > 0 ? 3 : verificationStopped ? 1 : 0;
-    qint64 rows = 0;
-    for (const TableResult &t : summary.tables)
-        rows += t.rowsWritten;
-    log(QStringLiteral("run %1 finished in %2 ms: %3 of %4 table(s) synced, %5 failed, %6 row(s) written")
+    log(QStringLiteral("run %1 finished in %2 ms: %3 of %4 table(s) synced, %5 failed, %6 row(s) written, %7 "
+                       "re-checked")
             .arg(summary.loadId)
             .arg(summary.elapsedMs)
             .arg(summary.tables.size() - summary.failedCount())
             .arg(m_tableCount)
             .arg(summary.failedCount())
-            .arg(rows));
+            .arg(summary.rowsWritten())
+            .arg(summary.rowsRechecked()));
 }
 
 void HeadlessRunner::logVerification(const TableResult &r)

@@ -42,8 +42,9 @@ RunLogger::RunLogger(RunController *controller, LogModel *log, QObject *parent)
         switch (r.outcome) {
         case TableOutcome::Succeeded:
             log->append(Level::Info, r.table,
-                        tr("done: %1 row(s) in %2 ms%3")
+                        tr("done: %1 row(s) written%2 in %3 ms%4")
                             .arg(r.rowsWritten)
+                            .arg(r.rowsRechecked > 0 ? tr(", %1 re-checked").arg(r.rowsRechecked) : QString())
                             .arg(r.elapsedMs)
                             .arg(r.cursor.isEmpty() ? QString() : tr(", cursor %1").arg(r.cursor)));
             break;
@@ -58,17 +59,15 @@ RunLogger::RunLogger(RunController *controller, LogModel *log, QObject *parent)
         }
     });
     connect(controller, &RunController::runFinished, log, [log](const RunSummary &s) {
-        qint64 rows = 0;
-        for (const TableResult &t : s.tables)
-            rows += t.rowsWritten;
         log->append(s.failedCount() > 0 ? Level::Warning : Level::Info, {},
-                    tr("run %1 finished in %2 ms: %3 of %4 tables synced, %5 failed, %6 rows written")
+                    tr("run %1 finished in %2 ms: %3 of %4 tables synced, %5 failed, %6 rows written, %7 re-checked")
                         .arg(s.loadId)
                         .arg(s.elapsedMs)
                         .arg(s.tables.size() - s.failedCount())
                         .arg(s.tables.size())
                         .arg(s.failedCount())
-                        .arg(rows));
+                        .arg(s.rowsWritten())
+                        .arg(s.rowsRechecked()));
     });
     connect(controller, &RunController::poolStatusReported, log,
             [log](const PoolStats &source, const PoolStats &target) {

@@ -78,6 +78,24 @@ void tableMetrics(Exposition &m, const QList<TableStatus> &tables)
              "Rows written to the target table by finished table syncs since the process started.");
     for (const TableStatus &t : tables)
         m.sample("tablesync_table_rows_written_total", {{"table", t.name}}, double(t.rowsWrittenTotal));
+    m.family("tablesync_table_rows_rechecked_total", "counter",
+             "Rows read again after the safe cursor and found unchanged (not written) since the process started.");
+    for (const TableStatus &t : tables)
+        m.sample("tablesync_table_rows_rechecked_total", {{"table", t.name}}, double(t.rowsRecheckedTotal));
+    m.family("tablesync_table_behind_seconds", "gauge",
+             "Seconds since the source snapshot whose rows the target now holds (incremental tables).");
+    for (const TableStatus &t : tables) {
+        if (t.sourceSnapshotAt.isValid())
+            m.sample("tablesync_table_behind_seconds", {{"table", t.name}},
+                     double(t.sourceSnapshotAt.msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0);
+    }
+    m.family(
+        "tablesync_table_horizon_holdback_seconds", "gauge",
+        "How long the oldest open writing transaction on the source held the table's cursor back at its last run.");
+    for (const TableStatus &t : tables) {
+        if (t.horizonChecked)
+            m.sample("tablesync_table_horizon_holdback_seconds", {{"table", t.name}}, t.horizonHeldBackSeconds);
+    }
     m.family("tablesync_table_runs_total", "counter", "Finished syncs of the table by outcome.");
     for (const TableStatus &t : tables) {
         m.sample("tablesync_table_runs_total", {{"table", t.name}, {"outcome", u"succeeded"_qs}},

@@ -177,6 +177,16 @@ void StatusBoard::onTableSyncFinished(const TableResult &result)
     // The engine's result is the authority on what was written (a failed full refresh's staging
     // rows were committed batch by batch but never swapped in), so the counter counts results.
     t.rowsWrittenTotal += result.rowsWritten;
+    t.rowsRecheckedThisRun = result.rowsRechecked;
+    t.rowsRecheckedTotal += result.rowsRechecked;
+    if (result.horizonChecked) {
+        t.horizonChecked = true;
+        t.horizonKnown = result.horizonKnown;
+        t.horizonHeldBackSeconds = result.horizonHeldBackSeconds;
+        t.horizonHolder = result.horizonHolder;
+    }
+    if (result.outcome == TableOutcome::Succeeded && result.sourceSnapshotTime > 0)
+        t.sourceSnapshotAt = QDateTime::fromMSecsSinceEpoch(qint64(result.sourceSnapshotTime * 1000), Qt::UTC);
     t.attempts = result.attempts;
     t.retriesTotal += std::max(0, result.attempts - 1);
     if (!result.cursor.isEmpty())

@@ -47,9 +47,18 @@ struct TableStatus
     QDateTime lastErrorAt;
     QString cursor; // incremental: the stored cursor after the last run
     int consecutiveFailures = 0;
+    qint64 rowsRecheckedThisRun = 0; // read again and found unchanged (the re-read window)
+
+    // Incremental: the source's open transactions, as the last run saw them (SafeCursor.h).
+    bool horizonChecked = false;
+    bool horizonKnown = false; // false: no PROCESS privilege, only `lag` protects late commits
+    double horizonHeldBackSeconds = 0;
+    QString horizonHolder;
+    QDateTime sourceSnapshotAt; // the source as of this moment is in the target
 
     // Since the process started.
     qint64 rowsWrittenTotal = 0;
+    qint64 rowsRecheckedTotal = 0;
     qint64 succeededRuns = 0;
     qint64 failedRuns = 0;
     qint64 stoppedRuns = 0;

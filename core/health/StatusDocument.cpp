@@ -20,6 +20,20 @@ QJsonValue textOrNull(const QString &text)
     return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
 }
 
+// What the last incremental run saw of the source's open transactions (SafeCursor.h).
+QJsonValue horizonObject(const TableStatus &t)
+{
+    if (!t.horizonChecked)
+        return QJsonValue::Null;
+    QJsonObject o{{u"process_privilege"_qs, t.horizonKnown},
+                  {u"held_back_seconds"_qs, t.horizonHeldBackSeconds},
+                  {u"holder"_qs, textOrNull(t.horizonHolder)}};
+    if (!t.horizonKnown)
+        o.insert(u"warning"_qs, u"the source user lacks the PROCESS privilege: only lag protects rows committed "
+                                "late; GRANT PROCESS ON *.* TO the source user"_qs);
+    return o;
+}
+
 double oneDecimal(double value)
 {
     return std::round(value * 10.0) / 10.0;
@@ -70,6 +84,12 @@ QJsonObject tableObject(const TableStatus &t, const QDateTime &now)
         {u"cursor"_qs, textOrNull(t.cursor)},
         {u"last_message"_qs, textOrNull(t.lastMessage)},
         {u"rows_written_total"_qs, t.rowsWrittenTotal},
+        {u"rows_rechecked_this_run"_qs, t.rowsRecheckedThisRun},
+        {u"rows_rechecked_total"_qs, t.rowsRecheckedTotal},
+        {u"behind_seconds"_qs, t.sourceSnapshotAt.isValid()
+                                   ? QJsonValue(double(t.sourceSnapshotAt.msecsTo(now)) / 1000.0)
+                                   : QJsonValue(QJsonValue::Null)},
+        {u"horizon"_qs, horizonObject(t)},
         {u"runs"_qs,
          QJsonObject{{u"succeeded"_qs, t.succeededRuns}, {u"failed"_qs, t.failedRuns}, {u"stopped"_qs, t.stoppedRuns}}},
         {u"retries_total"_qs, t.retriesTotal},

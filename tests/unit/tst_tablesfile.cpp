@@ -288,7 +288,7 @@ void TestTablesFile::readsDeletes()
 void TestTablesFile::knownKeysAreListed()
 {
     QCOMPARE(TablesFile::knownKeys(), (QStringList{u"table"_qs, u"primary_key"_qs, u"modifier"_qs, u"initial_value"_qs,
-                                                   u"batch_size"_qs, u"deletes"_qs}));
+                                                   u"batch_size"_qs, u"deletes"_qs, u"lag"_qs}));
 }
 
 void TestTablesFile::loadReportsMissingFile()
