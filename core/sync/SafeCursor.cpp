@@ -57,13 +57,20 @@ QString formatScaled(const Scaled &value)
     return negative ? u'-' + digits : digits;
 }
 
-int compareScaled(Scaled a, Scaled b)
+std::optional<int> compareScaled(Scaled a, Scaled b)
 {
+    // 10^37: a value below it times 10 stays far inside 128 bits; above it, let the caller decide.
+    const Int128 limit = Int128(10'000'000'000'000'000'000ULL) * Int128(1'000'000'000'000'000'000ULL);
+    auto fits = [&](Int128 units) { return units < limit && units > -limit; };
     while (a.scale < b.scale) {
+        if (!fits(a.units))
+            return std::nullopt;
         a.units *= 10;
         ++a.scale;
     }
     while (b.scale < a.scale) {
+        if (!fits(b.units))
+            return std::nullopt;
         b.units *= 10;
         ++b.scale;
     }
@@ -85,8 +92,10 @@ int SafeCursor::compareValues(const QString &a, const QString &b) const
     }
     const std::optional<Scaled> x = parseScaled(a);
     const std::optional<Scaled> y = parseScaled(b);
-    if (x && y)
-        return compareScaled(*x, *y);
+    if (x && y) {
+        if (const std::optional<int> c = compareScaled(*x, *y))
+            return *c;
+    }
     // Beyond 36 digits: a double orders them closely enough to pick between two safe starts.
     const double dx = a.toDouble();
     const double dy = b.toDouble();
@@ -137,7 +146,7 @@ QString SafeCursor::timeMinus(const QString &value, double seconds) const
 QString SafeCursor::counterMinus(const QString &value, qint64 count)
 {
     std::optional<Scaled> scaled = parseScaled(value);
-    if (!scaled)
+    if (!scaled || scaled->scale > 18 || count > 1'000'000) // count * 10^scale must stay far inside 128 bits
         return {};
     Int128 step = count;
     for (int i = 0; i < scaled->scale; ++i)
