@@ -182,6 +182,7 @@ void StatusBoard::onTableSyncFinished(const TableResult &result)
     if (result.horizonChecked) {
         t.horizonChecked = true;
         t.horizonKnown = result.horizonKnown;
+        t.horizonPrivilegeMissing = result.horizonPrivilegeMissing;
         t.horizonHeldBackSeconds = result.horizonHeldBackSeconds;
         t.horizonHolder = result.horizonHolder;
     }

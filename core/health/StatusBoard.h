@@ -51,7 +51,8 @@ struct TableStatus
 
     // Incremental: the source's open transactions, as the last run saw them (SafeCursor.h).
     bool horizonChecked = false;
-    bool horizonKnown = false; // false: no PROCESS privilege, only `lag` protects late commits
+    bool horizonKnown = false;            // false: only `lag` protected late commits, because of
+    bool horizonPrivilegeMissing = false; // the PROCESS privilege, or else a stale transaction list
     double horizonHeldBackSeconds = 0;
     QString horizonHolder;
     QDateTime sourceSnapshotAt; // the source as of this moment is in the target

@@ -25,12 +25,17 @@ QJsonValue horizonObject(const TableStatus &t)
 {
     if (!t.horizonChecked)
         return QJsonValue::Null;
-    QJsonObject o{{u"process_privilege"_qs, t.horizonKnown},
+    QJsonObject o{{u"process_privilege"_qs, !t.horizonPrivilegeMissing},
+                  {u"transactions_known"_qs, t.horizonKnown},
                   {u"held_back_seconds"_qs, t.horizonHeldBackSeconds},
                   {u"holder"_qs, textOrNull(t.horizonHolder)}};
-    if (!t.horizonKnown)
+    if (t.horizonPrivilegeMissing)
         o.insert(u"warning"_qs, u"the source user lacks the PROCESS privilege: only lag protects rows committed "
                                 "late; GRANT PROCESS ON *.* TO the source user"_qs);
+    else if (!t.horizonKnown)
+        o.insert(u"warning"_qs, u"the source's transaction list (information_schema.INNODB_TRX) did not refresh "
+                                "within 2 s, so only lag protected the last run; something reads it more often "
+                                "than every 0.1 s"_qs);
     return o;
 }
 

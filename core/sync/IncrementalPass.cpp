@@ -92,14 +92,18 @@ void IncrementalPass::readBeforeSnapshot(const std::optional<Bookkeeping::Cursor
                                                         m_keys, &time))
             m_firstMark = CursorMark{time, *last};
     }
-    m_horizon = SourceClock::readHorizon(m_context.source, m_context.dialect.quoteIdentifier(m_source.name));
+    // A list asked before that mark would never let it be promoted.
+    m_horizon = SourceClock::readHorizon(m_context.source, m_context.dialect.quoteIdentifier(m_source.name),
+                                         m_firstMark ? m_firstMark->snapshotTime : 0);
     m_result.horizonChecked = true;
-    m_result.horizonKnown = m_horizon.knowsTransactions;
+    m_result.horizonKnown = m_horizon.knowledge == SourceHorizon::Knowledge::Transactions;
+    m_result.horizonPrivilegeMissing = m_horizon.knowledge == SourceHorizon::Knowledge::NoPrivilege;
     m_result.horizonHeldBackSeconds = m_horizon.heldBackSeconds();
     m_result.horizonHolder = SourceClock::holderText(m_horizon);
 }
 
-Bookkeeping::CursorState IncrementalPass::decideInSnapshot(const std::optional<CursorPosition> &start)
+Bookkeeping::CursorState IncrementalPass::decideInSnapshot(const std::optional<CursorPosition> &start,
+                                                           QList<CursorMark> history)
 {
     const double snapshotTime = SourceClock::snapshotTime(m_context.source);
     m_result.sourceSnapshotTime = snapshotTime;
@@ -107,7 +111,6 @@ Bookkeeping::CursorState IncrementalPass::decideInSnapshot(const std::optional<C
     if (const auto last =
             SourceClock::lastPosition(m_context.source, m_context.dialect, m_source.name, m_modifier, m_keys))
         thisRead = CursorMark{snapshotTime, *last};
-    QList<CursorMark> history = m_hasState ? m_decided.history : QList<CursorMark>();
     if (m_firstMark)
         history.append(*m_firstMark);
     const SafeCursor::Decision decision = m_safe.decide(start, history, m_horizon, thisRead);
@@ -139,7 +142,7 @@ void IncrementalPass::run()
                                        m_keyIndexes,
                                        TableJob::pageRows(m_context, m_spec, m_source),
                                        targetIsEmpty(),
-                                       [this] { return decideInSnapshot(std::nullopt); }};
+                                       [this] { return decideInSnapshot(std::nullopt, {}); }};
         const KeyOrderFirstLoad::Outcome load = KeyOrderFirstLoad(m_context, m_spec, std::move(input)).run();
         m_result.rowsWritten += load.rowsWritten;
         if (load.stopped)
@@ -154,15 +157,13 @@ void IncrementalPass::run()
     }
 
     m_hasState = state.has_value();
-    if (state)
-        m_decided = *state;
     std::optional<CursorPosition> start = state ? state->start : std::nullopt;
     if (!start && m_spec.initialValue)
         start = CursorPosition{*m_spec.initialValue, QString()};
     readBeforeSnapshot(state);
     // Rows changed while this runs are read by the next run, from the start decided here.
     SourceSnapshot snapshot(m_context.source);
-    m_decided = decideInSnapshot(start);
+    m_decided = decideInSnapshot(start, state ? state->history : QList<CursorMark>());
     describeStart(start);
 
     QList<ColumnInfo> order{m_modifier};
@@ -186,9 +187,7 @@ void IncrementalPass::run()
         return;
     }
     const bool changedState =
-        !state || state->start != m_decided.start || m_result.rowsWritten > 0 ||
-        state->history.size() != m_decided.history.size() ||
-        (!m_decided.history.isEmpty() && state->history.constLast().reached != m_decided.history.constLast().reached);
+        !state || state->start != m_decided.start || state->history != m_decided.history || m_progressSaved;
     // A table with nothing new keeps its stored state: no statement on the target at all.
     if (changedState)
         bookkeeping.saveCursorState(m_spec.table, m_modifier.name, m_decided, m_context.loadId);
@@ -212,12 +211,8 @@ CursorPosition IncrementalPass::positionOfLastRow(const Page &page) const
 {
     const int row = page.rowCount() - 1;
     QVariantList key;
-    for (const ColumnInfo &column : m_keys) {
-        for (int i = 0; i < m_read.size(); ++i) {
-            if (m_read[i].name == column.name)
-                key << page.valueAt(row, i);
-        }
-    }
+    for (int index : m_keyIndexes) // m_read begins with m_written, so its key positions are the same
+        key << page.valueAt(row, index);
     return CursorPosition{page.valueAt(row, m_modifierIndex).toString(), KeyToken::encode(key)};
 }
 
@@ -239,8 +234,12 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
         reader.setFirstPageRows(kFirstIncrementalPageRows);
     }
     // Only with initial_value: every other large first load went by key order.
-    if (!m_hasState && worthPipelining())
-        return copyPipelined(reader, start ? u"large first load from initial_value"_qs : u"large first load"_qs);
+    if (!m_hasState && worthPipelining()) {
+        // Into an empty table, LOAD DATA's inserts are what is needed (a page meeting rows already
+        // there falls back to upserts by itself).
+        return copyPipelined(reader, start ? u"large first load from initial_value"_qs : u"large first load"_qs,
+                             targetIsEmpty());
+    }
 
     BatchWriter writer(m_context.target, m_context.dialect, m_source.name, m_written, m_keyIndexes, m_context.loadId,
                        /*upsert=*/true);
@@ -267,18 +266,17 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
             return false;
         // A full page and more to come: a backlog worth the extra writer connections.
         if (canPipeline)
-            return copyPipelined(reader, u"a backlog of changes"_qs);
+            return copyPipelined(reader, u"a backlog of changes"_qs, /*bulkLoad=*/false);
     }
     return true;
 }
 
-bool IncrementalPass::copyPipelined(PageReader &reader, const QString &why)
+bool IncrementalPass::copyPipelined(PageReader &reader, const QString &why, bool bulkLoad)
 {
     m_context.progress.onTableMessage(
         m_spec.table, why + QStringLiteral(": reading and writing in parallel with %1 writer connection(s)")
                                 .arg(m_context.copyWriters));
-    PipelinedCopy::Target target{m_source.name,     m_written, m_keyIndexes, m_context.loadId, /*upsert=*/true,
-                                 /*bulkLoad=*/false};
+    PipelinedCopy::Target target{m_source.name, m_written, m_keyIndexes, m_context.loadId, /*upsert=*/true, bulkLoad};
     target.updateOnlyChanged = true;
     PipelinedCopy copy(*m_context.targetPool, m_context.dialect, target, m_context.copyWriters, m_context.stopRequested,
                        m_context.progress, m_spec.table);

@@ -35,10 +35,11 @@ private:
     // Reads taken before the snapshot (a counter's first mark, the horizon); then, in it, the
     // decision of where the next pass starts.
     void readBeforeSnapshot(const std::optional<Bookkeeping::CursorState> &state);
-    Bookkeeping::CursorState decideInSnapshot(const std::optional<CursorPosition> &start);
+    // `history`: the stored marks (none on a first load).
+    Bookkeeping::CursorState decideInSnapshot(const std::optional<CursorPosition> &start, QList<CursorMark> history);
     // Reads from `start` and writes; false when a stop cut it short.
     bool copyFrom(PageReader &reader, const std::optional<CursorPosition> &start);
-    bool copyPipelined(PageReader &reader, const QString &why);
+    bool copyPipelined(PageReader &reader, const QString &why, bool bulkLoad);
     // The (modifier, key...) values to read after, when the start is after a key.
     std::optional<QVariantList> resumeKey(const std::optional<CursorPosition> &start) const;
     CursorPosition positionOfLastRow(const Page &page) const;

@@ -24,6 +24,8 @@ struct CursorMark
 {
     double snapshotTime = 0;
     CursorPosition reached;
+
+    bool operator==(const CursorMark &other) const = default;
 };
 
 // What the source said just before a snapshot was taken: its clock, and when its oldest open
@@ -32,7 +34,11 @@ struct SourceHorizon
 {
     double serverTime = 0;
     std::optional<double> oldestWriterStart;
-    bool knowsTransactions = false; // false without the PROCESS privilege: only `lag` protects
+    // Whether the source's transactions are known; when not, only `lag` protects, because the
+    // source user lacks the PROCESS privilege, or because InnoDB's list stayed stale (it is
+    // refilled only after 0.1 s without readers, and something read it more often than that).
+    enum class Knowledge { Transactions, NoPrivilege, StaleList };
+    Knowledge knowledge = Knowledge::NoPrivilege;
     // The oldest writer, for the log and /status; empty when none is open.
     QString holderTransactionId;
     QString holderUser;

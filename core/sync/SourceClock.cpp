@@ -5,6 +5,9 @@
 #include "db/SqlDialect.h"
 #include "sync/KeyToken.h"
 
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMutex>
 #include <QSqlQuery>
 #include <QThread>
 
@@ -12,15 +15,16 @@ namespace tablesync::SourceClock {
 
 namespace {
 constexpr int kNoProcessPrivilege = 1227; // ER_SPECIFIC_ACCESS_DENIED_ERROR
-}
 
-namespace {
 // InnoDB serves information_schema.INNODB_TRX from a cache it refills only when it has not been
 // read for 0.1 s, so a list read soon after another can miss transactions that began since. The
 // list is known fresh when it holds a transaction that began just before it was asked for: our
 // own, opened by reading one row of the table (which registers it in InnoDB).
+// The cache's own rule also means that readers taking turns faster than that keep it stale for
+// good, so the workers of a process take turns through SharedHorizons and share one list.
 constexpr int kFreshListAttempts = 20;
 constexpr int kRefillWaitMs = 110;
+constexpr int kShareForMs = 1000;
 
 std::optional<SourceHorizon> readFreshHorizon(DbConnection &source, const QString &quotedTable)
 {
@@ -46,7 +50,7 @@ std::optional<SourceHorizon> readFreshHorizon(DbConnection &source, const QStrin
     std::optional<SourceHorizon> horizon;
     if (query.next() && query.value(6).toInt() > 0) {
         horizon.emplace();
-        horizon->knowsTransactions = true;
+        horizon->knowledge = SourceHorizon::Knowledge::Transactions;
         horizon->serverTime = canaryStart; // a transaction missing from the list began after this
         if (!query.value(1).isNull()) {
             horizon->oldestWriterStart = query.value(1).toDouble();
@@ -60,25 +64,71 @@ std::optional<SourceHorizon> readFreshHorizon(DbConnection &source, const QStrin
     source.exec(u"COMMIT"_qs, u"closing the transaction that checked the source's transaction list"_qs);
     return horizon;
 }
+
+// The last horizon read per source server, and when: one reader at a time, at least 0.1 s after
+// the previous read, so InnoDB's cache can refill.
+class SharedHorizons
+{
+public:
+    static SharedHorizons &instance()
+    {
+        static SharedHorizons shared;
+        return shared;
+    }
+
+    SourceHorizon read(DbConnection &source, const QString &quotedTable, double notBefore)
+    {
+        // Per user too: what a user may see (PROCESS) is said to that user's runs.
+        const QString server = source.settings().user + u'@' + source.settings().host + u':' +
+                               QString::number(source.settings().port);
+        QMutexLocker lock(&m_mutex);
+        Entry &entry = m_entries[server];
+        if (entry.read.isValid() && entry.read.elapsed() < kShareForMs && entry.horizon.serverTime > notBefore)
+            return entry.horizon;
+        entry.horizon = readUnshared(source, quotedTable, entry.read);
+        return entry.horizon;
+    }
+
+private:
+    struct Entry
+    {
+        SourceHorizon horizon;
+        QElapsedTimer read; // since the last list was asked for
+    };
+
+    static SourceHorizon readUnshared(DbConnection &source, const QString &quotedTable, QElapsedTimer &lastRead)
+    {
+        SourceHorizon horizon;
+        horizon.knowledge = SourceHorizon::Knowledge::StaleList;
+        try {
+            for (int attempt = 0; attempt < kFreshListAttempts; ++attempt) {
+                if (lastRead.isValid() && lastRead.elapsed() < kRefillWaitMs)
+                    QThread::msleep(kRefillWaitMs - lastRead.elapsed()); // let InnoDB refill its cache
+                std::optional<SourceHorizon> fresh = readFreshHorizon(source, quotedTable);
+                lastRead.start();
+                if (fresh)
+                    return *fresh;
+            }
+        } catch (const DbError &e) {
+            source.rollback();
+            if (e.nativeCode() != kNoProcessPrivilege)
+                throw;
+            horizon.knowledge = SourceHorizon::Knowledge::NoPrivilege;
+        }
+        // No list: only lag protects.
+        horizon.serverTime = snapshotTime(source);
+        lastRead.start();
+        return horizon;
+    }
+
+    QMutex m_mutex;
+    QHash<QString, Entry> m_entries;
+};
 } // namespace
 
-SourceHorizon readHorizon(DbConnection &source, const QString &quotedTable)
+SourceHorizon readHorizon(DbConnection &source, const QString &quotedTable, double notBefore)
 {
-    try {
-        for (int attempt = 0; attempt < kFreshListAttempts; ++attempt) {
-            if (std::optional<SourceHorizon> horizon = readFreshHorizon(source, quotedTable))
-                return *horizon;
-            QThread::msleep(kRefillWaitMs); // let InnoDB refill its cache
-        }
-    } catch (const DbError &e) {
-        source.rollback();
-        if (e.nativeCode() != kNoProcessPrivilege)
-            throw;
-    }
-    // No list (no PROCESS privilege, or one that stayed stale for two seconds): only lag protects.
-    SourceHorizon horizon;
-    horizon.serverTime = snapshotTime(source);
-    return horizon;
+    return SharedHorizons::instance().read(source, quotedTable, notBefore);
 }
 
 double snapshotTime(DbConnection &source)

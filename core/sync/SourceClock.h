@@ -17,9 +17,12 @@ namespace SourceClock {
 // Before the snapshot: the source's clock and its oldest open transaction that may write rows
 // (one that has modified rows or is running a statement; read-only ones and idle ones that
 // wrote nothing cannot commit a row stamped before now). Without the PROCESS privilege
-// (information_schema.INNODB_TRX answers error 1227) only the clock, knowsTransactions false.
-// `quotedTable`: an InnoDB table of the source, read to prove the list is fresh (SourceClock.cpp).
-SourceHorizon readHorizon(DbConnection &source, const QString &quotedTable);
+// (information_schema.INNODB_TRX answers error 1227) only the clock.
+// One list serves every table of the process whose snapshot comes after it, for a second: a
+// horizon asked earlier is valid for any later snapshot, only more cautious. A list asked before
+// `notBefore` (epoch seconds) is not reused. `quotedTable`: an InnoDB table of the source, read
+// to prove the list is fresh (SourceClock.cpp).
+SourceHorizon readHorizon(DbConnection &source, const QString &quotedTable, double notBefore = 0);
 
 // Inside the snapshot: the server's clock, which is past the snapshot's start.
 double snapshotTime(DbConnection &source);

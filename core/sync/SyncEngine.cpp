@@ -135,6 +135,7 @@ void SyncEngine::runOnce()
     m_queue = m_settings.tables;
     m_dispatched = 0;
     m_noticedNoProcess = false;
+    m_noticedStaleList = false;
     m_noticedHolder = false;
     m_results = QList<std::optional<TableResult>>(m_queue.size());
     Q_EMIT runStarted(m_summary.loadId, int(m_queue.size()));
@@ -176,7 +177,14 @@ void SyncEngine::noticeHorizon(const TableResult &result)
     // Said once per run, not once per table: it is about the source, not one table.
     if (!result.horizonChecked)
         return;
-    if (!result.horizonKnown && !m_noticedNoProcess) {
+    if (!result.horizonKnown && !result.horizonPrivilegeMissing && !m_noticedStaleList) {
+        m_noticedStaleList = true;
+        Q_EMIT tableMessage(QString(),
+                            u"warning: the source's transaction list (information_schema.INNODB_TRX) did not refresh "
+                            "within 2 s (InnoDB refills it only after 0.1 s without readers, and something reads it "
+                            "more often): this run's cursors relied on `lag` alone"_qs);
+    }
+    if (result.horizonPrivilegeMissing && !m_noticedNoProcess) {
         m_noticedNoProcess = true;
         Q_EMIT tableMessage(
             QString(),

@@ -92,6 +92,7 @@ private:
     bool m_running = false;
     bool m_scheduled = false;
     bool m_noticedNoProcess = false; // this run has said the source lacks PROCESS
+    bool m_noticedStaleList = false; // this run has said the transaction list stayed stale
     bool m_noticedHolder = false;    // this run has named a long transaction
     RunSummary m_summary;
     QList<TableSpec> m_queue;

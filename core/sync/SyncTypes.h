@@ -35,10 +35,11 @@ struct TableResult
 
     // Incremental: what the source said of its open transactions before the snapshot (SafeCursor.h).
     bool horizonChecked = false;
-    bool horizonKnown = false;         // false without the PROCESS privilege: only `lag` protects
-    double horizonHeldBackSeconds = 0; // how far the oldest open writer holds the cursor back
-    QString horizonHolder;             // that transaction, in words; empty when none is open
-    double sourceSnapshotTime = 0;     // epoch seconds of the snapshot the target now reflects
+    bool horizonKnown = false;            // false: only `lag` protected this run's late commits, because of
+    bool horizonPrivilegeMissing = false; // the PROCESS privilege, or else a list that stayed stale
+    double horizonHeldBackSeconds = 0;    // how far the oldest open writer holds the cursor back
+    QString horizonHolder;                // that transaction, in words; empty when none is open
+    double sourceSnapshotTime = 0;        // epoch seconds of the snapshot the target now reflects
 };
 
 // Transactions open longer than this on the source are named in the log and /status: they hold

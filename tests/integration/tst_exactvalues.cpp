@@ -114,6 +114,8 @@ void TestExactValues::bulkLoadedCopiesAreExact()
     QVERIFY2(!m_run.log().contains(u"writing such pages with INSERTs"_qs), qPrintable(m_run.log()));
     QVERIFY2(m_run.log().contains(u"[exact_bulk_typed] large first load from initial_value"_qs),
              qPrintable(m_run.log()));
+    QVERIFY2(m_run.log().contains(u"[exact_bulk_typed] writing with LOAD DATA LOCAL INFILE"_qs),
+             qPrintable(m_run.log()));
     for (const QString &table : {u"exact_bulk_inc"_qs, u"exact_bulk_full"_qs, u"exact_bulk_typed"_qs}) {
         const auto source = m_db->source->dump(table, u"id"_qs);
         const auto target = m_db->target->dump(table, u"id"_qs);
