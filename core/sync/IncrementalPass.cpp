@@ -11,6 +11,8 @@
 #include "sync/SourceSnapshot.h"
 #include "sync/TableJob.h"
 
+#include <QDateTime>
+
 namespace tablesync {
 
 namespace {
@@ -109,12 +111,32 @@ Bookkeeping::CursorState IncrementalPass::decideInSnapshot(const std::optional<C
     m_result.sourceSnapshotTime = snapshotTime;
     std::optional<CursorMark> thisRead;
     if (const auto last =
-            SourceClock::lastPosition(m_context.source, m_context.dialect, m_source.name, m_modifier, m_keys))
+            SourceClock::lastPosition(m_context.source, m_context.dialect, m_source.name, m_modifier, m_keys)) {
         thisRead = CursorMark{snapshotTime, *last};
+        warnOfAFutureStamp(last->modifier, snapshotTime);
+    }
     if (m_firstMark)
         history.append(*m_firstMark);
     const SafeCursor::Decision decision = m_safe.decide(start, history, m_horizon, thisRead);
     return {decision.start, decision.history};
+}
+
+void IncrementalPass::warnOfAFutureStamp(const QString &newest, double serverTime)
+{
+    // A cursor follows the newest value: one row stamped far ahead (a typo, a wrong clock) moves
+    // every later start past the rows stamped normally. A day ahead is wrong in any time zone.
+    if (m_safe.clock() == SafeCursor::Clock::Counter)
+        return;
+    const QDateTime dayAhead = QDateTime::fromMSecsSinceEpoch(qint64((serverTime + 86400) * 1000), Qt::UTC);
+    const QString limit =
+        dayAhead.toString(m_safe.clock() == SafeCursor::Clock::Date ? u"yyyy-MM-dd"_qs : u"yyyy-MM-dd HH:mm:ss"_qs);
+    if (newest > limit) {
+        m_context.progress.onTableMessage(
+            m_spec.table, QStringLiteral("warning: the newest %1 in the source is %2, more than a day ahead of the "
+                                         "source's clock: the cursor follows it, so rows stamped with the real time "
+                                         "are not read again until that time comes; correct that row's %1")
+                              .arg(m_modifier.name, newest));
+    }
 }
 
 void IncrementalPass::describeStart(const std::optional<CursorPosition> &start)

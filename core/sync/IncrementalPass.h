@@ -48,6 +48,7 @@ private:
     bool worthPipelining() const;
     bool targetIsEmpty();
     void describeStart(const std::optional<CursorPosition> &start);
+    void warnOfAFutureStamp(const QString &newest, double serverTime);
 
     SyncContext &m_context;
     const TableSpec &m_spec;

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void withoutLagABackDatedStampIsMissed();
     void withoutProcessPrivilegeLagAloneProtectsAndItIsSaid();
     void rereadRowsKeepTheirLoadIdAndNothingIsWritten();
+    void aStampFarInTheFutureIsWarnedOf();
     void soakWithConcurrentWriters();
 
 private:
@@ -195,6 +196,17 @@ void TestHorizon::rereadRowsKeepTheirLoadIdAndNothingIsWritten()
     RunOutcome third = runSync(m_db->settings, {spec});
     QCOMPARE(third.table(u"rr"_qs)->rowsWritten, 0);
     QCOMPARE(m_db->target->scalar(u"SELECT CAST(updated_at AS CHAR) FROM _tablesync_state"_qs).toString(), stateStamp);
+}
+
+void TestHorizon::aStampFarInTheFutureIsWarnedOf()
+{
+    createStamped(u"fut"_qs, 5);
+    const TableSpec spec = tableSpec(u"fut"_qs, {u"id"_qs}, u"updated_at"_qs);
+    RunOutcome normal = runSync(m_db->settings, {spec});
+    QVERIFY2(!normal.log().contains(u"more than a day ahead"_qs), qPrintable(normal.log()));
+    m_db->source->exec(u"UPDATE fut SET updated_at = NOW(6) + INTERVAL 3 DAY WHERE id = 1"_qs);
+    RunOutcome ahead = runSync(m_db->settings, {spec});
+    QVERIFY2(ahead.log().contains(u"more than a day ahead of the source's clock"_qs), qPrintable(ahead.log()));
 }
 
 // Writers running random transactions (inserts, updates, deletes; some held open for seconds,
