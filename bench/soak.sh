@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 tests/support/sandbox.sh start >/dev/null
 [ -x build/dev/tests/integration/tst_horizon ] || scripts/build.sh dev
-TABLESYNC_SOAK_SECONDS=$seconds build/dev/tests/integration/tst_horizon soakWithConcurrentWriters 2>&1 |
+# QtTest ends any test function after 300 s unless told otherwise.
+QTEST_FUNCTION_TIMEOUT=$(((seconds + 600) * 1000)) TABLESYNC_SOAK_SECONDS=$seconds build/dev/tests/integration/tst_horizon soakWithConcurrentWriters 2>&1 |
     grep -E 'soak:|^PASS|^FAIL|Totals'

@@ -2,11 +2,13 @@
 
 #include "EmptyState.h"
 #include "Icons.h"
+#include "MessageBanner.h"
 #include "Plural.h"
 #include "ProgressDelegate.h"
 #include "RunController.h"
 #include "RunHistoryModel.h"
 #include "RunTableModel.h"
+#include "sync/HorizonNotice.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -74,6 +76,15 @@ RunMonitorPage::RunMonitorPage(RunController *controller, RunTableModel *tables,
     m_overall->setAccessibleName(tr("Overall progress of the run"));
     m_overall->setFormat(tr("%p% of this run"));
 
+    // Late commits are safe only while the source's open transactions can be seen: say so where the
+    // run is watched, not only in the log.
+    m_horizonBanner = new MessageBanner(this);
+    m_horizonBanner->setObjectName(u"horizonBanner"_qs);
+    m_horizonBanner->setClosable(true);
+    m_horizonBanner->hide();
+    connect(m_horizonBanner, &MessageBanner::closed, this,
+            [this] { m_dismissedHorizonText = m_horizonBanner->text() + m_horizonBanner->details(); });
+
     m_tableView = new QTableView(this);
     m_tableView->setObjectName(u"runTableView"_qs);
     m_tableView->setModel(m_tables);
@@ -94,6 +105,8 @@ RunMonitorPage::RunMonitorPage(RunController *controller, RunTableModel *tables,
     h->resizeSection(RunTableModel::RateColumn, 70);
     h->resizeSection(RunTableModel::ElapsedColumn, 60);
     h->resizeSection(RunTableModel::LastSuccessColumn, 110);
+    h->resizeSection(RunTableModel::SourceWritersColumn,
+                     m_tableView->fontMetrics().horizontalAdvance(RunTableModel::tr("oldest 00:00")) + 40);
     h->setStretchLastSection(true);
 
     m_empty = new EmptyState(u"nav-monitor"_qs, tr("Nothing to sync yet"),
@@ -128,6 +141,7 @@ RunMonitorPage::RunMonitorPage(RunController *controller, RunTableModel *tables,
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(m_overall);
+    layout->addWidget(m_horizonBanner);
     layout->addWidget(m_splitter, 1);
 
     auto *ticker = new QTimer(this);
@@ -201,6 +215,28 @@ void RunMonitorPage::updateHeader()
                             countdown(std::max<qint64>(0, QDateTime::currentDateTime().secsTo(next))))
                        .arg(m_controller->settings().intervalSeconds);
     m_schedule->setText(schedule);
+    updateHorizonBanner();
+}
+
+void RunMonitorPage::updateHorizonBanner()
+{
+    const int row = m_tables->firstHorizonConcern();
+    if (row < 0) {
+        m_horizonBanner->hide();
+        return;
+    }
+    const HorizonView &view = m_tables->rowAt(row).horizon;
+    const QString warning = HorizonNotice::warning(view, m_controller->settings().source.user);
+    const QString text = warning.isEmpty()
+                             ? tr("A transaction on the source holds incremental cursors back")
+                             : tr("The source's open transactions are not visible; rows committed late may be missed");
+    const QString details = warning.isEmpty() ? HorizonNotice::holderSentence(view) + u"."_qs : warning;
+    if (text + details == m_dismissedHorizonText)
+        return;
+    if (m_horizonBanner->isVisible() && m_horizonBanner->details() == details)
+        return;
+    m_horizonBanner->showMessage(warning.isEmpty() ? MessageBanner::Kind::Info : MessageBanner::Kind::Warning, text,
+                                 details);
 }
 
 } // namespace tablesync

@@ -12,6 +12,7 @@ class QTableView;
 namespace tablesync {
 
 class EmptyState;
+class MessageBanner;
 class RunController;
 class RunHistoryModel;
 class RunTableModel;
@@ -29,6 +30,7 @@ public:
     QTableView *historyView() const { return m_historyView; }
     QProgressBar *overallProgress() const { return m_overall; }
     QLabel *headline() const { return m_headline; }
+    MessageBanner *horizonBanner() const { return m_horizonBanner; }
     QSplitter *splitter() const { return m_splitter; }
 
 Q_SIGNALS:
@@ -36,6 +38,7 @@ Q_SIGNALS:
 
 private:
     void updateHeader();
+    void updateHorizonBanner();
 
     RunController *m_controller = nullptr;
     RunTableModel *m_tables = nullptr;
@@ -44,6 +47,8 @@ private:
     QLabel *m_headline = nullptr;
     QLabel *m_schedule = nullptr;
     QProgressBar *m_overall = nullptr;
+    MessageBanner *m_horizonBanner = nullptr;
+    QString m_dismissedHorizonText; // closed by the user: shown again only when what it says changes
     QStackedWidget *m_stack = nullptr;
     EmptyState *m_empty = nullptr;
     QTableView *m_tableView = nullptr;

@@ -3,6 +3,7 @@
 #include "Icons.h"
 #include "Plural.h"
 #include "ShortTime.h"
+#include "sync/HorizonNotice.h"
 
 #include <QLocale>
 #include <QTimer>
@@ -21,6 +22,31 @@ QString duration(qint64 ms)
         .arg(s / 3600)
         .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
         .arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+// The Source writers column: what held the table's cursor back in its last incremental run.
+QString sourceTransactionsText(const HorizonView &h)
+{
+    if (!h.checked)
+        return QString();
+    if (!h.known)
+        return RunTableModel::tr("not visible"); // the tooltip and the page's banner say why
+    if (h.holder.isEmpty())
+        return RunTableModel::tr("none open");
+    return RunTableModel::tr("oldest %1").arg(duration(qint64(h.heldBackSeconds * 1000)));
+}
+
+QString sourceTransactionsToolTip(const HorizonView &h)
+{
+    const QString warning = HorizonNotice::warning(h);
+    if (!warning.isEmpty())
+        return warning;
+    if (!h.holder.isEmpty())
+        return RunTableModel::tr("The source's %1. The stored cursor stays before it began, so the next runs "
+                                 "re-check the rows changed since then.")
+            .arg(h.holder);
+    return h.checked ? RunTableModel::tr("No transaction was writing on the source: the cursor moved up to "
+                                         "this run's snapshot (less `lag`).")
+                     : QString();
 }
 } // namespace
 
@@ -56,6 +82,7 @@ void RunTableModel::onRunStarted(const QStringList &tables)
         Row &r = m_rows[i];
         r.state = TableRunState::Queued;
         r.rowsDone = 0;
+        r.rowsRechecked = 0;
         r.estimate = -1;
         r.elapsedMs = 0;
         r.attempts = 0;
@@ -91,6 +118,9 @@ void RunTableModel::onTableFinished(const TableResult &result)
     const int i = ensureRow(result.table);
     Row &r = m_rows[i];
     r.rowsDone = result.rowsWritten;
+    r.rowsRechecked = result.rowsRechecked;
+    if (result.horizon.checked)
+        r.horizon = result.horizon;
     r.elapsedMs = result.elapsedMs;
     r.attempts = result.attempts;
     r.strategy = result.strategy.isEmpty() ? r.strategy : result.strategy;
@@ -162,6 +192,16 @@ qint64 RunTableModel::rowsThisRun() const
     return total;
 }
 
+int RunTableModel::firstHorizonConcern() const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const HorizonView &h = m_rows.at(i).horizon;
+        if (!HorizonNotice::warning(h).isEmpty() || HorizonNotice::holderWorthNaming(h))
+            return i;
+    }
+    return -1;
+}
+
 int RunTableModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
@@ -187,6 +227,9 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         case ProgressColumn:
             if (r.state == TableRunState::Idle || r.state == TableRunState::Queued)
                 return QString();
+            if (r.state == TableRunState::Done && r.rowsRechecked > 0)
+                return tr("%1 written · %2 re-checked")
+                    .arg(locale.toString(r.rowsDone), locale.toString(r.rowsRechecked));
             return r.estimate > 0 ? tr("%1 of ~%2").arg(locale.toString(r.rowsDone), locale.toString(r.estimate))
                                   : tr("%1 rows").arg(locale.toString(r.rowsDone));
         case RateColumn:
@@ -198,6 +241,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
                                                                                       : duration(r.elapsedMs);
         case LastSuccessColumn:
             return r.lastSuccess.isValid() ? shortWhen(r.lastSuccess) : tr("never");
+        case SourceWritersColumn:
+            return sourceTransactionsText(r.horizon);
         case LastErrorColumn:
             return r.lastError.section(u'\n', 0, 0);
         }
@@ -205,10 +250,17 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         if (index.column() == StateColumn)
             return Icons::forState(r.state);
+        if (index.column() == SourceWritersColumn && !HorizonNotice::warning(r.horizon).isEmpty())
+            return Icons::get(u"msg-warning"_qs); // only `lag` protected the run
         break;
     case Qt::ToolTipRole:
         if (index.column() == LastErrorColumn && !r.lastError.isEmpty())
             return r.lastError;
+        if (index.column() == SourceWritersColumn)
+            return sourceTransactionsToolTip(r.horizon);
+        if (index.column() == ProgressColumn && r.rowsRechecked > 0)
+            return tr("Rows read again because they changed after the last safe cursor position, and found "
+                      "unchanged in the target: not written, their load id kept.");
         if (index.column() == StateColumn && r.attempts > 1)
             return plural(r.attempts - 1, tr("Succeeded after %1 transient error and a retry"),
                           tr("Succeeded after %1 transient errors and retries"));
@@ -248,6 +300,8 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Elapsed");
     case LastSuccessColumn:
         return tr("Last success");
+    case SourceWritersColumn:
+        return tr("Source writers");
     case LastErrorColumn:
         return tr("Last error");
     }

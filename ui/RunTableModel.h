@@ -19,17 +19,19 @@ struct RunTableRow
     QString strategy;
     TableRunState state = TableRunState::Idle;
     qint64 rowsDone = 0;
+    qint64 rowsRechecked = 0; // read again after the safe cursor and found unchanged
     qint64 estimate = -1;
     QElapsedTimer timer;
     qint64 elapsedMs = 0;
     QDateTime lastSuccess;
     QString lastError;
     int attempts = 0;
+    HorizonView horizon; // the last incremental run's view of the source's open transactions
 };
 
 // One row per configured table with where it stands: state, rows done of the estimate, rows/s,
-// elapsed, last success and last error. Fed by RunController's signals; rows keep their last
-// success and error across runs.
+// elapsed, last success, what the source's open transactions hold back, and last error. Fed by RunController's signals;
+// rows keep their last success and error across runs.
 class RunTableModel : public TableRowsModel<RunTableRow>
 {
     Q_OBJECT
@@ -42,6 +44,7 @@ public:
         RateColumn,
         ElapsedColumn,
         LastSuccessColumn,
+        SourceWritersColumn,
         LastErrorColumn,
         ColumnCount
     };
@@ -61,6 +64,9 @@ public:
     int overallProgress() const;
     int countIn(TableRunState state) const;
     qint64 rowsThisRun() const;
+    // The first table whose last run could not see the source's open transactions, or that waits
+    // behind a long one; -1 when none. What the page's banner speaks of.
+    int firstHorizonConcern() const;
 
     void onRunStarted(const QStringList &tables);
     void onTableStarted(const QString &table, const QString &strategy);

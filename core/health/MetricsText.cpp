@@ -93,8 +93,8 @@ void tableMetrics(Exposition &m, const QList<TableStatus> &tables)
         "tablesync_table_horizon_holdback_seconds", "gauge",
         "How long the oldest open writing transaction on the source held the table's cursor back at its last run.");
     for (const TableStatus &t : tables) {
-        if (t.horizonChecked)
-            m.sample("tablesync_table_horizon_holdback_seconds", {{"table", t.name}}, t.horizonHeldBackSeconds);
+        if (t.horizon.checked)
+            m.sample("tablesync_table_horizon_holdback_seconds", {{"table", t.name}}, t.horizon.heldBackSeconds);
     }
     m.family("tablesync_table_runs_total", "counter", "Finished syncs of the table by outcome.");
     for (const TableStatus &t : tables) {

@@ -179,13 +179,8 @@ void StatusBoard::onTableSyncFinished(const TableResult &result)
     t.rowsWrittenTotal += result.rowsWritten;
     t.rowsRecheckedThisRun = result.rowsRechecked;
     t.rowsRecheckedTotal += result.rowsRechecked;
-    if (result.horizonChecked) {
-        t.horizonChecked = true;
-        t.horizonKnown = result.horizonKnown;
-        t.horizonPrivilegeMissing = result.horizonPrivilegeMissing;
-        t.horizonHeldBackSeconds = result.horizonHeldBackSeconds;
-        t.horizonHolder = result.horizonHolder;
-    }
+    if (result.horizon.checked)
+        t.horizon = result.horizon;
     if (result.outcome == TableOutcome::Succeeded && result.sourceSnapshotTime > 0)
         t.sourceSnapshotAt = QDateTime::fromMSecsSinceEpoch(qint64(result.sourceSnapshotTime * 1000), Qt::UTC);
     t.attempts = result.attempts;

@@ -50,11 +50,7 @@ struct TableStatus
     qint64 rowsRecheckedThisRun = 0; // read again and found unchanged (the re-read window)
 
     // Incremental: the source's open transactions, as the last run saw them (SafeCursor.h).
-    bool horizonChecked = false;
-    bool horizonKnown = false;            // false: only `lag` protected late commits, because of
-    bool horizonPrivilegeMissing = false; // the PROCESS privilege, or else a stale transaction list
-    double horizonHeldBackSeconds = 0;
-    QString horizonHolder;
+    HorizonView horizon;
     QDateTime sourceSnapshotAt; // the source as of this moment is in the target
 
     // Since the process started.

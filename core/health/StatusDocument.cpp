@@ -1,6 +1,7 @@
 #include "health/StatusDocument.h"
 
 #include "health/StatusBoard.h"
+#include "sync/HorizonNotice.h"
 
 #include <QJsonArray>
 
@@ -23,19 +24,15 @@ QJsonValue textOrNull(const QString &text)
 // What the last incremental run saw of the source's open transactions (SafeCursor.h).
 QJsonValue horizonObject(const TableStatus &t)
 {
-    if (!t.horizonChecked)
+    if (!t.horizon.checked)
         return QJsonValue::Null;
-    QJsonObject o{{u"process_privilege"_qs, !t.horizonPrivilegeMissing},
-                  {u"transactions_known"_qs, t.horizonKnown},
-                  {u"held_back_seconds"_qs, t.horizonHeldBackSeconds},
-                  {u"holder"_qs, textOrNull(t.horizonHolder)}};
-    if (t.horizonPrivilegeMissing)
-        o.insert(u"warning"_qs, u"the source user lacks the PROCESS privilege: only lag protects rows committed "
-                                "late; GRANT PROCESS ON *.* TO the source user"_qs);
-    else if (!t.horizonKnown)
-        o.insert(u"warning"_qs, u"the source's transaction list (information_schema.INNODB_TRX) did not refresh "
-                                "within 2 s, so only lag protected the last run; something reads it more often "
-                                "than every 0.1 s"_qs);
+    QJsonObject o{{u"process_privilege"_qs, !t.horizon.privilegeMissing},
+                  {u"transactions_known"_qs, t.horizon.known},
+                  {u"held_back_seconds"_qs, t.horizon.heldBackSeconds},
+                  {u"holder"_qs, textOrNull(t.horizon.holder)}};
+    const QString warning = HorizonNotice::warning(t.horizon);
+    if (!warning.isEmpty())
+        o.insert(u"warning"_qs, warning);
     return o;
 }
 

@@ -97,11 +97,11 @@ void IncrementalPass::readBeforeSnapshot(const std::optional<Bookkeeping::Cursor
     // A list asked before that mark would never let it be promoted.
     m_horizon = SourceClock::readHorizon(m_context.source, m_context.dialect.quoteIdentifier(m_source.name),
                                          m_firstMark ? m_firstMark->snapshotTime : 0);
-    m_result.horizonChecked = true;
-    m_result.horizonKnown = m_horizon.knowledge == SourceHorizon::Knowledge::Transactions;
-    m_result.horizonPrivilegeMissing = m_horizon.knowledge == SourceHorizon::Knowledge::NoPrivilege;
-    m_result.horizonHeldBackSeconds = m_horizon.heldBackSeconds();
-    m_result.horizonHolder = SourceClock::holderText(m_horizon);
+    m_result.horizon.checked = true;
+    m_result.horizon.known = m_horizon.knowledge == SourceHorizon::Knowledge::Transactions;
+    m_result.horizon.privilegeMissing = m_horizon.knowledge == SourceHorizon::Knowledge::NoPrivilege;
+    m_result.horizon.heldBackSeconds = m_horizon.heldBackSeconds();
+    m_result.horizon.holder = SourceClock::holderText(m_horizon);
 }
 
 Bookkeeping::CursorState IncrementalPass::decideInSnapshot(const std::optional<CursorPosition> &start,

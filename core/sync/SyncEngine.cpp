@@ -1,5 +1,7 @@
 #include "sync/SyncEngine.h"
 
+#include "sync/HorizonNotice.h"
+
 #include "db/ConnectionPool.h"
 #include "db/DbConnection.h"
 #include "db/DbError.h"
@@ -175,30 +177,18 @@ void SyncEngine::onTableSyncFinished(int workerIndex, const TableResult &result)
 void SyncEngine::noticeHorizon(const TableResult &result)
 {
     // Said once per run, not once per table: it is about the source, not one table.
-    if (!result.horizonChecked)
+    const HorizonView &view = result.horizon;
+    if (!view.checked)
         return;
-    if (!result.horizonKnown && !result.horizonPrivilegeMissing && !m_noticedStaleList) {
-        m_noticedStaleList = true;
-        Q_EMIT tableMessage(QString(),
-                            u"warning: the source's transaction list (information_schema.INNODB_TRX) did not refresh "
-                            "within 2 s (InnoDB refills it only after 0.1 s without readers, and something reads it "
-                            "more often): this run's cursors relied on `lag` alone"_qs);
+    bool &noticed = view.privilegeMissing ? m_noticedNoProcess : m_noticedStaleList;
+    const QString warning = HorizonNotice::warning(view, m_settings.source.user);
+    if (!warning.isEmpty() && !noticed) {
+        noticed = true;
+        Q_EMIT tableMessage(QString(), u"warning: "_qs + warning);
     }
-    if (result.horizonPrivilegeMissing && !m_noticedNoProcess) {
-        m_noticedNoProcess = true;
-        Q_EMIT tableMessage(
-            QString(),
-            QStringLiteral("warning: the source user %1 lacks the PROCESS privilege, so tablesync cannot see the "
-                           "source's open transactions: a row committed more than `lag` after it was stamped can be "
-                           "missed. Fix: GRANT PROCESS ON *.* TO '%1'@'<its host>'")
-                .arg(m_settings.source.user));
-    }
-    if (result.horizonHeldBackSeconds >= kHorizonHoldNoticeSeconds && !result.horizonHolder.isEmpty() &&
-        !m_noticedHolder) {
+    if (HorizonNotice::holderWorthNaming(view) && !m_noticedHolder) {
         m_noticedHolder = true;
-        Q_EMIT tableMessage(QString(), u"source "_qs + result.horizonHolder +
-                                           u": incremental cursors wait behind it, and later runs re-check the rows "
-                                           "changed since it began"_qs);
+        Q_EMIT tableMessage(QString(), HorizonNotice::holderSentence(view));
     }
 }
 

@@ -7,6 +7,16 @@
 
 namespace tablesync {
 
+// What an incremental run learnt of the source's open transactions before its snapshot (SafeCursor.h).
+struct HorizonView
+{
+    bool checked = false;          // an incremental pass asked the source
+    bool known = false;            // false: only `lag` protected this run's late commits, because of
+    bool privilegeMissing = false; // the PROCESS privilege, or else a list that stayed stale
+    double heldBackSeconds = 0;    // how far the oldest open writer holds the cursor back
+    QString holder;                // that transaction, in words; empty when none is open
+};
+
 enum class TableOutcome { Succeeded, Failed, Stopped };
 
 // What one table's sync did in one run.
@@ -33,13 +43,8 @@ struct TableResult
     QStringList sampleKeys; // a few keys of differing rows, for the report
     QString cursor;         // incremental: the stored cursor after the run
 
-    // Incremental: what the source said of its open transactions before the snapshot (SafeCursor.h).
-    bool horizonChecked = false;
-    bool horizonKnown = false;            // false: only `lag` protected this run's late commits, because of
-    bool horizonPrivilegeMissing = false; // the PROCESS privilege, or else a list that stayed stale
-    double horizonHeldBackSeconds = 0;    // how far the oldest open writer holds the cursor back
-    QString horizonHolder;                // that transaction, in words; empty when none is open
-    double sourceSnapshotTime = 0;        // epoch seconds of the snapshot the target now reflects
+    HorizonView horizon;           // incremental: what the source said of its open transactions (SafeCursor.h)
+    double sourceSnapshotTime = 0; // epoch seconds of the snapshot the target now reflects
 };
 
 // Transactions open longer than this on the source are named in the log and /status: they hold

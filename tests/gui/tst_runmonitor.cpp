@@ -8,6 +8,7 @@
 #include "LogModel.h"
 #include "LogPage.h"
 #include "MainWindow.h"
+#include "MessageBanner.h"
 #include "PoolChart.h"
 #include "PoolPage.h"
 #include "PoolPanel.h"
@@ -40,6 +41,8 @@ private Q_SLOTS:
     void failureAndRecoveryAreReported();
     void stopFinishesCleanly();
     void healthServerFollowsTheWindowsRuns();
+    void openSourceTransactionIsShownAndRowsAreRechecked();
+    void withoutProcessTheMonitorSaysWhatToGrant();
 
 private:
     bool allIn(TableRunState state) const;
@@ -260,6 +263,84 @@ void TestRunMonitor::healthServerFollowsTheWindowsRuns()
     }
     names.sort();
     QCOMPARE(names, (QStringList{u"items"_qs, u"order_lines"_qs, u"prices"_qs}));
+}
+
+// A writing transaction left open on the source holds the incremental cursor back: the monitor names
+// it, and rows committed after it began are read again (counted as re-checked, not written).
+void TestRunMonitor::openSourceTransactionIsShownAndRowsAreRechecked()
+{
+    RunTableModel *model = m_window->runTableModel();
+    QTRY_VERIFY(m_window->runNowAction()->isEnabled());
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+
+    test::TestDb holder(m_sandbox->settings.source);
+    const qint64 connection = holder.scalar(u"SELECT CONNECTION_ID()"_qs).toLongLong();
+    holder.exec(u"START TRANSACTION"_qs);
+    holder.exec(u"UPDATE prices SET price = price + 1 WHERE sku = 'A'"_qs); // a writer, on another table
+    QTest::qWait(1100); // the item below is stamped a whole second after the writer began
+    m_sandbox->source->exec(u"UPDATE items SET name = 'renamed', updated_at = NOW(6) WHERE id = 7"_qs);
+
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+    const int items = 0;
+    QCOMPARE(model->row(u"items"_qs)->rowsDone, 1);
+    const QString shown = model->index(items, RunTableModel::SourceWritersColumn).data().toString();
+    QVERIFY2(shown.startsWith(u"oldest "_qs), qPrintable(shown));
+    const QString tip = model->index(items, RunTableModel::SourceWritersColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains(u"has been open for"_qs), qPrintable(tip));
+
+    // The writer is still open: the next run reads row 7 again and finds it unchanged in the target.
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+    QCOMPARE(model->row(u"items"_qs)->rowsDone, 0);
+    QCOMPARE(model->row(u"items"_qs)->rowsRechecked, 1);
+    QCOMPARE(model->index(items, RunTableModel::ProgressColumn).data().toString(), u"0 written · 1 re-checked"_qs);
+    holder.exec(u"ROLLBACK"_qs);
+    QVERIFY(m_window->monitorPage()->horizonBanner()->isHidden()); // open for seconds, not worth a banner
+
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+    // Other tests may hold transactions on the same server: only this one's absence is certain.
+    const QString after = model->index(items, RunTableModel::SourceWritersColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY2(!after.contains(QStringLiteral("(connection %1,").arg(connection)), qPrintable(after));
+}
+
+// A source user without PROCESS: the tables still sync, the column and a banner say why late
+// commits are at risk, and the banner names the GRANT for this very user.
+void TestRunMonitor::withoutProcessTheMonitorSaysWhatToGrant()
+{
+    const QString db = m_sandbox->settings.source.database;
+    m_sandbox->source->exec(u"DROP USER IF EXISTS 'tsguinoproc'@'127.0.0.1'"_qs);
+    m_sandbox->source->exec(u"CREATE USER 'tsguinoproc'@'127.0.0.1' IDENTIFIED BY 'tsguinoproc'"_qs);
+    m_sandbox->source->exec(u"GRANT SELECT ON `"_qs + db + u"`.* TO 'tsguinoproc'@'127.0.0.1'"_qs);
+    Settings settings = m_sandbox->settings;
+    settings.source.user = u"tsguinoproc"_qs;
+    settings.source.password = u"tsguinoproc"_qs;
+    QTemporaryDir dir;
+    const QString env = dir.filePath(u".env"_qs);
+    test::writeText(env, test::envFor(settings) + "SYNC_WORKERS=2\n");
+    const QString tables = dir.filePath(u"tables.json"_qs);
+    test::writeText(tables, "[{\"table\": \"items\", \"primary_key\": \"id\", \"modifier\": \"updated_at\"}]\n");
+    m_window = std::make_unique<MainWindow>(env, tables);
+    m_window->resize(1024, 700);
+    m_window->show();
+
+    QTRY_VERIFY(m_window->runNowAction()->isEnabled());
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+    RunTableModel *model = m_window->runTableModel();
+    QCOMPARE(model->index(0, RunTableModel::SourceWritersColumn).data().toString(), u"not visible"_qs);
+    QVERIFY(model->index(0, RunTableModel::SourceWritersColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(u"lacks the PROCESS privilege"_qs));
+    MessageBanner *banner = m_window->monitorPage()->horizonBanner();
+    QTRY_VERIFY(banner->isVisible());
+    QCOMPARE(banner->kind(), MessageBanner::Kind::Warning);
+    QVERIFY2(banner->details().contains(u"GRANT PROCESS ON *.* TO 'tsguinoproc'"_qs), qPrintable(banner->details()));
+    m_window.reset();
+    m_sandbox->source->exec(u"DROP USER 'tsguinoproc'@'127.0.0.1'"_qs);
 }
 
 QTEST_MAIN(TestRunMonitor)

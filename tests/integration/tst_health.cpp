@@ -567,6 +567,9 @@ void TestHealth::dashboardRendersInHeadlessChromium()
     QVERIFY(dom.contains(u"Failed"_qs));
     QVERIFY(dom.contains(u"Healthy"_qs));
     QVERIFY(dom.contains(u"Source pool status - Size: "_qs));
+    // The incremental table's view of the source's open transactions (other tests may hold one).
+    QVERIFY(dom.contains(u"<th>Source writers</th>"_qs));
+    QVERIFY2(dom.contains(u"none open"_qs) || dom.contains(u"oldest open "_qs), qPrintable(dom.right(3000)));
     // The "cannot reach the server" banner stays hidden (its text is in the page's script anyway).
     QVERIFY(dom.contains(u"<div id=\"banner\" class=\"banner\" role=\"alert\" hidden=\"\">"_qs));
 }

@@ -72,9 +72,9 @@ void TestHorizon::lateCommitOfANowStampIsNotLost()
     QVERIFY2(during.summary.allSucceeded(), qPrintable(during.log()));
     const TableResult *result = during.table(u"ev"_qs);
     QCOMPARE(result->rowsWritten, 1); // row 8
-    QVERIFY(result->horizonKnown);
-    QVERIFY2(result->horizonHolder.contains(u"has been open for"_qs), qPrintable(result->horizonHolder));
-    QVERIFY2(result->horizonHeldBackSeconds >= 1, qPrintable(QString::number(result->horizonHeldBackSeconds)));
+    QVERIFY(result->horizon.known);
+    QVERIFY2(result->horizon.holder.contains(u"has been open for"_qs), qPrintable(result->horizon.holder));
+    QVERIFY2(result->horizon.heldBackSeconds >= 1, qPrintable(QString::number(result->horizon.heldBackSeconds)));
     // Another run while it is still open, late enough that the run before would count as old:
     // without the horizon, its mark (past row 7's stamp) would become the start.
     QTest::qWait(1100);
@@ -105,7 +105,7 @@ void TestHorizon::lateCommitOfAnAutoIncrementIdIsNotLost()
     RunOutcome during = runSync(m_db->settings, {spec});
     QVERIFY2(during.summary.allSucceeded(), qPrintable(during.log()));
     QCOMPARE(during.table(u"seq"_qs)->rowsWritten, 1);
-    QVERIFY2(!during.table(u"seq"_qs)->horizonHolder.isEmpty(), "the open transaction was not seen");
+    QVERIFY2(!during.table(u"seq"_qs)->horizon.holder.isEmpty(), "the open transaction was not seen");
     // A second run while it is open: without the horizon, the first run's mark (id 5) would
     // become the start and id 4 would never be read.
     m_db->source->exec(u"INSERT INTO seq (v) VALUES ('early too')"_qs); // id 6
@@ -161,8 +161,8 @@ void TestHorizon::withoutProcessPrivilegeLagAloneProtectsAndItIsSaid()
     RunOutcome first = runSync(settings, {spec, tableSpec(u"np2"_qs, {u"id"_qs}, u"updated_at"_qs)});
     // np2 does not exist: that table fails, np does not, and the warning comes once.
     QVERIFY2(first.table(u"np"_qs)->outcome == TableOutcome::Succeeded, qPrintable(first.log()));
-    QVERIFY(!first.table(u"np"_qs)->horizonKnown);
-    QVERIFY(first.table(u"np"_qs)->horizonPrivilegeMissing);
+    QVERIFY(!first.table(u"np"_qs)->horizon.known);
+    QVERIFY(first.table(u"np"_qs)->horizon.privilegeMissing);
     QCOMPARE(first.log().count(u"lacks the PROCESS privilege"_qs), 1);
     QVERIFY2(first.log().contains(u"GRANT PROCESS ON *.* TO 'tsnoproc'"_qs), qPrintable(first.log()));
 
