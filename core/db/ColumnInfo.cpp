@@ -2,6 +2,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 namespace tablesync {
 
 ValueKind ColumnInfo::kind() const
@@ -58,6 +60,35 @@ bool TableSchema::hasUniqueKeyOn(const QStringList &keyColumns) const
             return true;
     }
     return false;
+}
+
+bool TableSchema::rowsAreUniqueOn(const QStringList &keyColumns) const
+{
+    for (const QStringList &key : uniqueKeys) {
+        const bool covered = std::all_of(key.cbegin(), key.cend(), [&](const QString &name) {
+            const ColumnInfo *c = column(name);
+            return c && !c->nullable && keyColumns.contains(name, Qt::CaseInsensitive);
+        });
+        if (covered)
+            return true;
+    }
+    return false;
+}
+
+QStringList TableSchema::describeUniqueKeys() const
+{
+    QStringList described;
+    for (qsizetype i = 0; i < uniqueKeys.size(); ++i) {
+        const QStringList &key = uniqueKeys.at(i);
+        const QString name = uniqueKeyNames.value(i);
+        const bool nullable = std::any_of(key.cbegin(), key.cend(), [&](const QString &n) {
+            const ColumnInfo *c = column(n);
+            return c && c->nullable;
+        });
+        described << (name == u"PRIMARY" ? u"PRIMARY KEY ("_qs : u"UNIQUE KEY "_qs + name + u" ("_qs) +
+                         key.join(u", "_qs) + (nullable ? u"; NULL allowed, so not a key)"_qs : u")"_qs);
+    }
+    return described;
 }
 
 } // namespace tablesync

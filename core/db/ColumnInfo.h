@@ -48,11 +48,18 @@ struct TableSchema
     QList<ColumnInfo> columns;
     QStringList primaryKey;        // columns of PRIMARY KEY, in key order
     QList<QStringList> uniqueKeys; // every unique index (PRIMARY included), columns in key order
+    QStringList uniqueKeyNames;    // their index names, in the same order
     qint64 estimatedRows = 0;      // information_schema TABLE_ROWS (an estimate for InnoDB)
     qint64 averageRowLength = 0;   // bytes
 
     const ColumnInfo *column(const QString &name) const;
     bool hasUniqueKeyOn(const QStringList &columns) const;
+    // True when no two rows can share values in `columns`: they include every column of a unique
+    // index whose columns are all NOT NULL (a UNIQUE index lets NULLs repeat).
+    bool rowsAreUniqueOn(const QStringList &columns) const;
+    // The unique indexes in words, e.g. "PRIMARY KEY (order_id, line_no)", "UNIQUE KEY sku (sku;
+    // NULL allowed)"; empty when there is none.
+    QStringList describeUniqueKeys() const;
 };
 
 } // namespace tablesync

@@ -112,7 +112,13 @@ void DbConnection::applySessionSettings()
     // STRICT: a value the target cannot hold is an error, never a silent truncation.
     // No NO_ZERO_DATE/NO_ZERO_IN_DATE: zero dates the source holds are copied as they are.
     // NO_AUTO_VALUE_ON_ZERO: an AUTO_INCREMENT key of 0 stays 0.
-    exec(u"SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"_qs,
+    // On the target, foreign keys are not checked: each table is made equal to its source table,
+    // and the source's own foreign keys make the whole consistent once every table has synced
+    // (README: "Foreign keys and triggers on the target"). Checked, a child's rows could not
+    // arrive before their parents', nor a parent's deletes before its children's.
+    const bool target = m_settings.role == u"target";
+    exec(u"SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"_qs +
+             (target ? u", foreign_key_checks = 0"_qs : QString()),
          u"setting the session sql_mode"_qs);
     const QVariant version = scalar(u"SELECT VERSION()"_qs, {}, u"reading the server version"_qs);
     m_serverVersion = version.toString();
@@ -142,9 +148,22 @@ QSqlQuery DbConnection::newQuery() const
 
 void DbConnection::exec(const QString &sql, const QString &what)
 {
+    execCounting(sql, what);
+}
+
+void DbConnection::execSchemaChange(const QString &sql, const QString &what)
+{
+    static QMutex oneAtATime;
+    QMutexLocker lock(&oneAtATime);
+    execCounting(sql, what);
+}
+
+qint64 DbConnection::execCounting(const QString &sql, const QString &what)
+{
     QSqlQuery query = newQuery();
     if (!query.exec(sql))
         throw DbError::from(what, query.lastError());
+    return query.numRowsAffected();
 }
 
 QSqlQuery DbConnection::select(const QString &sql, const QVariantList &values, const QString &what)

@@ -38,6 +38,12 @@ public:
     QSqlQuery newQuery() const;
     // Runs one statement; throws DbError with `what` and the server's message on failure.
     void exec(const QString &sql, const QString &what);
+    // The same, returning the rows the statement affected (as the server counts them).
+    qint64 execCounting(const QString &sql, const QString &what);
+    // A schema change (CREATE, ALTER, RENAME, DROP): one at a time in this process. MariaDB 10.11
+    // hung for good on two concurrent ALTER TABLEs of tables tied by foreign keys (both threads
+    // "Committing alter table to storage engine", unkillable); workers never run two.
+    void execSchemaChange(const QString &sql, const QString &what);
     // Runs a statement with positional values and returns the query positioned before the first row.
     QSqlQuery select(const QString &sql, const QVariantList &values, const QString &what);
     // The first column of the first row, or an invalid QVariant when there is no row.

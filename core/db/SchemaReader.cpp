@@ -72,6 +72,7 @@ TableSchema readTable(DbConnection &connection, const QString &table)
         if (it.key() == u"PRIMARY")
             schema.primaryKey = it.value();
         schema.uniqueKeys << it.value();
+        schema.uniqueKeyNames << it.key();
     }
     return schema;
 }

@@ -64,7 +64,7 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
 
     if (!target.exists) {
         const QString create = targetCreateStatement(SchemaReader::showCreateTable(m_source, sourceSchema.name));
-        m_target.exec(create, u"creating "_qs + sourceSchema.name + u" in the target"_qs);
+        m_target.execSchemaChange(create, u"creating "_qs + sourceSchema.name + u" in the target"_qs);
         result.created = true;
         result.notes << u"created the table from the source definition"_qs;
         target = SchemaReader::readTable(m_target, sourceSchema.name);
@@ -105,8 +105,8 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
     if (!additions.isEmpty()) {
         if (beforeAddingColumns)
             beforeAddingColumns();
-        m_target.exec(u"ALTER TABLE "_qs + table + u' ' + additions.join(u", "_qs),
-                      u"adding columns to "_qs + sourceSchema.name + u" in the target"_qs);
+        m_target.execSchemaChange(u"ALTER TABLE "_qs + table + u' ' + additions.join(u", "_qs),
+                                  u"adding columns to "_qs + sourceSchema.name + u" in the target"_qs);
         result.notes << u"added column(s) "_qs + result.addedColumns.join(u", "_qs);
     }
 
@@ -116,8 +116,8 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
     if (!target.column(QString::fromLatin1(kRowIdColumn)))
         dltColumns << u"ADD COLUMN `_dlt_id` varchar(128) NOT NULL"_qs;
     if (!dltColumns.isEmpty()) {
-        m_target.exec(u"ALTER TABLE "_qs + table + u' ' + dltColumns.join(u", "_qs),
-                      u"adding the _dlt_ columns to "_qs + sourceSchema.name);
+        m_target.execSchemaChange(u"ALTER TABLE "_qs + table + u' ' + dltColumns.join(u", "_qs),
+                                  u"adding the _dlt_ columns to "_qs + sourceSchema.name);
         if (!result.created)
             result.notes << u"added the _dlt_ columns"_qs;
     }
@@ -130,9 +130,10 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
         QStringList quoted;
         for (const QString &column : spec.primaryKey)
             quoted << m_dialect.quoteIdentifier(column);
-        m_target.exec(u"ALTER TABLE "_qs + table + u" ADD UNIQUE KEY `_tablesync_pk` ("_qs + quoted.join(u',') + u')',
-                      u"adding a unique key on ("_qs + spec.primaryKey.join(u", "_qs) + u") to "_qs +
-                          sourceSchema.name + u" in the target (the key the upserts match on)"_qs);
+        m_target.execSchemaChange(u"ALTER TABLE "_qs + table + u" ADD UNIQUE KEY `_tablesync_pk` ("_qs +
+                                      quoted.join(u',') + u')',
+                                  u"adding a unique key on ("_qs + spec.primaryKey.join(u", "_qs) + u") to "_qs +
+                                      sourceSchema.name + u" in the target (the key the upserts match on)"_qs);
         result.notes << u"added a unique key on ("_qs + spec.primaryKey.join(u", "_qs) + u')';
         target = SchemaReader::readTable(m_target, sourceSchema.name);
     }

@@ -79,8 +79,8 @@ public:
     SourceHorizon read(DbConnection &source, const QString &quotedTable, double notBefore)
     {
         // Per user too: what a user may see (PROCESS) is said to that user's runs.
-        const QString server = source.settings().user + u'@' + source.settings().host + u':' +
-                               QString::number(source.settings().port);
+        const QString server =
+            source.settings().user + u'@' + source.settings().host + u':' + QString::number(source.settings().port);
         QMutexLocker lock(&m_mutex);
         Entry &entry = m_entries[server];
         if (entry.read.isValid() && entry.read.elapsed() < kShareForMs && entry.horizon.serverTime > notBefore)

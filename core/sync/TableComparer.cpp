@@ -5,6 +5,7 @@
 #include "sync/BackgroundConnection.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace tablesync {
 
@@ -254,12 +255,25 @@ TableComparer::Difference TableComparer::diffChunk(const Range &range)
         onTarget<QList<Row>>([statement = rowsStatement(range, true), keyCount, hashed](DbConnection &target) {
             return readRows(target, statement, keyCount, hashed);
         });
-    QHash<QByteArray, Row> source;
-    for (const Row &row : readRows(m_source, rowsStatement(range, false), keyCount, hashed))
-        source.insert(keyBytes(row.first), row);
+    // A key that appears twice on one side (a target whose index on it is not unique) is a
+    // difference even when every key is on both sides: the row counts differ.
     Difference difference;
+    QHash<QByteArray, Row> source;
+    for (const Row &row : readRows(m_source, rowsStatement(range, false), keyCount, hashed)) {
+        const QByteArray key = keyBytes(row.first);
+        if (source.contains(key))
+            difference.different << row.first;
+        source.insert(key, row);
+    }
+    QSet<QByteArray> seenInTarget;
     for (const Row &row : targetRows.get()) {
-        const auto it = source.find(keyBytes(row.first));
+        const QByteArray key = keyBytes(row.first);
+        if (seenInTarget.contains(key)) {
+            difference.different << row.first;
+            continue;
+        }
+        seenInTarget.insert(key);
+        const auto it = source.find(key);
         if (it == source.end()) {
             difference.extra << row.first;
             continue;

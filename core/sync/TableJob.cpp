@@ -4,17 +4,12 @@
 #include "db/DbError.h"
 #include "db/MySqlDialect.h"
 #include "db/SchemaReader.h"
-#include "sync/BatchWriter.h"
 #include "sync/Bookkeeping.h"
+#include "sync/FullRefresh.h"
 #include "sync/IncrementalPass.h"
 #include "sync/KeyOrderFirstLoad.h"
-#include "sync/PageReader.h"
-#include "sync/PipelinedCopy.h"
 #include "sync/SchemaSync.h"
-#include "sync/SourceSnapshot.h"
 #include "sync/TableVerifier.h"
-
-#include <QCryptographicHash>
 
 #include <algorithm>
 
@@ -35,14 +30,6 @@ public:
     QString text;
 };
 
-// Names for the full-refresh staging tables, within MySQL's 64-character limit.
-QString helperTableName(const QString &prefix, const QString &table)
-{
-    if (prefix.size() + table.size() <= 64)
-        return prefix + table;
-    const QByteArray digest = QCryptographicHash::hash(table.toUtf8(), QCryptographicHash::Md5).toHex();
-    return prefix + QString::fromLatin1(digest);
-}
 } // namespace
 
 TableJob::TableJob(SyncContext &context, TableSpec spec)
@@ -85,7 +72,7 @@ TableResult TableJob::run()
         if (m_spec.isIncremental())
             IncrementalPass(m_context, m_spec, source, m_result).run();
         else
-            syncFullRefresh(source);
+            FullRefresh(m_context, m_spec, source, m_result).run();
         // A full refresh drops deleted rows by itself; the cursor of an incremental one cannot see them.
         if (m_spec.isIncremental() && m_spec.deletes != TableSpec::Deletes::Keep &&
             m_result.outcome == TableOutcome::Succeeded)
@@ -124,6 +111,7 @@ TableSchema TableJob::checkAgainstSource()
                                              .arg(key, columnList()));
         }
     }
+    requireUniqueKey(source, where);
     if (m_spec.isIncremental()) {
         const ColumnInfo *modifier = source.column(m_spec.modifier);
         if (!modifier) {
@@ -149,6 +137,31 @@ TableSchema TableJob::checkAgainstSource()
         }
     }
     return source;
+}
+
+void TableJob::requireUniqueKey(const TableSchema &source, const QString &where)
+{
+    // The target's unique key on these columns makes rows that share values overwrite each other:
+    // rows would be lost while the run reports them written. Refuse before writing anything.
+    if (source.rowsAreUniqueOn(m_spec.primaryKey))
+        return;
+    const QStringList keys = source.describeUniqueKeys();
+    QString advice;
+    if (!source.primaryKey.isEmpty()) {
+        QStringList quoted;
+        for (const QString &column : source.primaryKey)
+            quoted << u'"' + column + u'"';
+        advice =
+            QStringLiteral("Its keys: %1. Use \"primary_key\": [%2]").arg(keys.join(u"; "_qs), quoted.join(u", "_qs));
+    } else if (!keys.isEmpty()) {
+        advice = u"Its keys: "_qs + keys.join(u"; "_qs) + u". Use the columns of one whose columns are NOT NULL"_qs;
+    } else {
+        advice = u"The table has no PRIMARY KEY or UNIQUE index on the source; add one there"_qs;
+    }
+    throw ConfigMismatch(where + QStringLiteral("primary_key (%1) is not a unique key of the source table, so rows "
+                                                "that share its values would overwrite each other in the target "
+                                                "and be lost. %2.")
+                                     .arg(m_spec.primaryKey.join(u", "_qs), advice));
 }
 
 bool TableJob::worthPipelining(const SyncContext &context, const TableSchema &source)
@@ -205,79 +218,6 @@ int TableJob::pageRows(const SyncContext &context, const TableSpec &spec, const 
         return configured;
     const qint64 byBytes = std::max<qint64>(1, kPageByteBudget / source.averageRowLength);
     return int(std::min<qint64>(configured, byBytes));
-}
-
-void TableJob::syncFullRefresh(const TableSchema &source)
-{
-    DbConnection &target = m_context.target;
-    const SqlDialect &dialect = m_context.dialect;
-    const QString staging = helperTableName(u"_tsnew_"_qs, source.name);
-    const QString retired = helperTableName(u"_tsold_"_qs, source.name);
-    const QString quotedTable = dialect.quoteIdentifier(source.name);
-    const QString quotedStaging = dialect.quoteIdentifier(staging);
-    const QString quotedRetired = dialect.quoteIdentifier(retired);
-
-    // Leftovers of a run that was killed are dropped before anything else.
-    target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging + u", "_qs + quotedRetired,
-                u"dropping leftover staging tables of "_qs + source.name);
-    target.exec(u"CREATE TABLE "_qs + quotedStaging + u" LIKE "_qs + quotedTable,
-                u"creating the staging table for "_qs + source.name);
-
-    // One consistent snapshot of the source for the whole copy.
-    SourceSnapshot snapshot(m_context.source);
-    try {
-        const QList<ColumnInfo> written = writableColumns(source);
-        const QList<int> keys = keyIndexes(m_spec, written);
-        QList<ColumnInfo> order;
-        for (const QString &key : m_spec.primaryKey)
-            order << *source.column(key);
-        PageReader reader(m_context.source, dialect, source.name, written, order, pageRows(m_context, m_spec, source),
-                          std::nullopt);
-        bool stopped = false;
-        if (worthPipelining(m_context, source)) {
-            reader.preferTextProtocol(); // LOAD DATA takes the pages as the server's text
-            m_context.progress.onTableMessage(
-                m_spec.table, QStringLiteral("large copy: reading and writing in parallel with %1 writer connection(s)")
-                                  .arg(m_context.copyWriters));
-            PipelinedCopy copy(*m_context.targetPool, dialect,
-                               {staging, written, keys, m_context.loadId, /*upsert=*/false,
-                                /*bulkLoad=*/true},
-                               m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
-            m_result.rowsWritten = copy.run(reader, source.estimatedRows, stopped);
-        } else {
-            BatchWriter writer(target, dialect, staging, written, keys, m_context.loadId,
-                               /*upsert=*/false);
-            Page page;
-            while (!stopped && reader.next(page)) {
-                target.beginTransaction();
-                writer.write(page);
-                target.commit();
-                m_result.rowsWritten += page.rowCount();
-                m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), m_result.rowsWritten,
-                                                    source.estimatedRows);
-                stopped = stopRequested() && !reader.atEnd();
-            }
-        }
-        snapshot.end();
-        if (stopped) {
-            target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);
-            m_result.outcome = TableOutcome::Stopped;
-            return;
-        }
-    } catch (const DbError &) {
-        target.rollback();
-        try {
-            target.exec(u"DROP TABLE IF EXISTS "_qs + quotedStaging, u"dropping the staging table"_qs);
-        } catch (const DbError &) {
-            // The next run drops it before it starts.
-        }
-        throw;
-    }
-    // One RENAME of both tables is atomic: readers see the old content or the new, never neither.
-    target.exec(u"RENAME TABLE "_qs + quotedTable + u" TO "_qs + quotedRetired + u", "_qs + quotedStaging + u" TO "_qs +
-                    quotedTable,
-                u"swapping in the new content of "_qs + source.name);
-    target.exec(u"DROP TABLE "_qs + quotedRetired, u"dropping the previous content of "_qs + source.name);
 }
 
 } // namespace tablesync

@@ -59,8 +59,8 @@ public:
 
 private:
     TableSchema checkAgainstSource();
+    void requireUniqueKey(const TableSchema &source, const QString &where);
     void warnWithoutModifierIndex(const QString &table, const QString &modifier);
-    void syncFullRefresh(const TableSchema &source);
     bool stopRequested() const { return m_context.stopRequested.load(); }
 
     SyncContext &m_context;

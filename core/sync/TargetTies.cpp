@@ -1,0 +1,194 @@
+#include "sync/TargetTies.h"
+
+#include "db/DbConnection.h"
+#include "db/SqlDialect.h"
+
+#include <QCryptographicHash>
+#include <QSqlQuery>
+
+namespace tablesync {
+
+namespace {
+QString helperTableName(const QString &prefix, const QString &table)
+{
+    if (prefix.size() + table.size() <= 64)
+        return prefix + table;
+    const QByteArray digest = QCryptographicHash::hash(table.toUtf8(), QCryptographicHash::Md5).toHex();
+    return prefix + QString::fromLatin1(digest);
+}
+
+QString listOf(const QStringList &items, const QString &one, const QString &many)
+{
+    if (items.isEmpty())
+        return {};
+    return (items.size() == 1 ? one : many.arg(items.size())) + u" ("_qs + items.join(u", "_qs) + u')';
+}
+
+// A foreign key as it stands, to be created again pointing at another table.
+struct ForeignKey
+{
+    QString table;
+    QString name;
+    QStringList columns;
+    QStringList referencedColumns;
+    QString referencedTable;
+    QString updateRule;
+    QString deleteRule;
+};
+
+QString definition(const SqlDialect &dialect, const ForeignKey &key)
+{
+    QStringList columns, referenced;
+    for (const QString &c : key.columns)
+        columns << dialect.quoteIdentifier(c);
+    for (const QString &c : key.referencedColumns)
+        referenced << dialect.quoteIdentifier(c);
+    // RESTRICT is the default; spelt out, MariaDB would show it as NO ACTION.
+    QString rules;
+    if (key.deleteRule != u"RESTRICT")
+        rules += u" ON DELETE "_qs + key.deleteRule;
+    if (key.updateRule != u"RESTRICT")
+        rules += u" ON UPDATE "_qs + key.updateRule;
+    return u"CONSTRAINT "_qs + dialect.quoteIdentifier(key.name) + u" FOREIGN KEY ("_qs + columns.join(u", "_qs) +
+           u") REFERENCES "_qs + dialect.quoteIdentifier(key.referencedTable) + u" ("_qs + referenced.join(u", "_qs) +
+           u')' + rules;
+}
+
+ForeignKey readForeignKey(DbConnection &target, const QString &table, const QString &name)
+{
+    ForeignKey key{table, name, {}, {}, {}, {}, {}};
+    QSqlQuery columns = target.select(
+        u"SELECT k.COLUMN_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE, r.REFERENCED_TABLE_NAME "
+        "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
+        "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+        "AND r.TABLE_NAME = k.TABLE_NAME WHERE k.CONSTRAINT_SCHEMA = DATABASE() AND k.TABLE_NAME = ? "
+        "AND k.CONSTRAINT_NAME = ? ORDER BY k.ORDINAL_POSITION"_qs,
+        {table, name}, u"reading foreign key "_qs + name + u" of "_qs + table);
+    while (columns.next()) {
+        key.columns << columns.value(0).toString();
+        key.referencedColumns << columns.value(1).toString();
+        key.updateRule = columns.value(2).toString();
+        key.deleteRule = columns.value(3).toString();
+        key.referencedTable = columns.value(4).toString();
+    }
+    return key;
+}
+} // namespace
+
+QString stagingTableName(const QString &table)
+{
+    return helperTableName(u"_tsnew_"_qs, table);
+}
+
+QString retiredTableName(const QString &table)
+{
+    return helperTableName(u"_tsold_"_qs, table);
+}
+
+QString TargetTies::describe() const
+{
+    QStringList parts;
+    parts << listOf(referencedBy, u"referenced by 1 foreign key"_qs, u"referenced by %1 foreign keys"_qs)
+          << listOf(references, u"has 1 foreign key"_qs, u"has %1 foreign keys"_qs)
+          << listOf(triggers, u"has 1 trigger"_qs, u"has %1 triggers"_qs);
+    parts.removeAll(QString());
+    return parts.join(u", "_qs);
+}
+
+TargetTies TargetTies::read(DbConnection &target, const QString &table)
+{
+    const QString staging = stagingTableName(table);
+    const QString retired = retiredTableName(table);
+    QSqlQuery query = target.select(
+        u"SELECT 'referenced_by', CONCAT(TABLE_NAME, '.', CONSTRAINT_NAME) FROM "
+        u"information_schema.REFERENTIAL_CONSTRAINTS "
+        "WHERE CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = ? "
+        "UNION ALL SELECT 'references', CONCAT(CONSTRAINT_NAME, ' -> ', REFERENCED_TABLE_NAME) "
+        "FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+        "UNION ALL SELECT 'trigger', CONCAT(TRIGGER_NAME, ' (', ACTION_TIMING, ' ', EVENT_MANIPULATION, ')') "
+        "FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? "
+        "UNION ALL SELECT 'on_retired', CONCAT(TABLE_NAME, '.', CONSTRAINT_NAME) "
+        "FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() "
+        "AND REFERENCED_TABLE_NAME = ? "
+        "UNION ALL SELECT 'leftover', TABLE_NAME FROM information_schema.TABLES "
+        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?)"_qs,
+        {table, table, table, retired, staging, retired}, u"reading the foreign keys and triggers of "_qs + table);
+    TargetTies ties;
+    while (query.next()) {
+        const QString kind = query.value(0).toString();
+        const QString what = query.value(1).toString();
+        if (kind == u"referenced_by")
+            ties.referencedBy << what;
+        else if (kind == u"references")
+            ties.references << what;
+        else if (kind == u"trigger")
+            ties.triggers << what;
+        else if (kind == u"on_retired")
+            ties.foreignKeysOnRetiredCopy << what;
+        else
+            ties.leftoverCopies << what;
+    }
+    return ties;
+}
+
+QStringList TargetTies::repairLeftovers(DbConnection &target, const SqlDialect &dialect, const QString &table) const
+{
+    QStringList repaired;
+    const QString retired = retiredTableName(table);
+    for (const QString &qualified : foreignKeysOnRetiredCopy) {
+        const QString child = qualified.section(u'.', 0, 0);
+        const QString name = qualified.section(u'.', 1);
+        // The copy of the table this one points at may be the retired copy itself (a tree).
+        const QString owner = child == retired ? QString() : child;
+        if (owner.isEmpty())
+            continue; // dropped with the copy below
+        ForeignKey key = readForeignKey(target, owner, name);
+        key.referencedTable = table;
+        const QString quotedOwner = dialect.quoteIdentifier(owner);
+        const QString quotedName = dialect.quoteIdentifier(name);
+        // MariaDB refuses to drop and add a constraint of one name in one ALTER. The session does
+        // not check foreign keys, so the new one is added without a scan of the rows.
+        target.execSchemaChange(u"ALTER TABLE "_qs + quotedOwner + u" DROP FOREIGN KEY "_qs + quotedName,
+                                u"repairing foreign key "_qs + name + u" of "_qs + owner);
+        target.execSchemaChange(u"ALTER TABLE "_qs + quotedOwner + u" ADD "_qs + definition(dialect, key),
+                                u"repairing foreign key "_qs + name + u" of "_qs + owner);
+        repaired << QStringLiteral("foreign key %1 of %2 pointed at %3, the copy an interrupted or earlier full "
+                                   "refresh retired; it points at %4 again")
+                        .arg(name, owner, retired, table);
+    }
+    // A swap left the table's own foreign keys on the retired copy (CREATE TABLE ... LIKE copies
+    // none): they move back once the copy is gone (constraint names are unique per database).
+    QList<ForeignKey> ownKeys;
+    if (leftoverCopies.contains(retired)) {
+        QSqlQuery own = target.select(u"SELECT CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS "
+                                      "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+                                      "AND CONSTRAINT_NAME NOT IN (SELECT CONSTRAINT_NAME FROM "
+                                      "information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = "
+                                      "DATABASE() AND TABLE_NAME = ?)"_qs,
+                                      {retired, table}, u"reading the foreign keys of "_qs + retired);
+        QStringList names;
+        while (own.next())
+            names << own.value(0).toString();
+        for (const QString &name : names) {
+            ForeignKey key = readForeignKey(target, retired, name);
+            if (key.referencedTable == retired) // a tree: the table points at itself
+                key.referencedTable = table;
+            ownKeys << key;
+        }
+    }
+    for (const QString &copy : leftoverCopies) {
+        target.execSchemaChange(u"DROP TABLE IF EXISTS "_qs + dialect.quoteIdentifier(copy),
+                                u"dropping the leftover copy "_qs + copy);
+        repaired << QStringLiteral("dropped %1, left by an interrupted full refresh").arg(copy);
+    }
+    for (const ForeignKey &key : ownKeys) {
+        target.execSchemaChange(u"ALTER TABLE "_qs + dialect.quoteIdentifier(table) + u" ADD "_qs +
+                                    definition(dialect, key),
+                                u"restoring foreign key "_qs + key.name + u" of "_qs + table);
+        repaired
+            << QStringLiteral("foreign key %1 of %2 had stayed on %3; it is on %2 again").arg(key.name, table, retired);
+    }
+    return repaired;
+}
+
+} // namespace tablesync
