@@ -107,6 +107,15 @@ void DbConnection::checkEncryption()
 
 void DbConnection::applySessionSettings()
 {
+    restoreSessionSettings();
+    const QVariant version = scalar(u"SELECT VERSION()"_qs, {}, u"reading the server version"_qs);
+    m_serverVersion = version.toString();
+    const QVariant packet = scalar(u"SELECT @@max_allowed_packet"_qs, {}, u"reading max_allowed_packet"_qs);
+    m_maxAllowedPacket = packet.toLongLong();
+}
+
+void DbConnection::restoreSessionSettings()
+{
     exec(u"SET NAMES utf8mb4"_qs, u"setting the connection character set"_qs);
     exec(u"SET time_zone = '+00:00'"_qs, u"setting the session time zone"_qs);
     // STRICT: a value the target cannot hold is an error, never a silent truncation.
@@ -114,16 +123,12 @@ void DbConnection::applySessionSettings()
     // NO_AUTO_VALUE_ON_ZERO: an AUTO_INCREMENT key of 0 stays 0.
     // On the target, foreign keys are not checked: each table is made equal to its source table,
     // and the source's own foreign keys make the whole consistent once every table has synced
-    // (README: "Foreign keys and triggers on the target"). Checked, a child's rows could not
+    // (README: "Foreign keys on the target"). Checked, a child's rows could not
     // arrive before their parents', nor a parent's deletes before its children's.
     const bool target = m_settings.role == u"target";
     exec(u"SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"_qs +
              (target ? u", foreign_key_checks = 0"_qs : QString()),
          u"setting the session sql_mode"_qs);
-    const QVariant version = scalar(u"SELECT VERSION()"_qs, {}, u"reading the server version"_qs);
-    m_serverVersion = version.toString();
-    const QVariant packet = scalar(u"SELECT @@max_allowed_packet"_qs, {}, u"reading max_allowed_packet"_qs);
-    m_maxAllowedPacket = packet.toLongLong();
 }
 
 void DbConnection::close()

@@ -49,6 +49,9 @@ public:
     // The first column of the first row, or an invalid QVariant when there is no row.
     QVariant scalar(const QString &sql, const QVariantList &values, const QString &what);
 
+    // The session's character set and sql_mode as open() set them, after a caller changed them.
+    void restoreSessionSettings();
+
     void beginTransaction();
     void commit();
     void rollback();

@@ -39,6 +39,16 @@ void Bookkeeping::ensureTables()
                   "ON UPDATE current_timestamp(6)"
                   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"_qs,
                   u"creating _tablesync_state in the target"_qs);
+    // Definitions of target triggers while a table is written (TriggerSuspension.h).
+    m_target.exec(u"CREATE TABLE IF NOT EXISTS `_tablesync_triggers` ("
+                  "`table_name` varchar(64) NOT NULL, `trigger_name` varchar(64) NOT NULL, "
+                  "`action_order` int NOT NULL, `sql_mode` text NOT NULL, "
+                  "`character_set_client` varchar(64) NOT NULL, `collation_connection` varchar(64) NOT NULL, "
+                  "`definition` longtext NOT NULL, "
+                  "`suspended_at` timestamp(6) NOT NULL DEFAULT current_timestamp(6), "
+                  "PRIMARY KEY (`table_name`, `trigger_name`)"
+                  ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"_qs,
+                  u"creating _tablesync_triggers in the target"_qs);
     // A state table made by an earlier version lacks the newer columns.
     if (!m_target
              .scalar(u"SHOW COLUMNS FROM `_tablesync_state` LIKE 'cursor_history'"_qs, {},

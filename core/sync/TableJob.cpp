@@ -10,8 +10,10 @@
 #include "sync/KeyOrderFirstLoad.h"
 #include "sync/SchemaSync.h"
 #include "sync/TableVerifier.h"
+#include "sync/TriggerSuspension.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace tablesync {
 
@@ -47,8 +49,15 @@ TableResult TableJob::run()
         const TableSchema source = checkAgainstSource();
         if (m_context.settings.runMode != Settings::RunMode::Sync) {
             // Verification changes no schema; a repair only rewrites rows.
-            TableVerifier(m_context, m_spec, source, m_result)
-                .verify(m_context.settings.runMode == Settings::RunMode::Repair);
+            const bool repair = m_context.settings.runMode == Settings::RunMode::Repair;
+            std::optional<TriggerSuspension> triggers;
+            if (repair) {
+                triggers.emplace(m_context.target, m_context.dialect, source.name, m_spec.table, m_context.progress);
+                triggers->suspend();
+            }
+            TableVerifier(m_context, m_spec, source, m_result).verify(repair);
+            if (triggers)
+                triggers->resume();
             m_result.elapsedMs = m_timer.elapsed();
             return m_result;
         }
@@ -69,6 +78,9 @@ TableResult TableJob::run()
         if (columnsAdded && m_spec.isIncremental())
             m_context.progress.onTableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
 
+        // The target's triggers must not act on tablesync's writes (TriggerSuspension.h).
+        TriggerSuspension triggers(m_context.target, m_context.dialect, source.name, m_spec.table, m_context.progress);
+        triggers.suspend();
         if (m_spec.isIncremental())
             IncrementalPass(m_context, m_spec, source, m_result).run();
         else
@@ -77,6 +89,7 @@ TableResult TableJob::run()
         if (m_spec.isIncremental() && m_spec.deletes != TableSpec::Deletes::Keep &&
             m_result.outcome == TableOutcome::Succeeded)
             TableVerifier(m_context, m_spec, source, m_result).propagateDeletes();
+        triggers.resume();
     } catch (const ConfigMismatch &e) {
         m_result.outcome = TableOutcome::Failed;
         m_result.error = e.text;

@@ -53,6 +53,17 @@ const char *const kSchema[] = {
     "last_update TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), "
     "KEY (last_update), CONSTRAINT fk_payment_rental FOREIGN KEY (rental_id) REFERENCES rental (rental_id) "
     "ON DELETE CASCADE)",
+    // Kept in step by the application's triggers: a denormalised total and a log.
+    "CREATE TABLE customer_totals (customer_id INT PRIMARY KEY, rentals INT NOT NULL, "
+    "last_update TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY (last_update))",
+    "CREATE TABLE rental_log (rental_id INT PRIMARY KEY, note VARCHAR(40) NOT NULL, "
+    "last_update TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY (last_update))",
+    "CREATE TRIGGER rental_ai AFTER INSERT ON rental FOR EACH ROW BEGIN "
+    "INSERT INTO rental_log (rental_id, note) VALUES (NEW.rental_id, CONCAT('rented film ', NEW.film_id)); "
+    "INSERT INTO customer_totals (customer_id, rentals) VALUES (NEW.customer_id, 1) "
+    "ON DUPLICATE KEY UPDATE rentals = rentals + 1; END",
+    "CREATE TRIGGER rental_bu BEFORE UPDATE ON rental FOR EACH ROW SET NEW.staff_id = IF(NEW.staff_id = 0, "
+    "OLD.staff_id, NEW.staff_id)",
     "CREATE VIEW customer_list AS SELECT c.customer_id, c.name, ci.name AS city, co.name AS country "
     "FROM customer c JOIN store s USING (store_id) JOIN address a USING (address_id) JOIN city ci USING (city_id) "
     "JOIN country co USING (country_id)",
@@ -85,8 +96,11 @@ QList<TableSpec> applicationTables()
     QList<TableSpec> tables{tableSpec(u"country"_qs, {u"country_id"_qs}),
                             tableSpec(u"language"_qs, {u"language_id"_qs})};
     for (const QString &table : {u"city"_qs, u"address"_qs, u"store"_qs, u"staff"_qs, u"customer"_qs, u"film"_qs,
-                                 u"rental"_qs, u"payment"_qs}) {
-        TableSpec spec = tableSpec(table, {table + u"_id"_qs}, u"last_update"_qs);
+                                 u"customer_totals"_qs, u"rental_log"_qs, u"rental"_qs, u"payment"_qs}) {
+        const QString key = table == u"customer_totals" ? u"customer_id"_qs
+                            : table == u"rental_log"    ? u"rental_id"_qs
+                                                        : table + u"_id"_qs;
+        TableSpec spec = tableSpec(table, {key}, u"last_update"_qs);
         spec.deletes = TableSpec::Deletes::Propagate;
         tables << spec;
     }
@@ -104,6 +118,8 @@ private Q_SLOTS:
     void restoredSchemaSyncsRunAfterRun();
     void foreignKeysMovedByAnEarlierVersionAreRepaired();
     void nonUniquePrimaryKeyFailsNamingTheRealKeys();
+    void targetTriggersDoNotActOnSyncedRows();
+    void triggersSuspendedByAKilledRunAreRestored();
 
 private:
     void restore(TestDb &db);
@@ -283,6 +299,61 @@ void TestForeignKeys::nonUniquePrimaryKeyFailsNamingTheRealKeys()
         runSync(m_db->settings, {tableSpec(u"order_lines"_qs, {u"order_id"_qs, u"line_no"_qs}, u"updated_at"_qs)});
     QVERIFY2(right.summary.allSucceeded(), qPrintable(right.messages.filter(u"FAILED"_qs).join(u'\n')));
     QCOMPARE(m_db->target->count(u"order_lines"_qs), 3000);
+}
+
+// The target's copy of the application's trigger would log a synced rental a second time (a
+// duplicate key: the log row arrived with rental_log) and count it twice in customer_totals.
+// One worker, the derived tables first: the order in which an active trigger does the most harm.
+void TestForeignKeys::targetTriggersDoNotActOnSyncedRows()
+{
+    Settings settings = m_db->settings;
+    settings.workers = 1;
+    const QList<TableSpec> tables = applicationTables();
+    QVERIFY(runSync(settings, tables).summary.allSucceeded());
+    m_db->source->exec(u"INSERT INTO rental (rental_id, customer_id, film_id, staff_id) VALUES (200, 5, 2, 1), "
+                       "(201, 5, 3, 2)"_qs);
+    m_db->source->exec(u"UPDATE rental SET film_id = 9 WHERE rental_id = 3"_qs);
+
+    const RunOutcome run = runSync(settings, tables);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.messages.filter(u"FAILED"_qs).join(u'\n')));
+    QVERIFY2(run.log().contains(u"[rental] suspending 2 trigger(s) of the target table while writing it "
+                                "(rental_bu, rental_ai)"_qs) ||
+                 run.log().contains(u"[rental] suspending 2 trigger(s) of the target table while writing it "
+                                    "(rental_ai, rental_bu)"_qs),
+             qPrintable(run.log()));
+    expectIdentical(tables);
+    // The triggers are back, exactly as the source has them.
+    const QString triggers = u"SELECT GROUP_CONCAT(TRIGGER_NAME, ':', ACTION_TIMING, ':', EVENT_MANIPULATION, ':', "
+                             "ACTION_ORDER, ':', SQL_MODE, ':', DEFINER, ':', ACTION_STATEMENT ORDER BY TRIGGER_NAME "
+                             "SEPARATOR '\n') FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()"_qs;
+    QCOMPARE(m_db->target->scalar(triggers).toString(), m_db->source->scalar(triggers).toString());
+    QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM _tablesync_triggers"_qs).toInt(), 0);
+}
+
+// A run killed while the triggers were suspended left their definitions stored and the triggers
+// gone: the next run creates them again before it writes, and says so.
+void TestForeignKeys::triggersSuspendedByAKilledRunAreRestored()
+{
+    const QList<TableSpec> tables = applicationTables();
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded()); // creates _tablesync_triggers
+    TestDb &tgt = *m_db->target;
+    QSqlQuery show = tgt.connection().newQuery();
+    QVERIFY(show.exec(u"SHOW CREATE TRIGGER rental_ai"_qs) && show.next());
+    tgt.connection().select(u"INSERT INTO _tablesync_triggers (table_name, trigger_name, action_order, sql_mode, "
+                            "character_set_client, collation_connection, definition) VALUES ('rental', 'rental_ai', 1, "
+                            "?, ?, ?, ?)"_qs,
+                            {show.value(1), show.value(3), show.value(4), show.value(2)}, u"test"_qs);
+    tgt.exec(u"DROP TRIGGER rental_ai"_qs);
+
+    const RunOutcome run = runSync(m_db->settings, tables);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.messages.filter(u"FAILED"_qs).join(u'\n')));
+    QVERIFY2(run.log().contains(u"[rental] repaired: trigger rental_ai, suspended by a run that was interrupted, "
+                                "exists again"_qs),
+             qPrintable(run.log()));
+    QCOMPARE(
+        tgt.scalar(u"SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()"_qs).toInt(),
+        2);
+    QCOMPARE(tgt.scalar(u"SELECT COUNT(*) FROM _tablesync_triggers"_qs).toInt(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestForeignKeys)
