@@ -24,6 +24,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void killedDuringFullRefreshKeepsTheOldContentAndConverges();
+    void killedDuringInPlaceRefreshKeepsTheOldContentAndForeignKeys();
     void killedDuringSchemaSyncRefillConverges();
     void sourceWrittenDuringRepeatedSyncsConverges();
 
@@ -132,6 +133,37 @@ void TestCrashes::killedDuringFullRefreshKeepsTheOldContentAndConverges()
     QCOMPARE(runToEnd(), 0);
     QVERIFY(m_db->target->dump(u"fr"_qs, u"id"_qs) == m_db->source->dump(u"fr"_qs, u"id"_qs));
     QCOMPARE(leftoverHelperTables(), 0); // the killed run's staging table was cleared away
+}
+
+// The same with a table that a foreign key points at, as in a restored target: it is refreshed in
+// place, and the kill leaves the old content, the foreign key on it, and a staging table that the
+// next run drops and names.
+void TestCrashes::killedDuringInPlaceRefreshKeepsTheOldContentAndForeignKeys()
+{
+    constexpr int kRows = 150000;
+    createTable(u"fr"_qs, kRows);
+    QVERIFY(
+        writeFile(m_dir->filePath(u"tables.json"_qs), R"([{"table": "fr", "primary_key": "id", "batch_size": 1000}])"));
+    QCOMPARE(runToEnd(), 0);
+    // The application's other table, in the target only, points at the synced one.
+    m_db->target->exec(u"CREATE TABLE fr_notes (id INT PRIMARY KEY, fr_id INT NOT NULL, "
+                       "CONSTRAINT fk_notes_fr FOREIGN KEY (fr_id) REFERENCES fr (id))"_qs);
+    m_db->target->exec(u"INSERT INTO fr_notes VALUES (1, 14), (2, 15)"_qs);
+    const QList<QStringList> oldContent = m_db->target->dump(u"fr"_qs, u"id"_qs);
+
+    m_db->source->exec(u"UPDATE fr SET payload = CONCAT('new ', id) WHERE id MOD 3 = 0"_qs);
+    m_db->source->exec(u"DELETE FROM fr WHERE id MOD 7 = 0"_qs);
+    QVERIFY(killDuringRun(5));
+
+    QVERIFY(m_db->target->dump(u"fr"_qs, u"id"_qs) == oldContent);
+    QCOMPARE(runToEnd(), 0);
+    QVERIFY(m_db->target->dump(u"fr"_qs, u"id"_qs) == m_db->source->dump(u"fr"_qs, u"id"_qs));
+    QCOMPARE(leftoverHelperTables(), 0);
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS "
+                          "WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_NAME = 'fk_notes_fr'"_qs)
+                 .toString(),
+             u"fr"_qs);
 }
 
 void TestCrashes::killedDuringSchemaSyncRefillConverges()
