@@ -4,6 +4,8 @@
 
 #include <QLocale>
 
+#include <algorithm>
+
 namespace tablesync::TableSpecValidator {
 
 namespace {
@@ -28,10 +30,23 @@ void checkAgainstSource(int row, const TableSpec &spec, const DiscoveredTable &s
                 u"The source table has no column \"%1\" (its columns: %2)."_qs.arg(key, columnNames.join(u", "_qs)));
         }
     }
-    if (keyColumnsExist && !spec.primaryKey.isEmpty() && source.syncKey().isEmpty()) {
+    // The engine refuses a key that does not identify rows (TableJob::requireUniqueKey): say so here.
+    const bool identifiesRows =
+        std::any_of(source.uniqueNotNullKeys.cbegin(), source.uniqueNotNullKeys.cend(), [&](const QStringList &key) {
+            return std::all_of(key.cbegin(), key.cend(), [&](const QString &column) {
+                return spec.primaryKey.contains(column, Qt::CaseInsensitive);
+            });
+        });
+    if (keyColumnsExist && !spec.primaryKey.isEmpty() && !identifiesRows) {
+        QStringList keys;
+        for (const QStringList &key : source.uniqueNotNullKeys)
+            keys << u'(' + key.join(u", "_qs) + u')';
         add(Field::PrimaryKey, Severity::Warning,
-            u"The source has no unique key: if (%1) is not unique there, rows with the same key overwrite each "
-            "other in the target."_qs.arg(spec.primaryKey.join(u", "_qs)));
+            u"(%1) is not a unique key of the source, so rows sharing it would overwrite each other: this table "
+            "will fail when it syncs. %2"_qs.arg(spec.primaryKey.join(u", "_qs),
+                                                 keys.isEmpty() ? u"The source table has no unique key of NOT NULL "
+                                                                  "columns; add one there."_qs
+                                                                : u"Its keys: "_qs + keys.join(u", "_qs) + u'.'));
     }
 
     if (spec.isIncremental()) {

@@ -29,7 +29,8 @@ struct DiscoveredTable
     qint64 dataBytes = 0;
     QList<ColumnInfo> columns;
     QStringList primaryKey;
-    QStringList uniqueKey; // without a primary key: a unique key of NOT NULL columns, usable instead
+    QStringList uniqueKey;                // without a primary key: a unique key of NOT NULL columns, usable instead
+    QList<QStringList> uniqueNotNullKeys; // every key that identifies rows (PRIMARY first, if any)
     QList<ModifierCandidate> modifierCandidates; // best first
 
     // The key to sync by: the primary key, else a unique NOT NULL key, else none.

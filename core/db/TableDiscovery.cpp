@@ -177,16 +177,19 @@ QList<DiscoveredTable> read(DbConnection &connection)
     for (auto it = tables.begin(); it != tables.end(); ++it) {
         const QMap<QString, QStringList> keys = uniqueKeys.value(it.key());
         it->primaryKey = keys.value(u"PRIMARY"_qs);
-        if (it->primaryKey.isEmpty()) {
-            // A unique key whose columns are all NOT NULL identifies rows as well as a primary key.
-            for (auto key = keys.cbegin(); key != keys.cend(); ++key) {
-                const bool allNotNull = std::all_of(key->cbegin(), key->cend(), [&](const QString &name) {
-                    const ColumnInfo *c = it->column(name);
-                    return c && !c->nullable;
-                });
-                if (allNotNull && (it->uniqueKey.isEmpty() || key->size() < it->uniqueKey.size()))
-                    it->uniqueKey = *key;
-            }
+        if (!it->primaryKey.isEmpty())
+            it->uniqueNotNullKeys << it->primaryKey;
+        // A unique key whose columns are all NOT NULL identifies rows as well as a primary key.
+        for (auto key = keys.cbegin(); key != keys.cend(); ++key) {
+            const bool allNotNull = std::all_of(key->cbegin(), key->cend(), [&](const QString &name) {
+                const ColumnInfo *c = it->column(name);
+                return c && !c->nullable;
+            });
+            if (!allNotNull || key.key() == u"PRIMARY")
+                continue;
+            it->uniqueNotNullKeys << *key;
+            if (it->primaryKey.isEmpty() && (it->uniqueKey.isEmpty() || key->size() < it->uniqueKey.size()))
+                it->uniqueKey = *key;
         }
         it->modifierCandidates = rankModifiers(*it);
     }

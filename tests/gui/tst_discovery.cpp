@@ -221,6 +221,18 @@ void TestDiscovery::listIsCheckedAgainstTheSource()
     QVERIFY(tables->setData(modifier, u"updated_at"_qs));
     QCOMPARE(modifier.data(TableListModel::SeverityRole).toInt(), -1);
 
+    // A primary_key that does not identify the source's rows: the engine would refuse it, so the
+    // cell says so while it is edited, with the keys the source has.
+    const QModelIndex key = tables->index(0, TableListModel::PrimaryKeyColumn);
+    QVERIFY(tables->setData(key, u"total"_qs));
+    QCOMPARE(key.data(TableListModel::SeverityRole).toInt(), int(TableIssue::Severity::Warning));
+    QVERIFY2(key.data(Qt::ToolTipRole).toString().contains(u"(total) is not a unique key of the source"_qs),
+             qPrintable(key.data(Qt::ToolTipRole).toString()));
+    QVERIFY(key.data(Qt::ToolTipRole).toString().contains(u"Its keys: (id)."_qs));
+    QVERIFY(tables->setData(key, u"id, total"_qs)); // a superset of a key identifies rows too
+    QCOMPARE(key.data(TableListModel::SeverityRole).toInt(), -1);
+    QVERIFY(tables->setData(key, u"id"_qs));
+
     QVERIFY(tables->setData(tables->index(0, TableListModel::TableColumn), u"ghost"_qs));
     QVERIFY(tables->index(0, TableListModel::TableColumn)
                 .data(Qt::ToolTipRole)
