@@ -16,21 +16,23 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
     , m_service(new SyncService(settings, this))
     , m_out(stdout)
     , m_tableCount(int(settings.tables.size()))
+    , m_planOnly(settings.runMode == Settings::RunMode::Plan)
 {
     for (const QString &warning : settings.warnings())
         log(u"warning: "_qs + warning);
     log(QStringLiteral("source %1, target %2, %3 table(s), %4")
             .arg(settings.source.displayName(), settings.target.displayName())
             .arg(settings.tables.size())
-            .arg(settings.intervalSeconds > 0 ? QStringLiteral("every %1 s").arg(settings.intervalSeconds)
-                                              : u"once"_qs));
+            .arg(m_planOnly                     ? u"plan only: nothing is written"_qs
+                 : settings.intervalSeconds > 0 ? QStringLiteral("every %1 s").arg(settings.intervalSeconds)
+                                                : u"once"_qs));
 
     SyncEngine *engine = m_service->engine();
     connect(engine, &SyncEngine::runStarted, this, [this](const QString &loadId, int tables) {
         log(QStringLiteral("run %1 started: %2 table(s)").arg(loadId).arg(tables));
     });
     connect(engine, &SyncEngine::tableSyncStarted, this, [this](const QString &table, const QString &strategy) {
-        log(QStringLiteral("[%1] %2 sync started").arg(table, strategy));
+        log((m_planOnly ? u"[%1] planning its %2 sync"_qs : u"[%1] %2 sync started"_qs).arg(table, strategy));
     });
     connect(engine, &SyncEngine::tableMessage, this, [this](const QString &table, const QString &message) {
         log(table.isEmpty() ? message : QStringLiteral("[%1] %2").arg(table, message));
@@ -44,6 +46,10 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
         case TableOutcome::Succeeded:
             if (r.verified) {
                 logVerification(r);
+                break;
+            }
+            if (m_planOnly) {
+                log(QStringLiteral("[%1] planned in %2 ms").arg(r.table).arg(r.elapsedMs));
                 break;
             }
             if (r.deletedRows > 0)
@@ -117,6 +123,14 @@ void HeadlessRunner::onRunFinished(const RunSummary &summary)
         std::any_of(summary.tables.cbegin(), summary.tables.cend(),
                     [](const TableResult &t) { return t.verified && t.outcome == TableOutcome::Stopped; });
     m_exitStatus = summary.failedCount() > 0 ? 1 : summary.differingCount() > 0 ? 3 : verificationStopped ? 1 : 0;
+    if (m_planOnly) {
+        log(QStringLiteral("plan finished in %1 ms: %2 of %3 table(s) planned, %4 failed; nothing was written")
+                .arg(summary.elapsedMs)
+                .arg(summary.tables.size() - summary.failedCount())
+                .arg(m_tableCount)
+                .arg(summary.failedCount()));
+        return;
+    }
     log(QStringLiteral("run %1 finished in %2 ms: %3 of %4 table(s) synced, %5 failed, %6 row(s) written, %7 "
                        "re-checked")
             .arg(summary.loadId)

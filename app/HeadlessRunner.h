@@ -37,6 +37,7 @@ private:
     QTextStream m_out;
     int m_exitStatus = 0;
     int m_tableCount = 0;
+    bool m_planOnly = false; // --plan: tables are planned, nothing is synced
 };
 
 } // namespace tablesync

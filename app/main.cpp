@@ -83,7 +83,7 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    if (commandLine->headless || commandLine->once || commandLine->verify || commandLine->repair) {
+    if (commandLine->headless || commandLine->once || commandLine->verify || commandLine->repair || commandLine->plan) {
         ConfigErrors errors;
         const Settings settings = commandLine->loadSettings(QProcessEnvironment::systemEnvironment(), errors);
         if (!errors.isEmpty()) {

@@ -34,6 +34,8 @@ QString CommandLine::helpText()
            "  --verify                compare every row of source and target (the _dlt_ columns aside),\n"
            "                          change nothing; exit 3 when anything differs\n"
            "  --repair                like --verify, then rewrite exactly the rows that differ\n"
+           "  --plan                  say what the next run would do to each table (DDL, strategy, foreign\n"
+           "                          keys and triggers, repairs, deletes), change nothing\n"
            "  --health-host ADDR      health server address (overrides HEALTH_HOST)\n"
            "  --health-port PORT      health server port (overrides HEALTH_PORT)\n"
            "  --version               print the version and exit\n"
@@ -79,6 +81,8 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
             cl.verify = true;
         } else if (arg == u"--repair") {
             cl.repair = true;
+        } else if (arg == u"--plan") {
+            cl.plan = true;
         } else if (arg == u"--version" || arg == u"-v") {
             cl.showVersion = true;
         } else if (arg == u"--help" || arg == u"-h") {
@@ -147,9 +151,11 @@ Settings CommandLine::loadSettings(const QProcessEnvironment &processEnv, Config
 
     if (intervalSeconds)
         settings.intervalSeconds = *intervalSeconds;
-    if (once || verify || repair)
+    if (once || verify || repair || plan)
         settings.intervalSeconds = 0;
-    if (repair)
+    if (plan)
+        settings.runMode = Settings::RunMode::Plan;
+    else if (repair)
         settings.runMode = Settings::RunMode::Repair;
     else if (verify)
         settings.runMode = Settings::RunMode::Verify;

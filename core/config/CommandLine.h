@@ -18,6 +18,7 @@ struct CommandLine
     bool showVersion = false;
     bool showHelp = false;
     bool verify = false;   // --verify: compare source and target, change nothing
+    bool plan = false;     // --plan: say what the next run would do, change nothing
     bool repair = false;   // --repair: compare and rewrite exactly the rows that differ
     bool envGiven = false; // --env was on the command line (a missing default ./.env is not an error)
     QString envPath = u".env"_qs;

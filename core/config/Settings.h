@@ -65,7 +65,7 @@ struct Settings
     QList<TableSpec> tables;
     // What a run does: sync (the default), or compare source and target (--verify), fixing what
     // differs (--repair).
-    enum class RunMode { Sync, Verify, Repair };
+    enum class RunMode { Sync, Verify, Repair, Plan }; // Plan: --plan, writes nothing
     RunMode runMode = RunMode::Sync;
 
     // Reads the keys of the table in README.md from `env`, each overridden by the same key in

@@ -31,15 +31,17 @@ void checkAgainstSource(int row, const TableSpec &spec, const DiscoveredTable &s
         }
     }
     // The engine refuses a key that does not identify rows (TableJob::requireUniqueKey): say so here.
-    const bool identifiesRows =
-        std::any_of(source.uniqueNotNullKeys.cbegin(), source.uniqueNotNullKeys.cend(), [&](const QStringList &key) {
-            return std::all_of(key.cbegin(), key.cend(), [&](const QString &column) {
-                return spec.primaryKey.contains(column, Qt::CaseInsensitive);
-            });
+    QList<QStringList> sourceKeys = source.uniqueNotNullKeys;
+    if (sourceKeys.isEmpty() && !source.syncKey().isEmpty())
+        sourceKeys << source.syncKey(); // a catalog that names only its primary or unique key
+    const bool identifiesRows = std::any_of(sourceKeys.cbegin(), sourceKeys.cend(), [&](const QStringList &key) {
+        return std::all_of(key.cbegin(), key.cend(), [&](const QString &column) {
+            return spec.primaryKey.contains(column, Qt::CaseInsensitive);
         });
+    });
     if (keyColumnsExist && !spec.primaryKey.isEmpty() && !identifiesRows) {
         QStringList keys;
-        for (const QStringList &key : source.uniqueNotNullKeys)
+        for (const QStringList &key : std::as_const(sourceKeys))
             keys << u'(' + key.join(u", "_qs) + u')';
         add(Field::PrimaryKey, Severity::Warning,
             u"(%1) is not a unique key of the source, so rows sharing it would overwrite each other: this table "

@@ -127,7 +127,9 @@ void DbConnection::restoreSessionSettings()
     // arrive before their parents', nor a parent's deletes before its children's.
     const bool target = m_settings.role == u"target";
     exec(u"SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"_qs +
-             (target ? u", foreign_key_checks = 0"_qs : QString()),
+             // A schema change waits at most a minute for a metadata lock (a long report on the
+             // target), then fails as a transient error and is retried, instead of the default year.
+             (target ? u", foreign_key_checks = 0, lock_wait_timeout = 60"_qs : QString()),
          u"setting the session sql_mode"_qs);
 }
 

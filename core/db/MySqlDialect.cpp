@@ -180,10 +180,8 @@ std::optional<QString> MySqlDialect::compareLiteral(const ColumnInfo &column, co
     return std::nullopt;
 }
 
-QString MySqlDialect::updateIfChanged(const QList<ColumnInfo> &columns, const QStringList &extraColumns,
-                                      const QString &qualifier) const
+QString MySqlDialect::updateIfChanged(const QList<ColumnInfo> &columns, const QStringList &extraColumns) const
 {
-    const QString prefix = qualifier.isEmpty() ? QString() : quoteIdentifier(qualifier) + u'.';
     // ON DUPLICATE KEY UPDATE assigns left to right and later terms see earlier results, so the
     // load id goes first, while the other columns still hold their old values. `<=>` alone is not
     // enough (a case-insensitive collation calls 'a' and 'A' equal), nor are bytes alone (FLOAT's
@@ -191,34 +189,17 @@ QString MySqlDialect::updateIfChanged(const QList<ColumnInfo> &columns, const QS
     QStringList unchanged;
     for (const ColumnInfo &c : columns) {
         const QString name = quoteIdentifier(c.name);
-        const QString current = prefix + name;
-        unchanged << current + u"<=>VALUES("_qs + name + u") AND CAST("_qs + current +
-                         u" AS BINARY)<=>CAST(VALUES("_qs + name + u") AS BINARY)"_qs;
+        unchanged << name + u"<=>VALUES("_qs + name + u") AND CAST("_qs + name + u" AS BINARY)<=>CAST(VALUES("_qs +
+                         name + u") AS BINARY)"_qs;
     }
     const QString loadId = quoteIdentifier(extraColumns.first());
-    QStringList updates{prefix + loadId + u"=IF("_qs + unchanged.join(u" AND "_qs) + u',' + prefix + loadId +
-                        u",VALUES("_qs + loadId + u"))"_qs};
+    QStringList updates{loadId + u"=IF("_qs + unchanged.join(u" AND "_qs) + u',' + loadId + u",VALUES("_qs + loadId +
+                        u"))"_qs};
     for (const ColumnInfo &c : columns)
-        updates << prefix + quoteIdentifier(c.name) + u"=VALUES("_qs + quoteIdentifier(c.name) + u')';
+        updates << quoteIdentifier(c.name) + u"=VALUES("_qs + quoteIdentifier(c.name) + u')';
     for (const QString &extra : extraColumns.mid(1))
-        updates << prefix + quoteIdentifier(extra) + u"=VALUES("_qs + quoteIdentifier(extra) + u')';
+        updates << quoteIdentifier(extra) + u"=VALUES("_qs + quoteIdentifier(extra) + u')';
     return updates.join(u',');
-}
-
-QString MySqlDialect::upsertFromTable(const QString &table, const QString &fromTable, const QList<ColumnInfo> &columns,
-                                      const QStringList &extraColumns) const
-{
-    QStringList names;
-    for (const ColumnInfo &c : columns)
-        names << quoteIdentifier(c.name);
-    for (const QString &extra : extraColumns)
-        names << quoteIdentifier(extra);
-    QStringList selected;
-    for (const QString &name : names)
-        selected << u"s."_qs + name;
-    return u"INSERT INTO "_qs + quoteIdentifier(table) + u" ("_qs + names.join(u',') + u") SELECT "_qs +
-           selected.join(u',') + u" FROM "_qs + quoteIdentifier(fromTable) + u" AS s ON DUPLICATE KEY UPDATE "_qs +
-           updateIfChanged(columns, extraColumns, table);
 }
 
 QString MySqlDialect::insertRows(const QString &table, const QList<ColumnInfo> &columns,

@@ -29,11 +29,7 @@ public:
 private:
     // The keyset condition with `valueOf(j)` as the value of key column j.
     QString keysetCondition(const QList<ColumnInfo> &keyColumns, const std::function<QString(int)> &valueOf) const;
-    QString upsertFromTable(const QString &table, const QString &fromTable, const QList<ColumnInfo> &columns,
-                            const QStringList &extraColumns) const override;
-    // `qualifier`: the target table's name, where a SELECT's columns share its columns' names.
-    QString updateIfChanged(const QList<ColumnInfo> &columns, const QStringList &extraColumns,
-                            const QString &qualifier = {}) const;
+    QString updateIfChanged(const QList<ColumnInfo> &columns, const QStringList &extraColumns) const;
 };
 
 } // namespace tablesync

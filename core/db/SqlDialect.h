@@ -58,9 +58,6 @@ public:
     // `extraColumns` are plain-placeholder columns appended to each row (the _dlt_ columns).
     virtual QString insertRows(const QString &table, const QList<ColumnInfo> &columns, const QStringList &extraColumns,
                                int rowCount, OnDuplicate onDuplicate) const = 0;
-    // Every row of `fromTable` (same columns) into `table`, as an UpdateIfChanged upsert.
-    virtual QString upsertFromTable(const QString &table, const QString &fromTable, const QList<ColumnInfo> &columns,
-                                    const QStringList &extraColumns) const = 0;
 };
 
 } // namespace tablesync

@@ -2,7 +2,6 @@
 
 #include "db/DbConnection.h"
 #include "db/DbError.h"
-#include "db/NativeHandle.h"
 #include "db/SqlDialect.h"
 #include "sync/BatchWriter.h"
 #include "sync/PageReader.h"
@@ -109,7 +108,23 @@ void FullRefresh::swapIn()
     target.execSchemaChange(u"RENAME TABLE "_qs + table + u" TO "_qs + retired + u", "_qs +
                                 dialect.quoteIdentifier(m_staging) + u" TO "_qs + table,
                             u"swapping in the new content of "_qs + m_source.name);
-    target.execSchemaChange(u"DROP TABLE "_qs + retired, u"dropping the previous content of "_qs + m_source.name);
+    // Dropped with foreign keys checked: if a key tablesync cannot see (another database's, or
+    // hidden by the user's privileges) points at the table, it moved to the retired copy and the
+    // drop is refused. Then the swap is undone and the table refreshed in place instead.
+    try {
+        target.exec(u"SET SESSION foreign_key_checks = 1"_qs, u"checking foreign keys for the drop"_qs);
+        target.execSchemaChange(u"DROP TABLE "_qs + retired, u"dropping the previous content of "_qs + m_source.name);
+        target.exec(u"SET SESSION foreign_key_checks = 0"_qs, u"restoring the session"_qs);
+    } catch (const DbError &refused) {
+        target.exec(u"SET SESSION foreign_key_checks = 0"_qs, u"restoring the session"_qs);
+        target.execSchemaChange(u"RENAME TABLE "_qs + table + u" TO "_qs + dialect.quoteIdentifier(m_staging) +
+                                    u", "_qs + retired + u" TO "_qs + table,
+                                u"undoing the swap of "_qs + m_source.name);
+        m_context.progress.onTableMessage(
+            m_spec.table, u"the previous content could not be dropped after the swap ("_qs + refused.message() +
+                              u"); the swap was undone and the table is refreshed in place"_qs);
+        applyInPlace();
+    }
 }
 
 void FullRefresh::applyInPlace()
@@ -118,32 +133,50 @@ void FullRefresh::applyInPlace()
     const SqlDialect &dialect = m_context.dialect;
     const QString table = dialect.quoteIdentifier(m_source.name);
     const QString staging = dialect.quoteIdentifier(m_staging);
+    // Aliases no table name can collide with. `<=>`: a key column may be nullable when the key is
+    // a superset of a unique NOT NULL one.
     QStringList sameKey;
     for (const QString &key : m_spec.primaryKey) {
         const QString column = dialect.quoteIdentifier(key);
-        sameKey << u"s."_qs + column + u" = t."_qs + column;
+        sameKey << u"_ts_new."_qs + column + u" <=> _ts_old."_qs + column;
     }
+    // Equal means equal value and equal bytes (a case-insensitive collation calls 'a' and 'A'
+    // equal; FLOAT's text has 6 digits), as for the upserts (MySqlDialect::updateIfChanged).
+    QStringList sameRow;
+    for (const ColumnInfo &c : TableJob::writableColumns(m_source)) {
+        const QString column = dialect.quoteIdentifier(c.name);
+        sameRow << u"_ts_new."_qs + column + u" <=> _ts_old."_qs + column + u" AND CAST(_ts_new."_qs + column +
+                       u" AS BINARY) <=> CAST(_ts_old."_qs + column + u" AS BINARY)"_qs;
+    }
+    QStringList columns;
+    for (const ColumnInfo &c : TableJob::writableColumns(m_source))
+        columns << dialect.quoteIdentifier(c.name);
+    columns << dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kLoadIdColumn))
+            << dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kRowIdColumn));
+    const QString notInStaging = u" WHERE NOT EXISTS (SELECT 1 FROM "_qs + staging + u" AS _ts_new WHERE "_qs;
+
     const qint64 copied = m_result.rowsWritten;
     target.beginTransaction();
-    // The session checks no foreign keys (DbConnection): a parent row goes without cascading to
-    // children or being refused for them; the children's own sync makes them follow the source.
-    m_result.deletedRows =
-        target.execCounting(u"DELETE t FROM "_qs + table + u" AS t WHERE NOT EXISTS (SELECT 1 FROM "_qs + staging +
-                                u" AS s WHERE "_qs + sameKey.join(u" AND "_qs) + u')',
-                            u"deleting the rows the source no longer has from "_qs + m_source.name);
-    const QStringList extra{QString::fromLatin1(SchemaSync::kLoadIdColumn),
-                            QString::fromLatin1(SchemaSync::kRowIdColumn)};
-    const qint64 affected = target.execCounting(
-        dialect.upsertFromTable(m_source.name, m_staging, TableJob::writableColumns(m_source), extra),
-        u"writing the new content of "_qs + m_source.name);
-    // Affected rows count 1 per insert and 2 per changed row; "Duplicates" counts the changed ones.
-    const QByteArray info = lastStatementInfo(target);
-    const qsizetype at = info.indexOf("Duplicates:");
-    const qint64 updated = at >= 0 ? info.mid(at + 11).trimmed().split(' ').value(0).toLongLong() : 0;
+    // Rows the source no longer has, then rows whose content changed, go; then what is missing
+    // comes from the staging table. Deleting a changed row before inserting its new version (not
+    // an upsert) keeps a second UNIQUE key from refusing values two rows swapped. The session
+    // checks no foreign keys (DbConnection): a parent row goes without cascading to children or
+    // being refused for them, and the children's own sync makes them follow the source.
+    m_result.deletedRows = target.execCounting(u"DELETE _ts_old FROM "_qs + table + u" AS _ts_old"_qs + notInStaging +
+                                                   sameKey.join(u" AND "_qs) + u')',
+                                               u"deleting the rows the source no longer has from "_qs + m_source.name);
+    // Every row left has its key in the staging table: without an identical row there, it changed.
+    target.execCounting(u"DELETE _ts_old FROM "_qs + table + u" AS _ts_old"_qs + notInStaging +
+                            sameRow.join(u" AND "_qs) + u')',
+                        u"deleting the changed rows of "_qs + m_source.name);
+    const qint64 inserted = target.execCounting(u"INSERT INTO "_qs + table + u" ("_qs + columns.join(u", "_qs) +
+                                                    u") SELECT "_qs + columns.join(u", "_qs) + u" FROM "_qs + staging +
+                                                    u" AS _ts_new WHERE NOT EXISTS "_qs + u"(SELECT 1 FROM "_qs +
+                                                    table + u" AS _ts_old WHERE "_qs + sameKey.join(u" AND "_qs) + u')',
+                                                u"writing the new content of "_qs + m_source.name);
     target.commit();
-    const qint64 changed = std::clamp<qint64>(affected - updated, 0, copied);
-    m_result.rowsWritten = changed;
-    m_result.rowsRechecked = copied - changed;
+    m_result.rowsWritten = inserted;
+    m_result.rowsRechecked = std::max<qint64>(0, copied - inserted);
     dropStaging();
 }
 

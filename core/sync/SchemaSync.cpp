@@ -55,6 +55,13 @@ QString SchemaSync::columnDefinition(const ColumnInfo &c) const
     return def;
 }
 
+void SchemaSync::change(Result &result, const QString &sql, const QString &what)
+{
+    result.statements << sql;
+    if (!m_planOnly)
+        m_target.execSchemaChange(sql, what);
+}
+
 SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const TableSpec &spec,
                                      const std::function<void()> &beforeAddingColumns)
 {
@@ -64,10 +71,15 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
 
     if (!target.exists) {
         const QString create = targetCreateStatement(SchemaReader::showCreateTable(m_source, sourceSchema.name));
-        m_target.execSchemaChange(create, u"creating "_qs + sourceSchema.name + u" in the target"_qs);
+        change(result, create, u"creating "_qs + sourceSchema.name + u" in the target"_qs);
         result.created = true;
         result.notes << u"created the table from the source definition"_qs;
-        target = SchemaReader::readTable(m_target, sourceSchema.name);
+        if (m_planOnly) { // the table would be the source's, with its columns and keys
+            target = sourceSchema;
+            target.exists = true;
+        } else {
+            target = SchemaReader::readTable(m_target, sourceSchema.name);
+        }
     }
 
     QStringList additions;
@@ -105,8 +117,8 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
     if (!additions.isEmpty()) {
         if (beforeAddingColumns)
             beforeAddingColumns();
-        m_target.execSchemaChange(u"ALTER TABLE "_qs + table + u' ' + additions.join(u", "_qs),
-                                  u"adding columns to "_qs + sourceSchema.name + u" in the target"_qs);
+        change(result, u"ALTER TABLE "_qs + table + u' ' + additions.join(u", "_qs),
+               u"adding columns to "_qs + sourceSchema.name + u" in the target"_qs);
         result.notes << u"added column(s) "_qs + result.addedColumns.join(u", "_qs);
     }
 
@@ -116,13 +128,13 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
     if (!target.column(QString::fromLatin1(kRowIdColumn)))
         dltColumns << u"ADD COLUMN `_dlt_id` varchar(128) NOT NULL"_qs;
     if (!dltColumns.isEmpty()) {
-        m_target.execSchemaChange(u"ALTER TABLE "_qs + table + u' ' + dltColumns.join(u", "_qs),
-                                  u"adding the _dlt_ columns to "_qs + sourceSchema.name);
+        change(result, u"ALTER TABLE "_qs + table + u' ' + dltColumns.join(u", "_qs),
+               u"adding the _dlt_ columns to "_qs + sourceSchema.name);
         if (!result.created)
             result.notes << u"added the _dlt_ columns"_qs;
     }
 
-    if (!additions.isEmpty() || !dltColumns.isEmpty())
+    if ((!additions.isEmpty() || !dltColumns.isEmpty()) && !m_planOnly)
         target = SchemaReader::readTable(m_target, sourceSchema.name);
 
     // Upserts match rows by the configured key, so the target needs a unique index on exactly it.
@@ -130,12 +142,12 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
         QStringList quoted;
         for (const QString &column : spec.primaryKey)
             quoted << m_dialect.quoteIdentifier(column);
-        m_target.execSchemaChange(u"ALTER TABLE "_qs + table + u" ADD UNIQUE KEY `_tablesync_pk` ("_qs +
-                                      quoted.join(u',') + u')',
-                                  u"adding a unique key on ("_qs + spec.primaryKey.join(u", "_qs) + u") to "_qs +
-                                      sourceSchema.name + u" in the target (the key the upserts match on)"_qs);
+        change(result, u"ALTER TABLE "_qs + table + u" ADD UNIQUE KEY `_tablesync_pk` ("_qs + quoted.join(u',') + u')',
+               u"adding a unique key on ("_qs + spec.primaryKey.join(u", "_qs) + u") to "_qs + sourceSchema.name +
+                   u" in the target (the key the upserts match on)"_qs);
         result.notes << u"added a unique key on ("_qs + spec.primaryKey.join(u", "_qs) + u')';
-        target = SchemaReader::readTable(m_target, sourceSchema.name);
+        if (!m_planOnly)
+            target = SchemaReader::readTable(m_target, sourceSchema.name);
     }
     result.target = target;
     return result;

@@ -28,9 +28,12 @@ public:
         QStringList addedColumns; // source columns added to an existing table
         QStringList notes;        // what was changed, for the log
         QStringList drift;        // differences left alone, for the log
+        QStringList statements;   // the DDL run (or, planning only, that would run)
     };
 
     SchemaSync(DbConnection &source, DbConnection &target, const SqlDialect &dialect);
+    // Plan only (tablesync --plan): the statements are listed, not run.
+    void setPlanOnly(bool planOnly) { m_planOnly = planOnly; }
 
     // `beforeAddingColumns` runs before the first ALTER that adds a source column (the
     // incremental job resets its cursor there so the new column gets filled for every row).
@@ -44,6 +47,9 @@ public:
     QString columnDefinition(const ColumnInfo &column) const;
 
 private:
+    void change(Result &result, const QString &sql, const QString &what);
+
+    bool m_planOnly = false;
     DbConnection &m_source;
     DbConnection &m_target;
     const SqlDialect &m_dialect;

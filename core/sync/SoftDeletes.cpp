@@ -7,9 +7,9 @@ namespace tablesync::SoftDeletes {
 
 void addColumn(DbConnection &target, const SqlDialect &dialect, const QString &table)
 {
-    target.exec(u"ALTER TABLE "_qs + dialect.quoteIdentifier(table) + u" ADD COLUMN "_qs +
-                    dialect.quoteIdentifier(column()) + u" DATETIME(6) NULL DEFAULT NULL"_qs,
-                u"adding the "_qs + column() + u" column to "_qs + table + u" in the target"_qs);
+    target.execSchemaChange(u"ALTER TABLE "_qs + dialect.quoteIdentifier(table) + u" ADD COLUMN "_qs +
+                                dialect.quoteIdentifier(column()) + u" DATETIME(6) NULL DEFAULT NULL"_qs,
+                            u"adding the "_qs + column() + u" column to "_qs + table + u" in the target"_qs);
 }
 
 QString liveCondition(const SqlDialect &dialect)

@@ -198,21 +198,10 @@ void SyncEngine::finishRun()
         if (result) // tables never started (the run was stopped) have none
             m_summary.tables << *result;
     }
-    // dlt's status 0 means complete: only a run where every table synced gets it.
-    try {
-        DbConnection &target = m_bookkeepingConnection->checkout();
-        try {
-            Bookkeeping bookkeeping(target);
-            bookkeeping.ensureTables();
-            bookkeeping.recordLoad(m_summary.loadId, m_summary.allSucceeded() ? 0 : 1);
-            m_bookkeepingConnection->checkin();
-        } catch (const DbError &) {
-            m_bookkeepingConnection->checkin(true);
-            throw;
-        }
-    } catch (const DbError &e) {
-        Q_EMIT tableMessage(QString(), u"could not record the load in _dlt_loads: "_qs + e.message());
-    }
+    // dlt's status 0 means complete: only a run where every table synced gets it. A run that
+    // only read (--verify, --plan) loaded nothing and records nothing.
+    if (m_settings.runMode == Settings::RunMode::Sync || m_settings.runMode == Settings::RunMode::Repair)
+        recordLoad();
     m_summary.elapsedMs = m_runTimer.elapsed();
     m_running = false;
     publishPoolStats();
@@ -227,6 +216,24 @@ void SyncEngine::finishRun()
         } else {
             Q_EMIT stopped();
         }
+    }
+}
+
+void SyncEngine::recordLoad()
+{
+    try {
+        DbConnection &target = m_bookkeepingConnection->checkout();
+        try {
+            Bookkeeping bookkeeping(target);
+            bookkeeping.ensureTables();
+            bookkeeping.recordLoad(m_summary.loadId, m_summary.allSucceeded() ? 0 : 1);
+            m_bookkeepingConnection->checkin();
+        } catch (const DbError &) {
+            m_bookkeepingConnection->checkin(true);
+            throw;
+        }
+    } catch (const DbError &e) {
+        Q_EMIT tableMessage(QString(), u"could not record the load in _dlt_loads: "_qs + e.message());
     }
 }
 

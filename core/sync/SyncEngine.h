@@ -77,6 +77,7 @@ private:
     void onTableSyncFinished(int workerIndex, const TableResult &result);
     void noticeHorizon(const TableResult &result);
     void finishRun();
+    void recordLoad();
     void publishPoolStats();
 
     Settings m_settings;

@@ -80,7 +80,9 @@ TableResult SyncWorker::attempt(const TableSpec &spec, const QString &loadId)
     try {
         DbConnection &source = m_source.checkout();
         DbConnection &target = m_target.checkout();
-        Bookkeeping(target).ensureTables();
+        // Verification and planning change nothing in the target, bookkeeping included.
+        if (m_settings.runMode == Settings::RunMode::Sync || m_settings.runMode == Settings::RunMode::Repair)
+            Bookkeeping(target).ensureTables();
         SyncContext context{source,     target, &m_targetPool,   m_copyWriters, m_dialect,
                             m_settings, loadId, m_stopRequested, *this};
         result = TableJob(context, spec).run();

@@ -9,6 +9,7 @@
 #include "sync/IncrementalPass.h"
 #include "sync/KeyOrderFirstLoad.h"
 #include "sync/SchemaSync.h"
+#include "sync/TablePlanner.h"
 #include "sync/TableVerifier.h"
 #include "sync/TriggerSuspension.h"
 
@@ -46,7 +47,16 @@ TableResult TableJob::run()
 {
     m_timer.start();
     try {
+        // Triggers a killed run left suspended come back first, whatever happens to the table next.
+        if (m_context.settings.runMode != Settings::RunMode::Plan)
+            TriggerSuspension(m_context.target, m_context.dialect, m_spec.table, m_spec.table, m_context.progress)
+                .restoreLeftovers();
         const TableSchema source = checkAgainstSource();
+        if (m_context.settings.runMode == Settings::RunMode::Plan) {
+            TablePlanner(m_context, m_spec, source, m_result).plan();
+            m_result.elapsedMs = m_timer.elapsed();
+            return m_result;
+        }
         if (m_context.settings.runMode != Settings::RunMode::Sync) {
             // Verification changes no schema; a repair only rewrites rows.
             const bool repair = m_context.settings.runMode == Settings::RunMode::Repair;

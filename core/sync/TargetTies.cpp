@@ -1,6 +1,7 @@
 #include "sync/TargetTies.h"
 
 #include "db/DbConnection.h"
+#include "db/DbError.h"
 #include "db/SqlDialect.h"
 
 #include <QCryptographicHash>
@@ -100,33 +101,35 @@ TargetTies TargetTies::read(DbConnection &target, const QString &table)
     const QString staging = stagingTableName(table);
     const QString retired = retiredTableName(table);
     QSqlQuery query = target.select(
-        u"SELECT 'referenced_by', CONCAT(TABLE_NAME, '.', CONSTRAINT_NAME) FROM "
-        u"information_schema.REFERENTIAL_CONSTRAINTS "
-        "WHERE CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = ? "
-        "UNION ALL SELECT 'references', CONCAT(CONSTRAINT_NAME, ' -> ', REFERENCED_TABLE_NAME) "
+        // Foreign keys of other databases count too: a RENAME would move them as well.
+        u"SELECT 'referenced_by', IF(CONSTRAINT_SCHEMA = DATABASE(), TABLE_NAME, CONCAT(CONSTRAINT_SCHEMA, '.', "
+        "TABLE_NAME)), CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS "
+        "WHERE UNIQUE_CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = ? "
+        "UNION ALL SELECT 'references', REFERENCED_TABLE_NAME, CONSTRAINT_NAME "
         "FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? "
-        "UNION ALL SELECT 'trigger', CONCAT(TRIGGER_NAME, ' (', ACTION_TIMING, ' ', EVENT_MANIPULATION, ')') "
+        "UNION ALL SELECT 'trigger', TRIGGER_NAME, CONCAT(ACTION_TIMING, ' ', EVENT_MANIPULATION) "
         "FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? "
-        "UNION ALL SELECT 'on_retired', CONCAT(TABLE_NAME, '.', CONSTRAINT_NAME) "
+        "UNION ALL SELECT 'on_retired', TABLE_NAME, CONSTRAINT_NAME "
         "FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() "
         "AND REFERENCED_TABLE_NAME = ? "
-        "UNION ALL SELECT 'leftover', TABLE_NAME FROM information_schema.TABLES "
+        "UNION ALL SELECT 'leftover', TABLE_NAME, '' FROM information_schema.TABLES "
         "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?)"_qs,
         {table, table, table, retired, staging, retired}, u"reading the foreign keys and triggers of "_qs + table);
     TargetTies ties;
     while (query.next()) {
         const QString kind = query.value(0).toString();
-        const QString what = query.value(1).toString();
+        const QString name = query.value(1).toString();
+        const QString detail = query.value(2).toString();
         if (kind == u"referenced_by")
-            ties.referencedBy << what;
+            ties.referencedBy << name + u'.' + detail;
         else if (kind == u"references")
-            ties.references << what;
+            ties.references << detail + u" -> "_qs + name;
         else if (kind == u"trigger")
-            ties.triggers << what;
+            ties.triggers << name + u" ("_qs + detail + u')';
         else if (kind == u"on_retired")
-            ties.foreignKeysOnRetiredCopy << what;
+            ties.foreignKeysOnRetiredCopy.append({name, detail});
         else
-            ties.leftoverCopies << what;
+            ties.leftoverCopies << name;
     }
     return ties;
 }
@@ -135,14 +138,14 @@ QStringList TargetTies::repairLeftovers(DbConnection &target, const SqlDialect &
 {
     QStringList repaired;
     const QString retired = retiredTableName(table);
-    for (const QString &qualified : foreignKeysOnRetiredCopy) {
-        const QString child = qualified.section(u'.', 0, 0);
-        const QString name = qualified.section(u'.', 1);
-        // The copy of the table this one points at may be the retired copy itself (a tree).
-        const QString owner = child == retired ? QString() : child;
-        if (owner.isEmpty())
-            continue; // dropped with the copy below
+    for (const auto &[owner, name] : foreignKeysOnRetiredCopy) {
+        if (owner == retired)
+            continue; // the copy's own key on itself (a tree): dropped with the copy below
         ForeignKey key = readForeignKey(target, owner, name);
+        if (key.columns.isEmpty() || key.columns.size() != key.referencedColumns.size())
+            throw DbError(QStringLiteral("cannot read the columns of foreign key %1 of %2, which points at %3; "
+                                         "left as it is")
+                              .arg(name, owner, retired));
         key.referencedTable = table;
         const QString quotedOwner = dialect.quoteIdentifier(owner);
         const QString quotedName = dialect.quoteIdentifier(name);

@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <utility>
+
 namespace tablesync {
 
 class DbConnection;
@@ -20,11 +22,11 @@ class SyncProgress;
 // copy. repairLeftovers() points those back at the table and drops the copies.
 struct TargetTies
 {
-    QStringList referencedBy;             // "child_table.constraint" of foreign keys pointing at the table
-    QStringList references;               // "constraint -> parent_table" of the table's own foreign keys
-    QStringList triggers;                 // "name (AFTER INSERT)"
-    QStringList foreignKeysOnRetiredCopy; // "child_table.constraint" pointing at `_tsold_<t>`
-    QStringList leftoverCopies;           // `_tsnew_<t>` / `_tsold_<t>` that exist
+    QStringList referencedBy; // "child_table.constraint" of foreign keys pointing at the table
+    QStringList references;   // "constraint -> parent_table" of the table's own foreign keys
+    QStringList triggers;     // "name (AFTER INSERT)"
+    QList<std::pair<QString, QString>> foreignKeysOnRetiredCopy; // (table, constraint) pointing at `_tsold_<t>`
+    QStringList leftoverCopies;                                  // `_tsnew_<t>` / `_tsold_<t>` that exist
 
     bool tiesTheTable() const { return !referencedBy.isEmpty() || !references.isEmpty() || !triggers.isEmpty(); }
     // "referenced by 3 foreign keys (film_actor.fk_film_actor_actor, …), has 1 trigger (…)"

@@ -41,7 +41,7 @@ TriggerSuspension::Found TriggerSuspension::read()
     // One round trip for the common case of a table without triggers and nothing left suspended.
     QSqlQuery q = m_target.select(
         u"SELECT 'stored', trigger_name, action_order, sql_mode, character_set_client, collation_connection, "
-        "definition FROM `_tablesync_triggers` WHERE table_name = ? "
+        "definition FROM `_tablesync_triggers` WHERE table_name COLLATE utf8mb4_general_ci = ? "
         "UNION ALL SELECT 'live', TRIGGER_NAME, ACTION_ORDER, SQL_MODE, CHARACTER_SET_CLIENT, COLLATION_CONNECTION, "
         "'' FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? "
         "ORDER BY 1 DESC, 3"_qs,
@@ -90,7 +90,26 @@ bool TriggerSuspension::mayRecreate(const QList<Trigger> &triggers, QString &why
     return privileged;
 }
 
+void TriggerSuspension::restoreLeftovers()
+{
+    QList<Trigger> stored;
+    try {
+        stored = read().stored;
+    } catch (const DbError &e) {
+        if (e.nativeCode() == 1146) // no _tablesync_triggers yet: nothing was ever suspended
+            return;
+        throw;
+    }
+    if (!stored.isEmpty())
+        suspendAndRestore(false);
+}
+
 void TriggerSuspension::suspend()
+{
+    suspendAndRestore(true);
+}
+
+void TriggerSuspension::suspendAndRestore(bool suspendLive)
 {
     Found found = read();
     // What a killed run left suspended comes back first, in its original order (unless the run
@@ -105,6 +124,8 @@ void TriggerSuspension::suspend()
         }
         forget(t);
     }
+    if (!suspendLive)
+        return;
     if (!found.stored.isEmpty())
         found = read();
     const QList<Trigger> &live = found.live;
@@ -147,10 +168,10 @@ void TriggerSuspension::resume()
 
 void TriggerSuspension::create(const Trigger &trigger)
 {
-    // As it was created: its sql_mode and character set; then the session's own again.
-    m_target.select(u"SET SESSION sql_mode = ?, character_set_client = ?, collation_connection = ?"_qs,
-                    {trigger.sqlMode, trigger.characterSetClient, trigger.collationConnection},
-                    u"preparing to create trigger "_qs + trigger.name);
+    // As it was created: its sql_mode and collation; then the session's own again. The client
+    // character set stays utf8mb4, because that is what QMYSQL sends the statement's text in.
+    m_target.select(u"SET SESSION sql_mode = ?, collation_connection = ?"_qs,
+                    {trigger.sqlMode, trigger.collationConnection}, u"preparing to create trigger "_qs + trigger.name);
     try {
         m_target.execSchemaChange(trigger.statement, u"creating trigger "_qs + trigger.name + u" again"_qs);
     } catch (const DbError &) {

@@ -27,7 +27,10 @@ public:
                       SyncProgress &progress);
     ~TriggerSuspension(); // resumes, if still suspended; errors are logged, not thrown
 
-    // Creates again what a killed run left suspended, then suspends the table's triggers.
+    // Creates again what a killed run left suspended. Runs first for every table, whatever the
+    // run does next (a table that fails its checks keeps its triggers too).
+    void restoreLeftovers();
+    // The same, then suspends the table's triggers.
     void suspend();
     // Creates the suspended triggers again; throws DbError when one cannot be created (its
     // definition stays stored, and the next run tries again).
@@ -52,6 +55,7 @@ private:
         QList<Trigger> live;
     };
     Found read();
+    void suspendAndRestore(bool suspendLive);
     bool mayRecreate(const QList<Trigger> &triggers, QString &why);
     void create(const Trigger &trigger);
     void forget(const Trigger &trigger);

@@ -120,6 +120,7 @@ private Q_SLOTS:
     void nonUniquePrimaryKeyFailsNamingTheRealKeys();
     void targetTriggersDoNotActOnSyncedRows();
     void triggersSuspendedByAKilledRunAreRestored();
+    void planSaysWhatTheNextRunWouldDoAndWritesNothing();
 
 private:
     void restore(TestDb &db);
@@ -354,6 +355,52 @@ void TestForeignKeys::triggersSuspendedByAKilledRunAreRestored()
         tgt.scalar(u"SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()"_qs).toInt(),
         2);
     QCOMPARE(tgt.scalar(u"SELECT COUNT(*) FROM _tablesync_triggers"_qs).toInt(), 0);
+}
+
+// `tablesync --plan` on the restored target: the DDL, the strategies, the foreign keys and
+// triggers and how they are handled, the deletes; and not one write.
+void TestForeignKeys::planSaysWhatTheNextRunWouldDoAndWritesNothing()
+{
+    const QList<TableSpec> tables = applicationTables();
+    Settings plan = m_db->settings;
+    plan.runMode = Settings::RunMode::Plan;
+    const auto schemaOfTarget = [&] {
+        return m_db->target
+            ->scalar(u"SELECT GROUP_CONCAT(TABLE_NAME, '.', COLUMN_NAME ORDER BY TABLE_NAME, ORDINAL_POSITION) "
+                     "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"_qs)
+            .toString();
+    };
+    const QString before = schemaOfTarget();
+    const RunOutcome first = runSync(plan, tables);
+    QVERIFY2(first.summary.allSucceeded(), qPrintable(first.messages.filter(u"FAILED"_qs).join(u'\n')));
+    const QString log = first.log();
+    for (const QString &expected :
+         {u"[country] plan: would run: ALTER TABLE `country` ADD COLUMN `_dlt_load_id` text NOT NULL"_qs,
+          u"[country] plan: full refresh in place: copies all ~"_qs,
+          u"because the target table referenced by 1 foreign key (city.fk_city_country)"_qs,
+          u"[city] plan: incremental by last_update: no cursor yet, so the first run reads all ~"_qs,
+          u"[rental] plan: the target table's 2 trigger(s) (rental_ai (AFTER INSERT), rental_bu (BEFORE UPDATE)) "
+          "are suspended while it is written"_qs,
+          u"[rental] plan: deletes: propagate: 0 row(s) of the target are no longer in the source"_qs}) {
+        QVERIFY2(log.contains(expected), qPrintable(expected + u"\n---\n"_qs + log));
+    }
+    QCOMPARE(schemaOfTarget(), before);
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                          "AND TABLE_NAME LIKE '\\_%'"_qs)
+                 .toInt(),
+             0); // no _dlt_loads, no _tablesync_* tables
+
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    m_db->source->exec(u"DELETE FROM customer WHERE customer_id = 7"_qs); // and its 3 rentals, by cascade
+    const RunOutcome second = runSync(plan, tables);
+    QVERIFY2(second.log().contains(u"[rental] plan: deletes: propagate: 3 row(s) of the target are no longer in the "
+                                   "source and would be deleted"_qs),
+             qPrintable(second.log()));
+    QVERIFY2(second.log().contains(u"[city] plan: incremental by last_update: the next run reads the rows from "
+                                   "last_update = "_qs),
+             qPrintable(second.log()));
+    QCOMPARE(m_db->target->count(u"rental"_qs), 120);
 }
 
 QTEST_GUILESS_MAIN(TestForeignKeys)

@@ -73,7 +73,7 @@ void TestFullRefresh::leftoverStagingTablesOfAKilledRunAreDropped()
     QCOMPARE(m_db->target->dump(u"k"_qs, u"id"_qs), src.dump(u"k"_qs, u"id"_qs));
     QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"_qs)
                  .toInt(),
-             3); // k, _dlt_loads, _tablesync_state
+             4); // k, _dlt_loads, _tablesync_state, _tablesync_triggers
 }
 
 void TestFullRefresh::hostileAndLongTableNamesAreQuoted()

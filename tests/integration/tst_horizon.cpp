@@ -35,8 +35,8 @@ private:
 void TestHorizon::init()
 {
     // bench/soak.sh's long soak gets databases of its own, so the suite can run beside it.
-    m_db = std::make_unique<SandboxPair>(qEnvironmentVariableIsSet("TABLESYNC_SOAK_SECONDS") ? u"soak"_qs
-                                                                                             : u"horizon"_qs);
+    m_db =
+        std::make_unique<SandboxPair>(qEnvironmentVariableIsSet("TABLESYNC_SOAK_SECONDS") ? u"soak"_qs : u"horizon"_qs);
 }
 
 void TestHorizon::createStamped(const QString &table, int rows)
