@@ -121,6 +121,7 @@ private Q_SLOTS:
     void targetTriggersDoNotActOnSyncedRows();
     void triggersSuspendedByAKilledRunAreRestored();
     void planSaysWhatTheNextRunWouldDoAndWritesNothing();
+    void inPlaceRefreshTakesValuesSwappedUnderASecondUniqueKey();
 
 private:
     void restore(TestDb &db);
@@ -401,6 +402,25 @@ void TestForeignKeys::planSaysWhatTheNextRunWouldDoAndWritesNothing()
                                    "last_update = "_qs),
              qPrintable(second.log()));
     QCOMPARE(m_db->target->count(u"rental"_qs), 120);
+}
+
+// Two lookup rows swap the values of a second UNIQUE key: an upsert would collide with the other
+// row's old value; deleting the changed rows before inserting their new versions does not.
+void TestForeignKeys::inPlaceRefreshTakesValuesSwappedUnderASecondUniqueKey()
+{
+    for (TestDb *db : {m_db->source.get(), m_db->target.get()})
+        db->exec(u"ALTER TABLE language ADD UNIQUE KEY uk_language_name (name)"_qs);
+    const QList<TableSpec> tables{applicationTables().mid(0, 2)}; // country, language
+    QVERIFY(runSync(m_db->settings, tables).summary.allSucceeded());
+    TestDb &src = *m_db->source;
+    src.exec(u"UPDATE language SET name = 'swap' WHERE language_id = 1"_qs);
+    src.exec(u"UPDATE language SET name = 'English' WHERE language_id = 2"_qs);
+    src.exec(u"UPDATE language SET name = 'Deutsch' WHERE language_id = 1"_qs);
+    const RunOutcome run = runSync(m_db->settings, tables);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.messages.filter(u"FAILED"_qs).join(u'\n')));
+    QCOMPARE(run.table(u"language"_qs)->rowsWritten, 2);
+    QCOMPARE(run.table(u"language"_qs)->rowsRechecked, 1);
+    expectIdentical(tables);
 }
 
 QTEST_GUILESS_MAIN(TestForeignKeys)
