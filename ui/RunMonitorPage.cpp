@@ -98,13 +98,13 @@ RunMonitorPage::RunMonitorPage(RunController *controller, RunTableModel *tables,
     m_tableView->setAccessibleName(tr("Tables of the run"));
     QHeaderView *h = m_tableView->horizontalHeader();
     h->setSectionResizeMode(QHeaderView::Interactive);
-    h->resizeSection(RunTableModel::TableColumn, 120);
+    h->resizeSection(RunTableModel::TableColumn, 110);
     h->resizeSection(RunTableModel::StrategyColumn, 90);
     h->resizeSection(RunTableModel::StateColumn, 85);
-    h->resizeSection(RunTableModel::ProgressColumn, 170);
+    h->resizeSection(RunTableModel::ProgressColumn, 150);
     h->resizeSection(RunTableModel::RateColumn, 70);
     h->resizeSection(RunTableModel::ElapsedColumn, 60);
-    h->resizeSection(RunTableModel::LastSuccessColumn, 110);
+    h->resizeSection(RunTableModel::LastSuccessColumn, 80);
     h->resizeSection(RunTableModel::SourceWritersColumn,
                      m_tableView->fontMetrics().horizontalAdvance(RunTableModel::tr("oldest 00:00")) + 40);
     h->setStretchLastSection(true);
