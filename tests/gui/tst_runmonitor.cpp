@@ -311,13 +311,7 @@ void TestRunMonitor::openSourceTransactionIsShownAndRowsAreRechecked()
 // commits are at risk, and the banner names the GRANT for this very user.
 void TestRunMonitor::withoutProcessTheMonitorSaysWhatToGrant()
 {
-    const QString db = m_sandbox->settings.source.database;
-    m_sandbox->source->exec(u"DROP USER IF EXISTS 'tsguinoproc'@'127.0.0.1'"_qs);
-    m_sandbox->source->exec(u"CREATE USER 'tsguinoproc'@'127.0.0.1' IDENTIFIED BY 'tsguinoproc'"_qs);
-    m_sandbox->source->exec(u"GRANT SELECT ON `"_qs + db + u"`.* TO 'tsguinoproc'@'127.0.0.1'"_qs);
-    Settings settings = m_sandbox->settings;
-    settings.source.user = u"tsguinoproc"_qs;
-    settings.source.password = u"tsguinoproc"_qs;
+    const Settings settings = test::withSelectOnlySourceUser(*m_sandbox, u"tsguinoproc"_qs);
     QTemporaryDir dir;
     const QString env = dir.filePath(u".env"_qs);
     test::writeText(env, test::envFor(settings) + "SYNC_WORKERS=2\n");

@@ -151,13 +151,7 @@ void TestHorizon::withoutLagABackDatedStampIsMissed()
 void TestHorizon::withoutProcessPrivilegeLagAloneProtectsAndItIsSaid()
 {
     createStamped(u"np"_qs, 10);
-    const QString db = m_db->settings.source.database;
-    m_db->source->exec(u"DROP USER IF EXISTS 'tsnoproc'@'127.0.0.1'"_qs);
-    m_db->source->exec(u"CREATE USER 'tsnoproc'@'127.0.0.1' IDENTIFIED BY 'tsnoproc'"_qs);
-    m_db->source->exec(u"GRANT SELECT ON `"_qs + db + u"`.* TO 'tsnoproc'@'127.0.0.1'"_qs);
-    Settings settings = m_db->settings;
-    settings.source.user = u"tsnoproc"_qs;
-    settings.source.password = u"tsnoproc"_qs;
+    const Settings settings = withSelectOnlySourceUser(*m_db, u"tsnoproc"_qs);
     const TableSpec spec = tableSpec(u"np"_qs, {u"id"_qs}, u"updated_at"_qs);
 
     RunOutcome first = runSync(settings, {spec, tableSpec(u"np2"_qs, {u"id"_qs}, u"updated_at"_qs)});

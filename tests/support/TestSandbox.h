@@ -143,6 +143,20 @@ public:
     std::unique_ptr<TestDb> target;
 };
 
+// `settings` with its source user replaced by a new one (password = name) that may only SELECT
+// from the source database: no PROCESS, so the source's open transactions are hidden from it.
+inline Settings withSelectOnlySourceUser(const SandboxPair &pair, const QString &user)
+{
+    const QString account = u"'"_qs + user + u"'@'127.0.0.1'"_qs;
+    pair.source->exec(u"DROP USER IF EXISTS "_qs + account);
+    pair.source->exec(u"CREATE USER "_qs + account + u" IDENTIFIED BY '"_qs + user + u'\'');
+    pair.source->exec(u"GRANT SELECT ON `"_qs + pair.settings.source.database + u"`.* TO "_qs + account);
+    Settings settings = pair.settings;
+    settings.source.user = user;
+    settings.source.password = user;
+    return settings;
+}
+
 // The first few rows where two dumps (ordered by a key in their first column) differ, for a
 // failure message that shows what went wrong instead of only that something did.
 inline QString firstDifferences(const QList<QStringList> &source, const QList<QStringList> &target, int limit = 5)
