@@ -133,6 +133,10 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
             return std::nullopt;
         }
     }
+    if (cl.plan && (cl.verify || cl.repair)) {
+        error = u"--plan cannot be combined with --verify or --repair: run them one after the other"_qs;
+        return std::nullopt;
+    }
     return cl;
 }
 

@@ -67,6 +67,8 @@ struct Settings
     // differs (--repair).
     enum class RunMode { Sync, Verify, Repair, Plan }; // Plan: --plan, writes nothing
     RunMode runMode = RunMode::Sync;
+    // Whether a run writes the target (rows, bookkeeping); --verify and --plan only read.
+    bool writesTarget() const { return runMode == RunMode::Sync || runMode == RunMode::Repair; }
 
     // Reads the keys of the table in README.md from `env`, each overridden by the same key in
     // `processEnv`. Missing required keys, bad numbers and out-of-range ports are appended to

@@ -4,8 +4,6 @@
 
 #include <QLocale>
 
-#include <algorithm>
-
 namespace tablesync::TableSpecValidator {
 
 namespace {
@@ -34,11 +32,7 @@ void checkAgainstSource(int row, const TableSpec &spec, const DiscoveredTable &s
     QList<QStringList> sourceKeys = source.uniqueNotNullKeys;
     if (sourceKeys.isEmpty() && !source.syncKey().isEmpty())
         sourceKeys << source.syncKey(); // a catalog that names only its primary or unique key
-    const bool identifiesRows = std::any_of(sourceKeys.cbegin(), sourceKeys.cend(), [&](const QStringList &key) {
-        return std::all_of(key.cbegin(), key.cend(), [&](const QString &column) {
-            return spec.primaryKey.contains(column, Qt::CaseInsensitive);
-        });
-    });
+    const bool identifiesRows = coversAKey(sourceKeys, spec.primaryKey);
     if (keyColumnsExist && !spec.primaryKey.isEmpty() && !identifiesRows) {
         QStringList keys;
         for (const QStringList &key : std::as_const(sourceKeys))

@@ -62,17 +62,25 @@ bool TableSchema::hasUniqueKeyOn(const QStringList &keyColumns) const
     return false;
 }
 
+bool coversAKey(const QList<QStringList> &keys, const QStringList &columns)
+{
+    return std::any_of(keys.cbegin(), keys.cend(), [&](const QStringList &key) {
+        return std::all_of(key.cbegin(), key.cend(),
+                           [&](const QString &name) { return columns.contains(name, Qt::CaseInsensitive); });
+    });
+}
+
 bool TableSchema::rowsAreUniqueOn(const QStringList &keyColumns) const
 {
+    QList<QStringList> notNullKeys;
     for (const QStringList &key : uniqueKeys) {
-        const bool covered = std::all_of(key.cbegin(), key.cend(), [&](const QString &name) {
-            const ColumnInfo *c = column(name);
-            return c && !c->nullable && keyColumns.contains(name, Qt::CaseInsensitive);
-        });
-        if (covered)
-            return true;
+        if (std::none_of(key.cbegin(), key.cend(), [&](const QString &name) {
+                const ColumnInfo *c = column(name);
+                return !c || c->nullable;
+            }))
+            notNullKeys << key;
     }
-    return false;
+    return coversAKey(notNullKeys, keyColumns);
 }
 
 QStringList TableSchema::describeUniqueKeys() const

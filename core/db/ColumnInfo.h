@@ -41,6 +41,10 @@ struct ColumnInfo
     bool canOrderRows() const;
 };
 
+// True when `columns` include every column of one of `keys` (names compared without case): rows
+// that differ somewhere in such a key differ in `columns` too.
+bool coversAKey(const QList<QStringList> &keys, const QStringList &columns);
+
 struct TableSchema
 {
     QString name;

@@ -7,6 +7,8 @@
 #include <QPair>
 
 #include <cmath>
+#include <functional>
+#include <optional>
 
 namespace tablesync {
 
@@ -72,30 +74,40 @@ double seconds(const QDateTime &t)
     return t.isValid() ? double(t.toMSecsSinceEpoch()) / 1000.0 : 0.0;
 }
 
+// One family with a sample per table; a table whose value is std::nullopt has none.
+void perTable(Exposition &m, const QList<TableStatus> &tables, const char *name, const char *type, const char *help,
+              const std::function<std::optional<double>(const TableStatus &)> &value)
+{
+    m.family(name, type, help);
+    for (const TableStatus &t : tables) {
+        if (const std::optional<double> v = value(t))
+            m.sample(name, {{"table", t.name}}, *v);
+    }
+}
+
 void tableMetrics(Exposition &m, const QList<TableStatus> &tables)
 {
-    m.family("tablesync_table_rows_written_total", "counter",
-             "Rows written to the target table by finished table syncs since the process started.");
-    for (const TableStatus &t : tables)
-        m.sample("tablesync_table_rows_written_total", {{"table", t.name}}, double(t.rowsWrittenTotal));
-    m.family("tablesync_table_rows_rechecked_total", "counter",
-             "Rows read again after the safe cursor and found unchanged (not written) since the process started.");
-    for (const TableStatus &t : tables)
-        m.sample("tablesync_table_rows_rechecked_total", {{"table", t.name}}, double(t.rowsRecheckedTotal));
-    m.family("tablesync_table_behind_seconds", "gauge",
-             "Seconds since the source snapshot whose rows the target now holds (incremental tables).");
-    for (const TableStatus &t : tables) {
-        if (t.sourceSnapshotAt.isValid())
-            m.sample("tablesync_table_behind_seconds", {{"table", t.name}},
-                     double(t.sourceSnapshotAt.msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0);
-    }
-    m.family(
-        "tablesync_table_horizon_holdback_seconds", "gauge",
-        "How long the oldest open writing transaction on the source held the table's cursor back at its last run.");
-    for (const TableStatus &t : tables) {
-        if (t.horizon.checked)
-            m.sample("tablesync_table_horizon_holdback_seconds", {{"table", t.name}}, t.horizon.heldBackSeconds);
-    }
+    perTable(m, tables, "tablesync_table_rows_written_total", "counter",
+             "Rows written to the target table by finished table syncs since the process started.",
+             [](const TableStatus &t) { return double(t.rowsWrittenTotal); });
+    perTable(m, tables, "tablesync_table_rows_rechecked_total", "counter",
+             "Rows read again after the safe cursor and found unchanged (not written) since the process started.",
+             [](const TableStatus &t) { return double(t.rowsRecheckedTotal); });
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    perTable(m, tables, "tablesync_table_behind_seconds", "gauge",
+             "Seconds since the source snapshot whose rows the target now holds (incremental tables).",
+             [&](const TableStatus &t) -> std::optional<double> {
+                 if (!t.sourceSnapshotAt.isValid())
+                     return std::nullopt;
+                 return double(t.sourceSnapshotAt.msecsTo(now)) / 1000.0;
+             });
+    perTable(m, tables, "tablesync_table_horizon_holdback_seconds", "gauge",
+             "How long the oldest open writing transaction on the source held the table's cursor back at its last run.",
+             [](const TableStatus &t) -> std::optional<double> {
+                 if (!t.horizon.checked)
+                     return std::nullopt;
+                 return t.horizon.heldBackSeconds;
+             });
     m.family("tablesync_table_runs_total", "counter", "Finished syncs of the table by outcome.");
     for (const TableStatus &t : tables) {
         m.sample("tablesync_table_runs_total", {{"table", t.name}, {"outcome", u"succeeded"_qs}},
@@ -103,33 +115,30 @@ void tableMetrics(Exposition &m, const QList<TableStatus> &tables)
         m.sample("tablesync_table_runs_total", {{"table", t.name}, {"outcome", u"failed"_qs}}, double(t.failedRuns));
         m.sample("tablesync_table_runs_total", {{"table", t.name}, {"outcome", u"stopped"_qs}}, double(t.stoppedRuns));
     }
-    m.family("tablesync_table_errors_total", "counter", "Failed syncs of the table since the process started.");
-    for (const TableStatus &t : tables)
-        m.sample("tablesync_table_errors_total", {{"table", t.name}}, double(t.failedRuns));
-    m.family("tablesync_table_retries_total", "counter", "Retries of the table's syncs after transient errors.");
-    for (const TableStatus &t : tables)
-        m.sample("tablesync_table_retries_total", {{"table", t.name}}, double(t.retriesTotal));
-    m.family("tablesync_table_consecutive_failures", "gauge",
-             "Syncs of the table that failed in a row; /healthz fails at 3.");
-    for (const TableStatus &t : tables)
-        m.sample("tablesync_table_consecutive_failures", {{"table", t.name}}, t.consecutiveFailures);
-    m.family("tablesync_table_last_success_timestamp_seconds", "gauge",
-             "When the table last synced successfully (Unix time; 0 = not yet).");
-    for (const TableStatus &t : tables)
-        m.sample("tablesync_table_last_success_timestamp_seconds", {{"table", t.name}}, seconds(t.lastSuccessAt));
-    m.family("tablesync_table_last_duration_seconds", "gauge",
-             "Duration of the table's last finished sync, or of the running one so far.");
-    for (const TableStatus &t : tables)
-        m.sample("tablesync_table_last_duration_seconds", {{"table", t.name}}, double(t.elapsedMs) / 1000.0);
-    m.family("tablesync_table_rows_this_run", "gauge", "Rows committed by the table's current or last sync.");
-    for (const TableStatus &t : tables)
-        m.sample("tablesync_table_rows_this_run", {{"table", t.name}}, double(t.rowsThisRun));
-    m.family("tablesync_table_estimated_rows", "gauge",
-             "The engine's estimate of the rows the table's current or last sync copies (absent when unknown).");
-    for (const TableStatus &t : tables) {
-        if (t.estimatedTotal > 0)
-            m.sample("tablesync_table_estimated_rows", {{"table", t.name}}, double(t.estimatedTotal));
-    }
+    perTable(m, tables, "tablesync_table_errors_total", "counter",
+             "Failed syncs of the table since the process started.",
+             [](const TableStatus &t) { return double(t.failedRuns); });
+    perTable(m, tables, "tablesync_table_retries_total", "counter",
+             "Retries of the table's syncs after transient errors.",
+             [](const TableStatus &t) { return double(t.retriesTotal); });
+    perTable(m, tables, "tablesync_table_consecutive_failures", "gauge",
+             "Syncs of the table that failed in a row; /healthz fails at 3.",
+             [](const TableStatus &t) { return double(t.consecutiveFailures); });
+    perTable(m, tables, "tablesync_table_last_success_timestamp_seconds", "gauge",
+             "When the table last synced successfully (Unix time; 0 = not yet).",
+             [](const TableStatus &t) { return seconds(t.lastSuccessAt); });
+    perTable(m, tables, "tablesync_table_last_duration_seconds", "gauge",
+             "Duration of the table's last finished sync, or of the running one so far.",
+             [](const TableStatus &t) { return double(t.elapsedMs) / 1000.0; });
+    perTable(m, tables, "tablesync_table_rows_this_run", "gauge", "Rows committed by the table's current or last sync.",
+             [](const TableStatus &t) { return double(t.rowsThisRun); });
+    perTable(m, tables, "tablesync_table_estimated_rows", "gauge",
+             "The engine's estimate of the rows the table's current or last sync copies (absent when unknown).",
+             [](const TableStatus &t) -> std::optional<double> {
+                 if (t.estimatedTotal <= 0)
+                     return std::nullopt;
+                 return double(t.estimatedTotal);
+             });
     m.family("tablesync_table_state", "gauge", "1 for the table's current state, 0 for the others.");
     const TableState states[] = {TableState::NeverRun,  TableState::Queued, TableState::Running,
                                  TableState::Succeeded, TableState::Failed, TableState::Stopped};

@@ -25,8 +25,8 @@ void FullRefresh::run()
     DbConnection &target = m_context.target;
     TargetTies ties = TargetTies::read(target, m_source.name);
     const QStringList repairs = ties.repairLeftovers(target, m_context.dialect, m_source.name);
-    for (const QString &repaired : repairs)
-        m_context.progress.onTableMessage(m_spec.table, u"repaired: "_qs + repaired);
+    for (const QString &line : repairs)
+        m_context.progress.onTableMessage(m_spec.table, line);
     if (!repairs.isEmpty())
         ties = TargetTies::read(target, m_source.name); // the repaired foreign keys tie the table now
     const Method method = methodFor(ties);
@@ -112,11 +112,8 @@ void FullRefresh::swapIn()
     // hidden by the user's privileges) points at the table, it moved to the retired copy and the
     // drop is refused. Then the swap is undone and the table refreshed in place instead.
     try {
-        target.exec(u"SET SESSION foreign_key_checks = 1"_qs, u"checking foreign keys for the drop"_qs);
-        target.execSchemaChange(u"DROP TABLE "_qs + retired, u"dropping the previous content of "_qs + m_source.name);
-        target.exec(u"SET SESSION foreign_key_checks = 0"_qs, u"restoring the session"_qs);
+        TargetTies::dropUnreferenced(target, retired, u"dropping the previous content of "_qs + m_source.name);
     } catch (const DbError &refused) {
-        target.exec(u"SET SESSION foreign_key_checks = 0"_qs, u"restoring the session"_qs);
         target.execSchemaChange(u"RENAME TABLE "_qs + table + u" TO "_qs + dialect.quoteIdentifier(m_staging) +
                                     u", "_qs + retired + u" TO "_qs + table,
                                 u"undoing the swap of "_qs + m_source.name);
@@ -143,14 +140,13 @@ void FullRefresh::applyInPlace()
     // Equal means equal value and equal bytes (a case-insensitive collation calls 'a' and 'A'
     // equal; FLOAT's text has 6 digits), as for the upserts (MySqlDialect::updateIfChanged).
     QStringList sameRow;
+    QStringList columns;
     for (const ColumnInfo &c : TableJob::writableColumns(m_source)) {
         const QString column = dialect.quoteIdentifier(c.name);
         sameRow << u"_ts_new."_qs + column + u" <=> _ts_old."_qs + column + u" AND CAST(_ts_new."_qs + column +
                        u" AS BINARY) <=> CAST(_ts_old."_qs + column + u" AS BINARY)"_qs;
+        columns << column;
     }
-    QStringList columns;
-    for (const ColumnInfo &c : TableJob::writableColumns(m_source))
-        columns << dialect.quoteIdentifier(c.name);
     columns << dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kLoadIdColumn))
             << dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kRowIdColumn));
     const QString notInStaging = u" WHERE NOT EXISTS (SELECT 1 FROM "_qs + staging + u" AS _ts_new WHERE "_qs;

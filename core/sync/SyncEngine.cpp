@@ -200,7 +200,7 @@ void SyncEngine::finishRun()
     }
     // dlt's status 0 means complete: only a run where every table synced gets it. A run that
     // only read (--verify, --plan) loaded nothing and records nothing.
-    if (m_settings.runMode == Settings::RunMode::Sync || m_settings.runMode == Settings::RunMode::Repair)
+    if (m_settings.writesTarget())
         recordLoad();
     m_summary.elapsedMs = m_runTimer.elapsed();
     m_running = false;

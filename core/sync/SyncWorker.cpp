@@ -81,7 +81,7 @@ TableResult SyncWorker::attempt(const TableSpec &spec, const QString &loadId)
         DbConnection &source = m_source.checkout();
         DbConnection &target = m_target.checkout();
         // Verification and planning change nothing in the target, bookkeeping included.
-        if (m_settings.runMode == Settings::RunMode::Sync || m_settings.runMode == Settings::RunMode::Repair)
+        if (m_settings.writesTarget())
             Bookkeeping(target).ensureTables();
         SyncContext context{source,     target, &m_targetPool,   m_copyWriters, m_dialect,
                             m_settings, loadId, m_stopRequested, *this};

@@ -14,7 +14,6 @@
 #include "sync/TriggerSuspension.h"
 
 #include <algorithm>
-#include <optional>
 
 namespace tablesync {
 
@@ -47,10 +46,11 @@ TableResult TableJob::run()
 {
     m_timer.start();
     try {
-        // Triggers a killed run left suspended come back first, whatever happens to the table next.
+        // Triggers a killed run left suspended come back first, whatever happens to the table next;
+        // the target's triggers must not act on tablesync's writes (TriggerSuspension.h).
+        TriggerSuspension triggers(m_context.target, m_context.dialect, m_spec.table, m_context.progress);
         if (m_context.settings.runMode != Settings::RunMode::Plan)
-            TriggerSuspension(m_context.target, m_context.dialect, m_spec.table, m_spec.table, m_context.progress)
-                .restoreLeftovers();
+            triggers.restoreLeftovers();
         const TableSchema source = checkAgainstSource();
         if (m_context.settings.runMode == Settings::RunMode::Plan) {
             TablePlanner(m_context, m_spec, source, m_result).plan();
@@ -60,14 +60,10 @@ TableResult TableJob::run()
         if (m_context.settings.runMode != Settings::RunMode::Sync) {
             // Verification changes no schema; a repair only rewrites rows.
             const bool repair = m_context.settings.runMode == Settings::RunMode::Repair;
-            std::optional<TriggerSuspension> triggers;
-            if (repair) {
-                triggers.emplace(m_context.target, m_context.dialect, source.name, m_spec.table, m_context.progress);
-                triggers->suspend();
-            }
+            if (repair)
+                triggers.suspend();
             TableVerifier(m_context, m_spec, source, m_result).verify(repair);
-            if (triggers)
-                triggers->resume();
+            triggers.resume();
             m_result.elapsedMs = m_timer.elapsed();
             return m_result;
         }
@@ -88,8 +84,6 @@ TableResult TableJob::run()
         if (columnsAdded && m_spec.isIncremental())
             m_context.progress.onTableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
 
-        // The target's triggers must not act on tablesync's writes (TriggerSuspension.h).
-        TriggerSuspension triggers(m_context.target, m_context.dialect, source.name, m_spec.table, m_context.progress);
         triggers.suspend();
         if (m_spec.isIncremental())
             IncrementalPass(m_context, m_spec, source, m_result).run();

@@ -86,12 +86,25 @@ QString retiredTableName(const QString &table)
     return helperTableName(u"_tsold_"_qs, table);
 }
 
+void TargetTies::dropUnreferenced(DbConnection &target, const QString &quotedTable, const QString &what)
+{
+    target.exec(u"SET SESSION foreign_key_checks = 1"_qs, what);
+    try {
+        target.execSchemaChange(u"DROP TABLE "_qs + quotedTable, what);
+    } catch (const DbError &) {
+        target.exec(u"SET SESSION foreign_key_checks = 0"_qs, what);
+        throw;
+    }
+    target.exec(u"SET SESSION foreign_key_checks = 0"_qs, what);
+}
+
 QString TargetTies::describe() const
 {
     QStringList parts;
     parts << listOf(referencedBy, u"referenced by 1 foreign key"_qs, u"referenced by %1 foreign keys"_qs)
           << listOf(references, u"has 1 foreign key"_qs, u"has %1 foreign keys"_qs)
-          << listOf(triggers, u"has 1 trigger"_qs, u"has %1 triggers"_qs);
+          << listOf(triggers, u"has 1 trigger"_qs, u"has %1 triggers"_qs)
+          << listOf(leftoverCopies, u"has a retired copy still referenced"_qs, u"has %1 copies still referenced"_qs);
     parts.removeAll(QString());
     return parts.join(u", "_qs);
 }
@@ -155,8 +168,9 @@ QStringList TargetTies::repairLeftovers(DbConnection &target, const SqlDialect &
                                 u"repairing foreign key "_qs + name + u" of "_qs + owner);
         target.execSchemaChange(u"ALTER TABLE "_qs + quotedOwner + u" ADD "_qs + definition(dialect, key),
                                 u"repairing foreign key "_qs + name + u" of "_qs + owner);
-        repaired << QStringLiteral("foreign key %1 of %2 pointed at %3, the copy an interrupted or earlier full "
-                                   "refresh retired; it points at %4 again")
+        repaired << QStringLiteral(
+                        "repaired: foreign key %1 of %2 pointed at %3, the copy an interrupted or earlier full "
+                        "refresh retired; it points at %4 again")
                         .arg(name, owner, retired, table);
     }
     // A swap left the table's own foreign keys on the retired copy (CREATE TABLE ... LIKE copies
@@ -164,11 +178,8 @@ QStringList TargetTies::repairLeftovers(DbConnection &target, const SqlDialect &
     QList<ForeignKey> ownKeys;
     if (leftoverCopies.contains(retired)) {
         QSqlQuery own = target.select(u"SELECT CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS "
-                                      "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? "
-                                      "AND CONSTRAINT_NAME NOT IN (SELECT CONSTRAINT_NAME FROM "
-                                      "information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = "
-                                      "DATABASE() AND TABLE_NAME = ?)"_qs,
-                                      {retired, table}, u"reading the foreign keys of "_qs + retired);
+                                      "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?"_qs,
+                                      {retired}, u"reading the foreign keys of "_qs + retired);
         QStringList names;
         while (own.next())
             names << own.value(0).toString();
@@ -179,17 +190,32 @@ QStringList TargetTies::repairLeftovers(DbConnection &target, const SqlDialect &
             ownKeys << key;
         }
     }
+    // Staging tables first: nothing refers to them, and the next copy needs the name.
     for (const QString &copy : leftoverCopies) {
+        if (copy == retired)
+            continue;
         target.execSchemaChange(u"DROP TABLE IF EXISTS "_qs + dialect.quoteIdentifier(copy),
                                 u"dropping the leftover copy "_qs + copy);
-        repaired << QStringLiteral("dropped %1, left by an interrupted full refresh").arg(copy);
+        repaired << QStringLiteral("repaired: dropped %1, left by an interrupted full refresh").arg(copy);
+    }
+    if (leftoverCopies.contains(retired)) {
+        try {
+            dropUnreferenced(target, dialect.quoteIdentifier(retired), u"dropping the leftover copy "_qs + retired);
+        } catch (const DbError &refused) {
+            // Kept, and with it the table's own foreign keys on it: the table is refreshed in place.
+            repaired << QStringLiteral("warning: kept %1, left by an interrupted full refresh: a foreign key "
+                                       "tablesync cannot repair still points at it (%2)")
+                            .arg(retired, refused.message());
+            return repaired;
+        }
+        repaired << QStringLiteral("repaired: dropped %1, left by an interrupted full refresh").arg(retired);
     }
     for (const ForeignKey &key : ownKeys) {
         target.execSchemaChange(u"ALTER TABLE "_qs + dialect.quoteIdentifier(table) + u" ADD "_qs +
                                     definition(dialect, key),
                                 u"restoring foreign key "_qs + key.name + u" of "_qs + table);
-        repaired
-            << QStringLiteral("foreign key %1 of %2 had stayed on %3; it is on %2 again").arg(key.name, table, retired);
+        repaired << QStringLiteral("repaired: foreign key %1 of %2 had stayed on %3; it is on %2 again")
+                        .arg(key.name, table, retired);
     }
     return repaired;
 }

@@ -28,7 +28,12 @@ struct TargetTies
     QList<std::pair<QString, QString>> foreignKeysOnRetiredCopy; // (table, constraint) pointing at `_tsold_<t>`
     QStringList leftoverCopies;                                  // `_tsnew_<t>` / `_tsold_<t>` that exist
 
-    bool tiesTheTable() const { return !referencedBy.isEmpty() || !references.isEmpty() || !triggers.isEmpty(); }
+    // A retired copy still here after repairLeftovers() is referenced by a foreign key tablesync
+    // cannot repair: a swap would collide with it, so it ties the table too.
+    bool tiesTheTable() const
+    {
+        return !referencedBy.isEmpty() || !references.isEmpty() || !triggers.isEmpty() || !leftoverCopies.isEmpty();
+    }
     // "referenced by 3 foreign keys (film_actor.fk_film_actor_actor, …), has 1 trigger (…)"
     QString describe() const;
 
@@ -36,8 +41,14 @@ struct TargetTies
     static TargetTies read(DbConnection &target, const QString &table);
 
     // Foreign keys on the retired copy go back to `table`, then the copies are dropped. Returns what
-    // was repaired, in words, one line each (empty when there was nothing to do).
+    // was repaired, for the log, one line each ("repaired: ..." or "warning: ..."); empty when there
+    // was nothing to do.
     QStringList repairLeftovers(DbConnection &target, const SqlDialect &dialect, const QString &table) const;
+
+    // DROP TABLE with foreign keys checked for this one statement (tablesync's sessions do not
+    // check them): refused, with a DbError, while any foreign key still points at the table,
+    // including ones tablesync cannot see (another database's, or hidden by privileges).
+    static void dropUnreferenced(DbConnection &target, const QString &quotedTable, const QString &what);
 };
 
 // The names of a full refresh's helper tables, within MySQL's 64-character limit.

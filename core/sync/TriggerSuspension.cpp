@@ -12,12 +12,11 @@
 
 namespace tablesync {
 
-TriggerSuspension::TriggerSuspension(DbConnection &target, const SqlDialect &dialect, QString table, QString tableLabel,
+TriggerSuspension::TriggerSuspension(DbConnection &target, const SqlDialect &dialect, QString table,
                                      SyncProgress &progress)
     : m_target(target)
     , m_dialect(dialect)
     , m_table(std::move(table))
-    , m_label(std::move(tableLabel))
     , m_progress(progress)
 {}
 
@@ -30,7 +29,7 @@ TriggerSuspension::~TriggerSuspension()
         m_target.rollback();
         resume();
     } catch (const DbError &e) {
-        m_progress.onTableMessage(m_label, u"warning: could not create the suspended triggers again (the next run "
+        m_progress.onTableMessage(m_table, u"warning: could not create the suspended triggers again (the next run "
                                            "tries again; their definitions are in _tablesync_triggers): "_qs +
                                                e.message());
     }
@@ -38,7 +37,8 @@ TriggerSuspension::~TriggerSuspension()
 
 TriggerSuspension::Found TriggerSuspension::read()
 {
-    // One round trip for the common case of a table without triggers and nothing left suspended.
+    // One round trip for the common case of a table without triggers and nothing left suspended;
+    // the definitions (SHOW CREATE TRIGGER, one each) only once they are to be suspended.
     QSqlQuery q = m_target.select(
         u"SELECT 'stored', trigger_name, action_order, sql_mode, character_set_client, collation_connection, "
         "definition FROM `_tablesync_triggers` WHERE table_name COLLATE utf8mb4_general_ci = ? "
@@ -52,7 +52,12 @@ TriggerSuspension::Found TriggerSuspension::read()
                         q.value(4).toString(), q.value(5).toString(), q.value(6).toString()};
         (q.value(0).toString() == u"stored" ? found.stored : found.live) << t;
     }
-    for (Trigger &t : found.live) {
+    return found;
+}
+
+void TriggerSuspension::readStatements(QList<Trigger> &triggers)
+{
+    for (Trigger &t : triggers) {
         // Not prepared: the server sends SHOW CREATE TRIGGER's row only as a plain statement's.
         QSqlQuery show = m_target.newQuery();
         if (!show.exec(u"SHOW CREATE TRIGGER "_qs + m_dialect.quoteIdentifier(t.name)))
@@ -61,7 +66,6 @@ TriggerSuspension::Found TriggerSuspension::read()
             throw DbError(u"trigger "_qs + t.name + u" of "_qs + m_table + u" vanished while it was being read"_qs);
         t.statement = show.value(2).toString();
     }
-    return found;
 }
 
 bool TriggerSuspension::mayRecreate(const QList<Trigger> &triggers, QString &why)
@@ -92,60 +96,53 @@ bool TriggerSuspension::mayRecreate(const QList<Trigger> &triggers, QString &why
 
 void TriggerSuspension::restoreLeftovers()
 {
-    QList<Trigger> stored;
+    Found found;
     try {
-        stored = read().stored;
+        found = read();
     } catch (const DbError &e) {
-        if (e.nativeCode() == 1146) // no _tablesync_triggers yet: nothing was ever suspended
-            return;
-        throw;
+        if (e.nativeCode() != 1146) // no _tablesync_triggers yet (a first --verify): nothing was suspended
+            throw;
+        m_live = QList<Trigger>();
+        return;
     }
-    if (!stored.isEmpty())
-        suspendAndRestore(false);
-}
-
-void TriggerSuspension::suspend()
-{
-    suspendAndRestore(true);
-}
-
-void TriggerSuspension::suspendAndRestore(bool suspendLive)
-{
-    Found found = read();
-    // What a killed run left suspended comes back first, in its original order (unless the run
-    // was killed between storing a definition and dropping the trigger).
+    // Back in their original order, unless the run was killed between storing a definition and
+    // dropping the trigger.
     for (const Trigger &t : std::as_const(found.stored)) {
         const bool exists = std::any_of(found.live.cbegin(), found.live.cend(),
                                         [&](const Trigger &live) { return live.name == t.name; });
         if (!exists) {
             create(t);
-            m_progress.onTableMessage(m_label, u"repaired: trigger "_qs + t.name +
+            m_progress.onTableMessage(m_table, u"repaired: trigger "_qs + t.name +
                                                    u", suspended by a run that was interrupted, exists again"_qs);
         }
         forget(t);
     }
-    if (!suspendLive)
-        return;
-    if (!found.stored.isEmpty())
-        found = read();
-    const QList<Trigger> &live = found.live;
+    m_live = found.stored.isEmpty() ? found.live : read().live;
+}
+
+void TriggerSuspension::suspend()
+{
+    if (!m_live)
+        restoreLeftovers();
+    QList<Trigger> live = *m_live;
     if (live.isEmpty())
         return;
+    readStatements(live);
     QStringList names;
     for (const Trigger &t : live)
         names << t.name;
     QString why;
     if (!mayRecreate(live, why)) {
-        m_progress.onTableMessage(m_label, QStringLiteral("warning: the target table's triggers (%1) stay active "
+        m_progress.onTableMessage(m_table, QStringLiteral("warning: the target table's triggers (%1) stay active "
                                                           "and fire on tablesync's writes: %2")
                                                .arg(names.join(u", "_qs), why));
         return;
     }
-    m_progress.onTableMessage(m_label, QStringLiteral("suspending %1 trigger(s) of the target table while writing it "
+    m_progress.onTableMessage(m_table, QStringLiteral("suspending %1 trigger(s) of the target table while writing it "
                                                       "(%2): the source's triggers already did their work")
                                            .arg(live.size())
                                            .arg(names.join(u", "_qs)));
-    for (const Trigger &t : live) {
+    for (const Trigger &t : std::as_const(live)) {
         m_target.select(u"INSERT INTO `_tablesync_triggers` (table_name, trigger_name, action_order, sql_mode, "
                         "character_set_client, collation_connection, definition) VALUES (?, ?, ?, ?, ?, ?, ?)"_qs,
                         {m_table, t.name, t.order, t.sqlMode, t.characterSetClient, t.collationConnection, t.statement},
@@ -183,7 +180,8 @@ void TriggerSuspension::create(const Trigger &trigger)
 
 void TriggerSuspension::forget(const Trigger &trigger)
 {
-    m_target.select(u"DELETE FROM `_tablesync_triggers` WHERE table_name = ? AND trigger_name = ?"_qs,
+    m_target.select(u"DELETE FROM `_tablesync_triggers` WHERE table_name COLLATE utf8mb4_general_ci = ? "
+                    "AND trigger_name = ?"_qs,
                     {m_table, trigger.name}, u"forgetting the suspended trigger "_qs + trigger.name);
 }
 

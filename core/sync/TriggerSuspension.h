@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace tablesync {
 
 class DbConnection;
@@ -23,20 +25,19 @@ class SyncProgress;
 class TriggerSuspension
 {
 public:
-    TriggerSuspension(DbConnection &target, const SqlDialect &dialect, QString table, QString tableLabel,
-                      SyncProgress &progress);
+    // `table` as tables.json names it (the server matches trigger tables without regard to case).
+    TriggerSuspension(DbConnection &target, const SqlDialect &dialect, QString table, SyncProgress &progress);
     ~TriggerSuspension(); // resumes, if still suspended; errors are logged, not thrown
 
-    // Creates again what a killed run left suspended. Runs first for every table, whatever the
-    // run does next (a table that fails its checks keeps its triggers too).
+    // Reads the table's triggers and creates again what a killed run left suspended: the first
+    // thing every table does, whatever it does next (a table that fails its checks keeps its
+    // triggers too). One round trip when there is nothing to do.
     void restoreLeftovers();
-    // The same, then suspends the table's triggers.
+    // Suspends the triggers restoreLeftovers() found (reading them first if it did not run).
     void suspend();
     // Creates the suspended triggers again; throws DbError when one cannot be created (its
     // definition stays stored, and the next run tries again).
     void resume();
-
-    int suspendedCount() const { return int(m_suspended.size()); }
 
     struct Trigger
     {
@@ -52,10 +53,10 @@ private:
     struct Found
     {
         QList<Trigger> stored; // left suspended by a run that was interrupted
-        QList<Trigger> live;
+        QList<Trigger> live;   // without their statements until suspend() needs them
     };
     Found read();
-    void suspendAndRestore(bool suspendLive);
+    void readStatements(QList<Trigger> &triggers);
     bool mayRecreate(const QList<Trigger> &triggers, QString &why);
     void create(const Trigger &trigger);
     void forget(const Trigger &trigger);
@@ -63,8 +64,8 @@ private:
     DbConnection &m_target;
     const SqlDialect &m_dialect;
     QString m_table;
-    QString m_label;
     SyncProgress &m_progress;
+    std::optional<QList<Trigger>> m_live; // what restoreLeftovers() found
     QList<Trigger> m_suspended;
 };
 

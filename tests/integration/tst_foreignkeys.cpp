@@ -122,6 +122,7 @@ private Q_SLOTS:
     void triggersSuspendedByAKilledRunAreRestored();
     void planSaysWhatTheNextRunWouldDoAndWritesNothing();
     void inPlaceRefreshTakesValuesSwappedUnderASecondUniqueKey();
+    void retiredCopyReferencedFromAnotherDatabaseIsKept();
 
 private:
     void restore(TestDb &db);
@@ -421,6 +422,38 @@ void TestForeignKeys::inPlaceRefreshTakesValuesSwappedUnderASecondUniqueKey()
     QCOMPARE(run.table(u"language"_qs)->rowsWritten, 2);
     QCOMPARE(run.table(u"language"_qs)->rowsRechecked, 1);
     expectIdentical(tables);
+}
+
+// An earlier swap left `_tsold_city`, and another database's table points at it: tablesync does
+// not re-point foreign keys of other databases, so it must not drop the copy either (with foreign
+// key checks off the drop would succeed and leave that key dangling). The copy is kept, said so,
+// and the table refreshed in place instead of swapped into a name that is taken.
+void TestForeignKeys::retiredCopyReferencedFromAnotherDatabaseIsKept()
+{
+    TestDb &tgt = *m_db->target;
+    const QString here = m_db->settings.target.database;
+    tgt.exec(u"CREATE TABLE _tsnew_city LIKE city"_qs);
+    tgt.exec(u"INSERT INTO _tsnew_city SELECT * FROM city"_qs);
+    tgt.exec(u"RENAME TABLE city TO _tsold_city, _tsnew_city TO city"_qs);
+    tgt.exec(u"DROP DATABASE IF EXISTS fk_other"_qs);
+    tgt.exec(u"CREATE DATABASE fk_other"_qs);
+    tgt.exec(u"CREATE TABLE fk_other.visits (id INT PRIMARY KEY, city_id INT, CONSTRAINT fk_visits_city "
+             "FOREIGN KEY (city_id) REFERENCES `"_qs +
+             here + u"`._tsold_city (city_id))"_qs);
+
+    QList<TableSpec> tables{tableSpec(u"city"_qs, {u"city_id"_qs})};
+    const RunOutcome run = runSync(m_db->settings, tables);
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.messages.filter(u"FAILED"_qs).join(u'\n')));
+    QVERIFY2(run.log().contains(u"[city] warning: kept _tsold_city, left by an interrupted full refresh: a foreign "
+                                "key tablesync cannot repair still points at it"_qs),
+             qPrintable(run.log()));
+    QVERIFY2(run.log().contains(u"[city] refreshing in place in one transaction"_qs), qPrintable(run.log()));
+    QCOMPARE(tgt.scalar(u"SELECT REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS "
+                        "WHERE CONSTRAINT_SCHEMA = 'fk_other'"_qs)
+                 .toString(),
+             u"_tsold_city"_qs);
+    expectIdentical(tables);
+    tgt.exec(u"DROP DATABASE fk_other"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestForeignKeys)

@@ -72,6 +72,8 @@ void TestCommandLine::rejects_data()
     QTest::newRow("port too big") << QStringList{u"--health-port"_qs, u"65536"_qs} << u"between 1 and 65535"_qs;
     QTest::newRow("stray argument") << QStringList{u"sync"_qs} << u"unexpected argument"_qs;
     QTest::newRow("empty table") << QStringList{u"--table="_qs} << u"--table needs a table name"_qs;
+    QTest::newRow("plan and verify") << QStringList{u"--plan"_qs, u"--verify"_qs}
+                                     << u"--plan cannot be combined with --verify or --repair"_qs;
 }
 
 void TestCommandLine::rejects()
@@ -112,6 +114,15 @@ void TestCommandLine::overridesApplyToSettings()
     cl->loadSettings(QProcessEnvironment(), errors);
     QCOMPARE(errors.size(), 1);
     QVERIFY(errors[0].toString().contains(u"--table zzz: no such table"_qs));
+
+    // --plan runs once and writes nothing.
+    auto plan = parse({u"--plan"_qs, u"--env"_qs, env.fileName(), u"--tables"_qs, tables.fileName()});
+    QVERIFY(plan);
+    errors.clear();
+    const Settings planned = plan->loadSettings(QProcessEnvironment(), errors);
+    QCOMPARE(planned.runMode, Settings::RunMode::Plan);
+    QCOMPARE(planned.intervalSeconds, 0);
+    QVERIFY(!planned.writesTarget());
 }
 
 void TestCommandLine::environmentAloneIsEnoughWithoutDefaultEnvFile()
