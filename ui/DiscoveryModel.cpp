@@ -39,7 +39,7 @@ bool DiscoveryModel::isConfigured(int row) const
 
 bool DiscoveryModel::isAddable(int row) const
 {
-    return row >= 0 && row < m_tables.size() && !m_tables.at(row).syncKey().isEmpty() && !isConfigured(row);
+    return row >= 0 && row < m_tables.size() && !isConfigured(row);
 }
 
 int DiscoveryModel::rowCount(const QModelIndex &parent) const
@@ -71,14 +71,14 @@ QVariant DiscoveryModel::data(const QModelIndex &index, int role) const
                 return t.primaryKey.join(u", "_qs);
             return keyless ? tr("none") : tr("%1 (unique)").arg(t.uniqueKey.join(u", "_qs));
         case ModifierColumn: {
-            const QString modifier = t.suggestedModifier();
+            const QString modifier = keyless ? QString() : t.suggestedModifier();
             return modifier.isEmpty() ? tr("— full refresh") : modifier;
         }
         case NoteColumn:
             if (configured)
                 return tr("configured");
             if (keyless)
-                return tr("cannot sync: no key");
+                return tr("no key: whole table");
             return t.note().isEmpty() ? QString() : tr("uses unique key");
         }
         break;
@@ -94,13 +94,11 @@ QVariant DiscoveryModel::data(const QModelIndex &index, int role) const
         if (index.column() == NameColumn) {
             if (configured)
                 return Icons::get(u"state-done"_qs);
-            if (keyless)
-                return Icons::get(u"msg-warning"_qs);
             return Icons::get(u"nav-tables"_qs);
         }
         break;
     case Qt::ForegroundRole:
-        if (configured || keyless)
+        if (configured)
             return QPalette().brush(QPalette::Disabled, QPalette::Text);
         break;
     case Qt::ToolTipRole: {
@@ -108,7 +106,7 @@ QVariant DiscoveryModel::data(const QModelIndex &index, int role) const
         lines << tr("%1: ~%2 rows, %3 engine").arg(t.name, QLocale().toString(t.estimatedRows), t.engine);
         if (!t.note().isEmpty())
             lines << t.note();
-        if (!t.modifierCandidates.isEmpty()) {
+        if (!t.modifierCandidates.isEmpty() && !keyless) {
             lines << tr("Modifier candidates:");
             for (const ModifierCandidate &c : t.modifierCandidates)
                 lines << u"  • "_qs + c.column + u" — "_qs + c.reason;
@@ -117,7 +115,7 @@ QVariant DiscoveryModel::data(const QModelIndex &index, int role) const
         }
         if (configured)
             lines << tr("Already in the table list.");
-        else if (!keyless)
+        else
             lines << tr("Double-click to add it.");
         return lines.join(u'\n');
     }

@@ -135,8 +135,8 @@ void DiscoveryPanel::showResult(const DiscoveryResult &result)
         plural(result.tables.size(), tr("%1 table in %2, read in %3 ms."), tr("%1 tables in %2, read in %3 ms."))
             .arg(result.database, QLocale().toString(result.elapsedMs));
     if (keyless > 0)
-        status += u' ' + plural(keyless, tr("%1 without a key cannot be synced (hover for why)."),
-                                tr("%1 without a key cannot be synced (hover for why)."));
+        status += u' ' + plural(keyless, tr("%1 without a key: synced whole every run (hover for why)."),
+                                tr("%1 without a key: synced whole every run (hover for why)."));
     m_status->setText(status);
     updateButtons();
 }
@@ -156,22 +156,23 @@ int DiscoveryPanel::addRows(const QList<int> &rows)
         if (row < 0 || row >= m_model->rowCount())
             continue;
         const DiscoveredTable &t = m_model->tableAt(row);
-        if (t.syncKey().isEmpty())
-            keyless << t.name;
         if (!m_model->isAddable(row))
             continue;
         TableSpec spec;
         spec.table = t.name;
         spec.primaryKey = t.syncKey();
-        spec.modifier = t.suggestedModifier();
+        // Without a key rows cannot be merged one by one: the whole table is replaced each run.
+        spec.modifier = t.syncKey().isEmpty() ? QString() : t.suggestedModifier();
+        if (spec.primaryKey.isEmpty())
+            keyless << t.name;
         specs << spec;
     }
     if (!keyless.isEmpty()) {
         m_banner->setAction(QString());
-        m_banner->showMessage(MessageBanner::Kind::Warning, tr("Not added: %1").arg(keyless.join(u", "_qs)),
-                              tr("A table needs a primary key (or a unique key of NOT NULL columns) so rows can be "
-                                 "read in pages and updated in the target. Add one in the source, then Discover "
-                                 "again."));
+        m_banner->showMessage(MessageBanner::Kind::Info, tr("Added without a key: %1").arg(keyless.join(u", "_qs)),
+                              tr("These tables have no primary key or unique key of NOT NULL columns, so each run "
+                                 "replaces them whole (full refresh). A key in the source would allow incremental "
+                                 "sync."));
     }
     if (!specs.isEmpty())
         Q_EMIT addRequested(specs);

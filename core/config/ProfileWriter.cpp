@@ -113,7 +113,7 @@ QByteArray renderTables(const QList<TableSpec> &tables)
         field("table", spec.table);
         if (spec.primaryKey.size() == 1)
             field("primary_key", spec.primaryKey.first());
-        else
+        else if (!spec.primaryKey.isEmpty()) // none: a full refresh of a table without a key
             field("primary_key", QJsonArray::fromStringList(spec.primaryKey));
         if (!spec.modifier.isEmpty())
             field("modifier", spec.modifier);

@@ -45,6 +45,12 @@ void checkAgainstSource(int row, const TableSpec &spec, const DiscoveredTable &s
                                                                 : u"Its keys: "_qs + keys.join(u", "_qs) + u'.'));
     }
 
+    if (spec.primaryKey.isEmpty() && !spec.isIncremental() && !source.syncKey().isEmpty()) {
+        add(Field::PrimaryKey, Severity::Notice,
+            u"No primary key: every run replaces the whole table, and --verify compares whole rows. The source's "
+            "key (%1) would let a verification name the rows that differ."_qs.arg(source.syncKey().join(u", "_qs)));
+    }
+
     if (spec.isIncremental()) {
         const ColumnInfo *modifier = source.column(spec.modifier);
         if (!modifier) {
@@ -92,9 +98,10 @@ QList<TableIssue> validate(const QList<TableSpec> &tables, const QHash<QString, 
             firstRowOf.insert(name.toLower(), row);
         }
 
-        if (spec.primaryKey.isEmpty()) {
+        if (spec.primaryKey.isEmpty() && spec.isIncremental()) {
             add(Field::PrimaryKey, Severity::Error,
-                u"A primary key is required: the column(s) that identify a row, e.g. id or order_id, line_no."_qs);
+                u"Incremental sync needs a primary key: the column(s) that identify a row, e.g. id or order_id, "
+                "line_no. Without one, clear the modifier to replace the whole table every run."_qs);
         }
         QStringList seen;
         for (const QString &column : spec.primaryKey) {

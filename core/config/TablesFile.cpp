@@ -218,6 +218,14 @@ public:
                   "it cannot keep rows marked as deleted"_qs);
     }
 
+    // A full refresh replaces the whole table and needs no key; an incremental one merges rows by it.
+    void checkIncrementalHasKey(const TableSpec &spec)
+    {
+        if (spec.isIncremental() && spec.primaryKey.isEmpty())
+            error(u"\"modifier\" needs a \"primary_key\": incremental sync updates changed rows in the target "
+                  "by their key. Leave out \"modifier\" to replace the whole table every run instead"_qs);
+    }
+
 private:
     QString m_fileName;
     int m_index;
@@ -246,9 +254,6 @@ std::optional<TableSpec> readEntry(const QJsonValue &value, int index, const QSt
         reader.setTableName(spec.table);
     }
 
-    if (!object.contains(u"primary_key"_qs))
-        reader.error(u"missing required key \"primary_key\""_qs);
-
     const QStringList known = knownKeys();
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
         const QString key = it.key();
@@ -259,7 +264,7 @@ std::optional<TableSpec> readEntry(const QJsonValue &value, int index, const QSt
         }
         // The old pipeline wrote `"modifier": null` for "no modifier", so null means absent for
         // the optional keys.
-        const bool optional = key != u"table" && key != u"primary_key";
+        const bool optional = key != u"table";
         if (optional && v.isNull())
             continue;
         if (key == u"primary_key") {
@@ -278,6 +283,7 @@ std::optional<TableSpec> readEntry(const QJsonValue &value, int index, const QSt
         }
     }
     reader.checkSoftDeletesNeedModifier(spec);
+    reader.checkIncrementalHasKey(spec);
     if (reader.failed())
         return std::nullopt;
     return spec;

@@ -25,8 +25,9 @@ QString DiscoveredTable::suggestedModifier() const
 QString DiscoveredTable::note() const
 {
     if (primaryKey.isEmpty() && uniqueKey.isEmpty())
-        return u"No primary key and no unique key of NOT NULL columns: tablesync needs a key to page through "
-               "the rows and to update them in the target. Add a PRIMARY KEY to the source table."_qs;
+        return u"No primary key and no unique key of NOT NULL columns: synced by full refresh, the whole table "
+               "every run (rows cannot be updated one by one without a key). A PRIMARY KEY in the source would "
+               "allow incremental sync."_qs;
     if (primaryKey.isEmpty())
         return u"No primary key: the unique key (%1) of NOT NULL columns identifies rows instead."_qs.arg(
             uniqueKey.join(u", "_qs));

@@ -49,6 +49,7 @@ TextProtocolQuery::TextProtocolQuery(DbConnection &connection)
 
 TextProtocolQuery::~TextProtocolQuery()
 {
+    endStream();
     // NULL (no conversion) is a valid setting too; anything odd goes back to what QtSql sets.
     const QByteArray restored = m_previousResults.isEmpty()        ? QByteArrayLiteral("NULL")
                                 : isCharsetName(m_previousResults) ? m_previousResults
@@ -80,6 +81,56 @@ void TextProtocolQuery::select(const QByteArray &sql, TextRows &rows, const QStr
     // No more rows, or an error cut them short (a lost connection, a timeout, a kill).
     if (mysql_errno(m_handle) != 0)
         fail(what);
+}
+
+void TextProtocolQuery::startStream(const QByteArray &sql, const QString &what)
+{
+    Q_ASSERT(!m_stream);
+    TextRows previous;
+    ColumnInfo number;
+    number.dataType = u"int"_qs;
+    previous.reset({number}, 16, 1);
+    select("SELECT @@session.net_write_timeout", previous, what);
+    m_previousWriteTimeout = previous.rowCount() == 1 ? previous.bytes(0, 0).toByteArray() : QByteArray();
+    // A part of a large table may take minutes to write to the target; the default 60 s would
+    // have the server give up on sending the next one.
+    execute("SET SESSION net_write_timeout = GREATEST(@@session.net_write_timeout, 3600)", what);
+    execute(sql, what);
+    m_stream = mysql_use_result(m_handle);
+    if (!m_stream)
+        fail(what);
+}
+
+bool TextProtocolQuery::fetch(TextRows &rows, int maxRows, const QString &what)
+{
+    Q_ASSERT(m_stream);
+    if (int(mysql_num_fields(m_stream)) != rows.columnCount())
+        throw DbError(what + u": the server sent a different number of columns"_qs);
+    for (int taken = 0; taken < maxRows; ++taken) {
+        MYSQL_ROW row = mysql_fetch_row(m_stream);
+        if (!row) {
+            if (mysql_errno(m_handle) != 0)
+                fail(what);
+            endStream();
+            return false;
+        }
+        rows.appendRow(row, mysql_fetch_lengths(m_stream));
+    }
+    return true;
+}
+
+void TextProtocolQuery::endStream()
+{
+    if (!m_stream)
+        return;
+    mysql_free_result(m_stream); // reads what is left of the result first
+    m_stream = nullptr;
+    bool isNumber = !m_previousWriteTimeout.isEmpty();
+    for (char c : std::as_const(m_previousWriteTimeout))
+        isNumber = isNumber && c >= '0' && c <= '9';
+    const QByteArray sql = "SET SESSION net_write_timeout = " + (isNumber ? m_previousWriteTimeout : "60");
+    if (mysql_real_query(m_handle, sql.constData(), sql.size()) != 0)
+        m_connection.close();
 }
 
 void TextProtocolQuery::fail(const QString &what)

@@ -4,6 +4,7 @@
 #include <QString>
 
 struct st_mysql;
+struct st_mysql_res;
 
 namespace tablesync {
 
@@ -37,13 +38,25 @@ public:
     // Throws DbError with `what`, the server's message and its error number.
     void select(const QByteArray &sql, TextRows &rows, const QString &what);
 
+    // A result read a part at a time: for a table without a key, which cannot be read in keyset
+    // pages, one SELECT streams the whole table and each fetch() takes the next `maxRows` rows.
+    // The server waits while the caller writes a part elsewhere, so the session's
+    // net_write_timeout is raised for as long as the stream is open. Until fetch() returns false
+    // nothing else may run on the connection; ending early (destruction) reads and drops the rest.
+    void startStream(const QByteArray &sql, const QString &what);
+    // Appends up to `maxRows` rows; false when the stream had no more rows (it is then closed).
+    bool fetch(TextRows &rows, int maxRows, const QString &what);
+
 private:
+    void endStream();
     void execute(const QByteArray &sql, const QString &what);
     [[noreturn]] void fail(const QString &what);
 
     DbConnection &m_connection;
     st_mysql *m_handle;
     QByteArray m_previousResults; // the session's character_set_results before
+    st_mysql_res *m_stream = nullptr;
+    QByteArray m_previousWriteTimeout; // the session's net_write_timeout before the stream
 };
 
 } // namespace tablesync

@@ -85,6 +85,7 @@ bool FullRefresh::copyIntoStaging()
         BatchWriter writer(target, dialect, m_staging, written, keys, m_context.loadId, /*upsert=*/false);
         Page page;
         while (!stopped && reader.next(page)) {
+            page.convertToValues(); // a table without a key is read as text (PageReader.h)
             target.beginTransaction();
             writer.write(page);
             target.commit();
@@ -124,8 +125,36 @@ void FullRefresh::swapIn()
     }
 }
 
+void FullRefresh::replaceAllInPlace()
+{
+    // Without a key no row of the old content can be matched with one of the new: all of it goes
+    // and the staging rows come in, in one transaction. `_dlt_id` comes from the whole row, so an
+    // unchanged row gets its id back.
+    DbConnection &target = m_context.target;
+    const SqlDialect &dialect = m_context.dialect;
+    const QString table = dialect.quoteIdentifier(m_source.name);
+    QStringList columns;
+    for (const ColumnInfo &c : TableJob::writableColumns(m_source))
+        columns << dialect.quoteIdentifier(c.name);
+    columns << dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kLoadIdColumn))
+            << dialect.quoteIdentifier(QString::fromLatin1(SchemaSync::kRowIdColumn));
+    target.beginTransaction();
+    m_result.deletedRows =
+        target.execCounting(u"DELETE FROM "_qs + table, u"deleting the previous content of "_qs + m_source.name);
+    m_result.rowsWritten =
+        target.execCounting(u"INSERT INTO "_qs + table + u" ("_qs + columns.join(u", "_qs) + u") SELECT "_qs +
+                                columns.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(m_staging),
+                            u"writing the new content of "_qs + m_source.name);
+    target.commit();
+    dropStaging();
+}
+
 void FullRefresh::applyInPlace()
 {
+    if (m_spec.primaryKey.isEmpty()) {
+        replaceAllInPlace();
+        return;
+    }
     DbConnection &target = m_context.target;
     const SqlDialect &dialect = m_context.dialect;
     const QString table = dialect.quoteIdentifier(m_source.name);

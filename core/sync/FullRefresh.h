@@ -21,6 +21,9 @@ struct SyncContext;
 //    unchanged rows (and their load id) alone. The table itself is never renamed or dropped, so
 //    foreign keys, triggers and grants stay where they are; readers see the old content or the new.
 //
+// A table without a key (no `primary_key` in tables.json) is read as one streamed SELECT, and in
+// place its content is deleted and inserted again whole: rows cannot be matched one by one.
+//
 // Before either, what an interrupted or earlier refresh left is repaired (TargetTies).
 class FullRefresh
 {
@@ -37,6 +40,7 @@ private:
     bool copyIntoStaging();
     void swapIn();
     void applyInPlace();
+    void replaceAllInPlace(); // applyInPlace() of a table without a key
     void dropStaging();
 
     SyncContext &m_context;

@@ -36,7 +36,8 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
     }
     Q_ASSERT(m_orderIndexes.size() == orderColumns.size());
     m_head = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table);
-    m_orderBy = u" ORDER BY "_qs + order.join(u", "_qs);
+    if (!order.isEmpty())
+        m_orderBy = u" ORDER BY "_qs + order.join(u", "_qs);
 
     // The first page: everything, or from the lower bound on. (Rows with a NULL modifier are left
     // out by the caller's condition; NULL in a key column fails the read, checkLastKey().)
@@ -44,7 +45,8 @@ PageReader::PageReader(DbConnection &source, const SqlDialect &dialect, const QS
         const ColumnInfo &first = orderColumns.first();
         m_firstCondition = dialect.quoteIdentifier(first.name) + u" >= "_qs + dialect.comparePlaceholder(first);
     }
-    m_afterCondition = dialect.keysetAfter(orderColumns, m_keysetBindOrder);
+    if (!streamsWholeTable())
+        m_afterCondition = dialect.keysetAfter(orderColumns, m_keysetBindOrder);
 }
 
 PageReader::~PageReader() = default;
@@ -97,12 +99,17 @@ QString PageReader::whereClause(const QString &condition) const
 
 void PageReader::prepare()
 {
-    if (m_preferText && canReadText()) {
+    if ((m_preferText && canReadText()) || streamsWholeTable()) {
         QStringList select;
         for (const ColumnInfo &c : std::as_const(m_columns))
             select << m_dialect.textReadExpression(c);
         m_textHead = u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + m_dialect.quoteIdentifier(m_table);
         m_text = std::make_unique<TextProtocolQuery>(m_source);
+        if (streamsWholeTable()) {
+            Q_ASSERT(!m_lowerBound && !m_resumed);
+            m_text->startStream((m_textHead + whereClause(QString())).toUtf8(),
+                                u"reading "_qs + m_table + u" from the source"_qs);
+        }
         return;
     }
     m_firstQuery = m_source.newQuery();
@@ -133,6 +140,10 @@ bool PageReader::next(Page &page)
     const int limit = m_nextPageRows;
     m_nextPageRows = int(std::min<qint64>(qint64(limit) * 2, m_pageRows));
     m_started = true;
+    if (streamsWholeTable()) {
+        readStreamedPage(page, limit);
+        return page.rowCount() > 0;
+    }
     if (m_text) {
         readTextPage(page, first, limit);
         return page.rowCount() > 0;
@@ -199,6 +210,19 @@ void PageReader::readTextPage(Page &page, bool first, int limit)
     for (int index : std::as_const(m_orderIndexes))
         m_lastKey << page.text.value(rows - 1, index);
     checkLastKey();
+}
+
+void PageReader::readStreamedPage(Page &page, int limit)
+{
+    page.text.reset(m_columns, qsizetype(limit) * m_textBytesPerRow, limit);
+    const bool more = m_text->fetch(page.text, limit, u"reading "_qs + m_table + u" from the source"_qs);
+    const int rows = page.text.rowCount();
+    if (rows > 0)
+        m_textBytesPerRow = std::max<qsizetype>(16, page.text.byteSize() / rows + 1);
+    if (!more) {
+        m_atEnd = true;
+        m_text.reset(); // the session's results go back to what QtSql expects
+    }
 }
 
 void PageReader::checkLastKey() const

@@ -19,6 +19,10 @@ class TextProtocolQuery;
 // one prepared statement re-executed per page (or, for text pages, one statement per page with the
 // last key written in). QMYSQL buffers a whole result in memory
 // (FACTS-qt-mysql.md), so pages are what keep memory flat whatever the table size.
+//
+// Without order columns (a table without a key), pages are parts of one streamed SELECT of the
+// whole table (TextProtocolQuery::startStream), in the text protocol, in the order the server
+// sends them: one statement, one consistent read, memory bounded by a page all the same.
 class PageReader
 {
 public:
@@ -54,6 +58,8 @@ private:
     QString whereClause(const QString &condition) const; // with the condition of every page
     bool canReadText() const;
     void readTextPage(Page &page, bool first, int limit);
+    void readStreamedPage(Page &page, int limit);
+    bool streamsWholeTable() const { return m_orderColumns.isEmpty(); }
     void checkLastKey() const; // throws when the page ends on a NULL key value
 
     DbConnection &m_source;

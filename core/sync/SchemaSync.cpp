@@ -138,7 +138,8 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
         target = SchemaReader::readTable(m_target, sourceSchema.name);
 
     // Upserts match rows by the configured key, so the target needs a unique index on exactly it.
-    if (!target.hasUniqueKeyOn(spec.primaryKey)) {
+    // A table without a key is only ever replaced whole, never upserted: it needs none.
+    if (!spec.primaryKey.isEmpty() && !target.hasUniqueKeyOn(spec.primaryKey)) {
         QStringList quoted;
         for (const QString &column : spec.primaryKey)
             quoted << m_dialect.quoteIdentifier(column);

@@ -43,13 +43,18 @@ TableComparer::TableComparer(DbConnection &source, DbConnection &target, const S
 
 QString TableComparer::rowHashExpression(bool forChunkChecksum) const
 {
+    return rowText(m_dialect, m_scope == Scope::Keys ? m_keys : m_columns, forChunkChecksum);
+}
+
+QString TableComparer::rowText(const SqlDialect &dialect, const QList<ColumnInfo> &columns, bool forChunkChecksum)
+{
     // The same text on both servers for the same stored value, whatever QtSql would make of it.
     // Chunk checksums take text columns as they are (HEX would double the bytes to hash); the
     // NULL flags at the end keep NULL apart from the text "\\N". Row hashes use HEX throughout.
     QStringList parts;
     QStringList nullFlags;
-    for (const ColumnInfo &c : m_scope == Scope::Keys ? m_keys : m_columns) {
-        const QString name = m_dialect.quoteIdentifier(c.name);
+    for (const ColumnInfo &c : columns) {
+        const QString name = dialect.quoteIdentifier(c.name);
         QString expr;
         switch (c.kind()) {
         case ValueKind::Text:

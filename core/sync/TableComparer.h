@@ -65,6 +65,10 @@ public:
              const std::function<void(qint64 rowsCompared)> &onProgress = {});
 
     qint64 chunksCompared() const { return m_chunks; }
+
+    // An SQL expression giving the same text on both servers for rows with the same stored values
+    // of `columns`: the input of the chunk checksums (`forChunkChecksum`) and row hashes.
+    static QString rowText(const SqlDialect &dialect, const QList<ColumnInfo> &columns, bool forChunkChecksum);
     qint64 chunksDiffering() const { return m_differingChunks; }
 
 private:

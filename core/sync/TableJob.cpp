@@ -128,7 +128,8 @@ TableSchema TableJob::checkAgainstSource()
                                              .arg(key, columnList()));
         }
     }
-    requireUniqueKey(source, where);
+    if (!m_spec.primaryKey.isEmpty()) // without one, the whole table is replaced (FullRefresh.h)
+        requireUniqueKey(source, where);
     if (m_spec.isIncremental()) {
         const ColumnInfo *modifier = source.column(m_spec.modifier);
         if (!modifier) {
@@ -219,6 +220,13 @@ QList<ColumnInfo> TableJob::writableColumns(const TableSchema &source)
 QList<int> TableJob::keyIndexes(const TableSpec &spec, const QList<ColumnInfo> &columns)
 {
     QList<int> indexes;
+    // A table without a key: the whole row is what identifies it, so `_dlt_id` is derived from
+    // every column and an unchanged row keeps its id from one refresh to the next.
+    if (spec.primaryKey.isEmpty()) {
+        for (int i = 0; i < columns.size(); ++i)
+            indexes << i;
+        return indexes;
+    }
     for (const QString &key : spec.primaryKey) {
         for (int i = 0; i < columns.size(); ++i) {
             if (columns[i].name.compare(key, Qt::CaseInsensitive) == 0)

@@ -90,11 +90,16 @@ void TablePlanner::planIncremental(bool targetExists)
 void TablePlanner::planFullRefresh(bool targetExists)
 {
     const QString rows = QLocale().toString(m_source.estimatedRows);
+    if (m_spec.primaryKey.isEmpty())
+        say(u"no primary_key: the table is read whole in one statement and _dlt_id is derived from every column"_qs);
     if (!targetExists) {
         say(QStringLiteral("full refresh: copies all ~%1 row(s) into the new table").arg(rows));
         return;
     }
-    const TargetTies ties = TargetTies::read(m_context.target, m_source.name);
+    TargetTies ties = TargetTies::read(m_context.target, m_source.name);
+    // The run suspends the triggers before the refresh and creates them again on the table that
+    // then has the name (TriggerSuspension.h), so they do not keep it from being swapped.
+    ties.triggers.clear();
     for (const auto &[table, constraint] : ties.foreignKeysOnRetiredCopy)
         say(u"would repair: foreign key "_qs + constraint + u" of "_qs + table + u" points at "_qs +
             retiredTableName(m_source.name) + u" and is pointed back at "_qs + m_source.name);
@@ -104,6 +109,11 @@ void TablePlanner::planFullRefresh(bool targetExists)
         say(QStringLiteral("full refresh: copies all ~%1 row(s) into a staging table and swaps it in with one "
                            "RENAME TABLE (nothing else in the target refers to the table)")
                 .arg(rows));
+    } else if (m_spec.primaryKey.isEmpty()) {
+        say(QStringLiteral("full refresh in place: copies all ~%1 row(s) into a staging table, then in one "
+                           "transaction deletes the table's rows and writes the new content (no primary_key, so rows "
+                           "cannot be matched one by one), because the target table %2")
+                .arg(rows, ties.describe()));
     } else {
         say(QStringLiteral("full refresh in place: copies all ~%1 row(s) into a staging table, then in one "
                            "transaction deletes the rows the source no longer has and writes the changed and new "

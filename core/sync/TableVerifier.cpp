@@ -4,7 +4,9 @@
 #include "db/DbError.h"
 #include "db/SchemaReader.h"
 #include "sync/BackgroundConnection.h"
+#include "sync/FullRefresh.h"
 #include "sync/KeyedRows.h"
+#include "sync/RowMultisetComparer.h"
 #include "sync/SoftDeletes.h"
 #include "sync/TableComparer.h"
 #include "sync/TableJob.h"
@@ -142,6 +144,10 @@ void TableVerifier::verify(bool repair)
         m_context.progress.onTableMessage(m_spec.table, u"verify: not compared, missing in the target: "_qs +
                                                             notInTarget.join(u", "_qs));
     }
+    if (m_spec.primaryKey.isEmpty()) {
+        verifyWithoutKey(columns, repair);
+        return;
+    }
     const QList<ColumnInfo> keys = keyColumns(columns);
     auto sample = [this](const QList<QVariantList> &found, const QString &what) {
         for (const QVariantList &key : found) {
@@ -205,6 +211,53 @@ void TableVerifier::verify(bool repair)
             m_result.remainingDifferences += d.missing.size() + d.extra.size() + d.different.size();
         });
     }
+}
+
+void TableVerifier::verifyWithoutKey(const QList<ColumnInfo> &columns, bool repair)
+{
+    const auto compare = [&](const std::function<void(const RowMultisetComparer::Difference &)> &onDifference) {
+        RowMultisetComparer comparer(m_context.source, m_context.target, m_context.dialect, m_source.name, columns,
+                                     m_source.estimatedRows);
+        comparer.setStopFlag(&m_context.stopRequested);
+        comparer.run(onDifference, [&](qint64 compared) {
+            m_context.progress.onBatchCommitted(m_spec.table, 0, compared, m_source.estimatedRows);
+        });
+        if (comparer.stopped())
+            m_result.outcome = TableOutcome::Stopped;
+    };
+    m_context.progress.onTableMessage(m_spec.table,
+                                      u"verify: no primary_key, so whole rows are compared, each as often as it "
+                                      "occurs"_qs);
+    RowMultisetComparer reader(m_context.source, m_context.target, m_context.dialect, m_source.name, columns, 0);
+    compare([&](const RowMultisetComparer::Difference &d) {
+        const bool missing = d.sourceCount > d.targetCount;
+        const qint64 rows = missing ? d.sourceCount - d.targetCount : d.targetCount - d.sourceCount;
+        (missing ? m_result.missingRows : m_result.extraRows) += rows;
+        if (m_result.sampleKeys.size() < kSampleKeys) {
+            const QVariantList row = reader.rowWithHash(missing ? m_context.source : m_context.target, d.rowHash);
+            m_result.sampleKeys << QStringLiteral("%1 row %2: %3 time(s) in the source, %4 in the target")
+                                       .arg(missing ? u"missing"_qs : u"extra"_qs, KeyedRows::describe(row))
+                                       .arg(d.sourceCount)
+                                       .arg(d.targetCount);
+        }
+    });
+    m_result.remainingDifferences = m_result.missingRows + m_result.extraRows;
+    if (m_result.outcome == TableOutcome::Stopped || !repair || m_result.remainingDifferences == 0)
+        return;
+
+    m_context.progress.onTableMessage(m_spec.table,
+                                      u"repair: no primary_key, so the table's whole content is replaced"_qs);
+    TableResult refresh;
+    FullRefresh(m_context, m_spec, m_source, refresh).run();
+    m_result.repairedRows = refresh.rowsWritten + refresh.deletedRows;
+    if (refresh.outcome == TableOutcome::Stopped) {
+        m_result.outcome = TableOutcome::Stopped;
+        return;
+    }
+    m_result.remainingDifferences = 0;
+    compare([&](const RowMultisetComparer::Difference &d) {
+        m_result.remainingDifferences += std::abs(d.sourceCount - d.targetCount);
+    });
 }
 
 } // namespace tablesync

@@ -29,6 +29,9 @@ public:
     void verify(bool repair);
 
 private:
+    // verify() of a table without a key: rows compared as multisets (RowMultisetComparer); a
+    // repair replaces the table's content whole (FullRefresh), as a sync of it does.
+    void verifyWithoutKey(const QList<ColumnInfo> &columns, bool repair);
     // A second target connection for comparing in parallel when the pool has room for it (the
     // connections a large copy's writers may use); else null.
     std::unique_ptr<BackgroundConnection> backgroundTarget() const;

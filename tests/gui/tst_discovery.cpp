@@ -152,8 +152,9 @@ void TestDiscovery::discoverListsTables()
     // Shown and explained, not skipped.
     const int log = rowOf(u"event_log"_qs);
     QVERIFY(log >= 0);
-    QVERIFY(!model->isAddable(log));
-    QCOMPARE(model->index(log, DiscoveryModel::NoteColumn).data().toString(), u"cannot sync: no key"_qs);
+    QVERIFY(model->isAddable(log)); // as a full refresh of the whole table
+    QCOMPARE(model->index(log, DiscoveryModel::NoteColumn).data().toString(), u"no key: whole table"_qs);
+    QCOMPARE(model->index(log, DiscoveryModel::ModifierColumn).data().toString(), u"— full refresh"_qs);
     QVERIFY(model->index(log, DiscoveryModel::NameColumn)
                 .data(Qt::ToolTipRole)
                 .toString()
@@ -165,7 +166,7 @@ void TestDiscovery::discoverListsTables()
 
     auto *status = m_window->findChild<QLabel *>(u"discoveryStatus"_qs);
     QVERIFY2(status->text().contains(u"4 tables in gui_disc_src"_qs), qPrintable(status->text()));
-    QVERIFY(status->text().contains(u"1 without a key"_qs));
+    QVERIFY(status->text().contains(u"1 without a key: synced whole every run"_qs));
 }
 
 void TestDiscovery::addWithAClick()
@@ -194,12 +195,19 @@ void TestDiscovery::addWithAClick()
     QList<int> all;
     for (int row = 0; row < panel->model()->rowCount(); ++row)
         all << row;
-    QCOMPARE(panel->addRows(all), 1); // settings_kv; orders and customers are there already
-    QCOMPARE(tables->rowCount(), 3);
-    QCOMPARE(tables->tableAt(2).primaryKey, QStringList{u"k"_qs});
+    // settings_kv, and event_log without a key as a full refresh; orders and customers are there already.
+    QCOMPARE(panel->addRows(all), 2);
+    QCOMPARE(tables->rowCount(), 4);
+    QStringList added{tables->tableAt(2).table, tables->tableAt(3).table};
+    const int kvRow = added.indexOf(u"settings_kv"_qs) + 2;
+    const int logRow = added.indexOf(u"event_log"_qs) + 2;
+    QVERIFY(kvRow >= 2 && logRow >= 2);
+    QCOMPARE(tables->tableAt(kvRow).primaryKey, QStringList{u"k"_qs});
+    QVERIFY(tables->tableAt(logRow).primaryKey.isEmpty());
+    QVERIFY(tables->tableAt(logRow).modifier.isEmpty());
     auto *banner = panel->findChild<MessageBanner *>(u"discoveryBanner"_qs);
     QVERIFY(banner->isVisible());
-    QVERIFY2(banner->text().contains(u"event_log"_qs), qPrintable(banner->text()));
+    QVERIFY2(banner->text().contains(u"Added without a key: event_log"_qs), qPrintable(banner->text()));
 }
 
 void TestDiscovery::listIsCheckedAgainstTheSource()

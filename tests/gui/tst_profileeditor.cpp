@@ -146,10 +146,18 @@ void TestProfileEditor::editingATableShowsValidation()
     QTRY_VERIFY(!m_window->runNowAction()->isEnabled());
     QVERIFY(m_window->runNowAction()->toolTip().contains(u"table entry problem"_qs));
 
-    // An empty key is an error in its own cell; fixing both clears everything.
+    // No key is fine for a full refresh (the whole table is replaced); with a modifier it is an
+    // error in its own cell. Fixing both clears everything.
     QVERIFY(model->setData(model->index(1, TableListModel::PrimaryKeyColumn), QString()));
+    QCOMPARE(model->index(1, TableListModel::PrimaryKeyColumn).data(TableListModel::SeverityRole).toInt(), -1);
+    QVERIFY(model->setData(model->index(1, TableListModel::ModifierColumn), u"updated_at"_qs));
     QCOMPARE(model->index(1, TableListModel::PrimaryKeyColumn).data(TableListModel::SeverityRole).toInt(),
              int(TableIssue::Severity::Error));
+    QVERIFY(model->index(1, TableListModel::PrimaryKeyColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(u"Incremental sync needs a primary key"_qs));
+    QVERIFY(model->setData(model->index(1, TableListModel::ModifierColumn), QString()));
     QVERIFY(model->setData(name, u"order_lines"_qs));
     QVERIFY(model->setData(model->index(1, TableListModel::PrimaryKeyColumn), u"order_id , line_no"_qs));
     QVERIFY(m_window->document()->tables()->issues().isEmpty());

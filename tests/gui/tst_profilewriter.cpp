@@ -106,9 +106,12 @@ void TestProfileWriter::tablesRoundTrip()
     odd.primaryKey = {u"k"_qs};
     odd.modifier = u"version"_qs;
     odd.initialValue = u"12345678901234567890"_qs; // beyond a double: stays text
-    const QList<TableSpec> specs{orders, lines, odd};
+    TableSpec keyless;                             // a full refresh of a table without a key: no "primary_key" at all
+    keyless.table = u"event_log"_qs;
+    const QList<TableSpec> specs{orders, lines, odd, keyless};
 
     const QByteArray json = ProfileWriter::renderTables(specs);
+    QVERIFY(json.contains("{\"table\": \"event_log\"}"));
     QVERIFY(json.contains("{\"table\": \"orders\", \"primary_key\": \"id\", \"modifier\": \"updated_at\""));
     QVERIFY(json.contains("\"primary_key\": [\"order_id\",\"line_no\"]"));
     ConfigErrors errors;
@@ -170,8 +173,9 @@ void TestProfileWriter::validation_data()
                              << int(TableIssue::Field::Table) << error << u"table name is required"_qs;
     QTest::newRow("duplicate") << u"ORDERS"_qs << QStringList{u"id"_qs} << QString() << QString()
                                << int(TableIssue::Field::Table) << error << u"already configured in row 1"_qs;
-    QTest::newRow("no key") << u"items"_qs << QStringList() << QString() << QString()
-                            << int(TableIssue::Field::PrimaryKey) << error << u"primary key is required"_qs;
+    QTest::newRow("incremental without key")
+        << u"items"_qs << QStringList() << u"updated_at"_qs << QString() << int(TableIssue::Field::PrimaryKey) << error
+        << u"Incremental sync needs a primary key"_qs;
     QTest::newRow("key twice") << u"items"_qs << QStringList{u"a"_qs, u"A"_qs} << QString() << QString()
                                << int(TableIssue::Field::PrimaryKey) << error << u"listed twice"_qs;
     QTest::newRow("initial without modifier") << u"items"_qs << QStringList{u"id"_qs} << QString() << u"5"_qs

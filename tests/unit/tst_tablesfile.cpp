@@ -75,6 +75,10 @@ void TestTablesFile::parsesEntry_data()
     QTest::newRow("empty-string initial value")
         << QByteArray(R"([{"table": "t", "primary_key": "id", "modifier": "v", "initial_value": ""}])") << u"t"_qs
         << QStringList{u"id"_qs} << u"v"_qs << true << QString() << 0;
+    QTest::newRow("full refresh without a key")
+        << QByteArray(R"([{"table": "t"}])") << u"t"_qs << QStringList() << QString() << false << QString() << 0;
+    QTest::newRow("null key is absent") << QByteArray(R"([{"table": "t", "primary_key": null}])") << u"t"_qs
+                                        << QStringList() << QString() << false << QString() << 0;
     QTest::newRow("batch size") << QByteArray(R"([{"table": "t", "primary_key": "id", "batch_size": 500}])") << u"t"_qs
                                 << QStringList{u"id"_qs} << QString() << false << QString() << 500;
     QTest::newRow("batch size limits") << QByteArray(R"([{"table": "t", "primary_key": "id", "batch_size": 1e6}])")
@@ -152,12 +156,12 @@ void TestTablesFile::reportsEntryError_data()
     row("table null", R"([{"table": null, "primary_key": "id"}])", u"entry 1"_qs, {u"\"table\""_qs, u"null"_qs});
     row("empty table", R"([{"table": "", "primary_key": "id"}])", u"entry 1"_qs, {u"\"table\""_qs, u"empty"_qs});
     row("blank table", R"([{"table": "  ", "primary_key": "id"}])", u"entry 1"_qs, {u"\"table\""_qs, u"empty"_qs});
-    row("missing primary key", R"([{"table": "orders"}])", u"entry 1 (orders)"_qs,
-        {u"missing"_qs, u"\"primary_key\""_qs});
+    row("incremental without primary key", R"([{"table": "orders", "modifier": "updated_at"}])", u"entry 1 (orders)"_qs,
+        {u"\"modifier\" needs a \"primary_key\""_qs, u"Leave out \"modifier\""_qs});
     row("primary key a number", R"([{"table": "orders", "primary_key": 1}])", u"entry 1 (orders)"_qs,
         {u"\"primary_key\""_qs, u"a number"_qs});
-    row("primary key null", R"([{"table": "orders", "primary_key": null}])", u"entry 1 (orders)"_qs,
-        {u"\"primary_key\""_qs, u"null"_qs});
+    row("incremental with null primary key", R"([{"table": "orders", "primary_key": null, "modifier": "v"}])",
+        u"entry 1 (orders)"_qs, {u"\"modifier\" needs a \"primary_key\""_qs});
     row("empty primary key", R"([{"table": "orders", "primary_key": ""}])", u"entry 1 (orders)"_qs,
         {u"\"primary_key\""_qs, u"empty"_qs});
     row("empty primary key array", R"([{"table": "orders", "primary_key": []}])", u"entry 1 (orders)"_qs,
