@@ -4,7 +4,8 @@
 # and runs the real window under Xvfb on the demo profile (packaging/demo/tables.json). The
 # driver (tests/gui/gui_screenshots.cpp) tests both connections, discovers the source, runs a sync
 # and writes one PNG per page to docs/screenshots/ at 1024x700; then it changes the target behind
-# the tool's back (the --target-sql statements below) and photographs the Verify page's report.
+# the tool's back (the --target-sql statements below) and photographs the Verify page's report,
+# and last the source's schema (--source-sql) and photographs the preview of the next run.
 #
 #   scripts/gui-screenshots.sh [BUILD_DIR]      default build/dev (configured with the dev preset)
 set -euo pipefail
@@ -22,7 +23,7 @@ target_port=$(grep '^TARGET_DB_PORT=' "$sandbox_env" | cut -d= -f2)
 sql -P"$source_port" -e 'DROP DATABASE IF EXISTS screens_src; CREATE DATABASE screens_src'
 sql -P"$target_port" -e 'DROP DATABASE IF EXISTS screens_tgt; CREATE DATABASE screens_tgt'
 sql -P"$source_port" screens_src <packaging/demo/demo-schema.sql
-# A table discovery shows but cannot add: it has no key.
+# A table without a key: discovery offers it as a full refresh of the whole table.
 sql -P"$source_port" screens_src -e "CREATE TABLE audit_log (at DATETIME NOT NULL, message TEXT);
     INSERT INTO audit_log VALUES (NOW(), 'demo'); ANALYZE TABLE customers, order_lines, products, audit_log;" >/dev/null
 
@@ -39,6 +40,7 @@ XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/runtime" TABLESYNC_KEYCHAI
     xvfb-run -a -s "-screen 0 1280x800x24 -dpi 96" \
     "$build"/tests/gui/tablesync-gui-screenshots --env "$work/.env" --tables "$work/tables.json" \
     --out docs/screenshots \
+    --source-sql "ALTER TABLE customers ADD COLUMN loyalty_tier VARCHAR(10) NULL" \
     --target-sql "UPDATE customers SET balance = balance + 100 WHERE id = 2" \
     --target-sql "DELETE FROM order_lines WHERE order_id = 1100" \
     --target-sql "UPDATE order_lines SET quantity = 99 WHERE order_id = 1250 AND line_no = 2" \

@@ -10,6 +10,7 @@
 #include "LogPage.h"
 #include "MessageBanner.h"
 #include "PasswordStore.h"
+#include "PlanDialog.h"
 #include "Plural.h"
 #include "PoolPage.h"
 #include "ProfileDocument.h"
@@ -152,6 +153,10 @@ void MainWindow::createActions()
     m_pause->setCheckable(true);
     m_discover = action(u"action-discover"_qs, tr("&Discover tables"), QKeySequence(Qt::CTRL | Qt::Key_D),
                         tr("List the source's tables"));
+    m_preview = action(u"action-eye"_qs, tr("Pre&view next run…"), QKeySequence(Qt::CTRL | Qt::Key_L),
+                       tr("Show what the next run would do to each target table, without writing anything"));
+    m_preview->setObjectName(u"previewAction"_qs);
+    connect(m_preview, &QAction::triggered, this, &MainWindow::previewRun);
     m_showWindow = action(u"tablesync"_qs, tr("&Open tablesync"), QKeySequence(), tr("Show the window"));
     m_verifyActions = new VerifyActions(
         m_verifier, m_controller, m_verifyReport,
@@ -197,6 +202,7 @@ void MainWindow::createPages()
         showPage(TablesPageIndex);
         m_tablesPage->discover();
     });
+    connect(m_tablesPage, &TablesPage::previewRequested, this, &MainWindow::previewRun);
     connect(m_tablesPage, &TablesPage::connectionsRequested, this, [this] { showPage(ConnectionsPageIndex); });
     connect(m_monitor, &RunMonitorPage::tablesPageRequested, this, [this] { showPage(TablesPageIndex); });
 
@@ -278,6 +284,7 @@ void MainWindow::createMenus()
     sync->addAction(m_runNow);
     sync->addAction(m_stop);
     sync->addAction(m_pause);
+    sync->addAction(m_preview);
     sync->addSeparator();
     sync->addAction(m_verifyActions->verifyAllAction());
     sync->addAction(m_verifyActions->verifySelectedAction());
@@ -333,6 +340,26 @@ void MainWindow::refreshSettings()
     m_runTables->setTables(tables);
     m_verifyReport->setTables(names);
     updateRunActions();
+}
+
+void MainWindow::previewRun()
+{
+    m_settingsDebounce->stop();
+    refreshSettings(); // what is on screen, including edits of the last moment
+    if (!m_controller->problem().isEmpty() || m_controller->settings().tables.isEmpty()) {
+        m_banner->showMessage(MessageBanner::Kind::Warning, tr("Nothing to preview"),
+                              m_controller->problem().isEmpty() ? tr("No tables are configured.")
+                                                                : m_controller->problem());
+        return;
+    }
+    if (!m_planDialog) {
+        m_planDialog = new PlanDialog(this);
+        connect(m_planDialog, &PlanDialog::againRequested, this, &MainWindow::previewRun);
+    }
+    m_planDialog->start(m_controller->settings());
+    m_planDialog->show();
+    m_planDialog->raise();
+    m_planDialog->activateWindow();
 }
 
 void MainWindow::runNow()

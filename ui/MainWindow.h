@@ -20,6 +20,7 @@ class LogModel;
 class LogPage;
 class MessageBanner;
 class PasswordStore;
+class PlanDialog;
 class PoolPage;
 class ProfileDocument;
 class HealthEndpoint;
@@ -85,9 +86,13 @@ public:
     VerifyReportModel *verifyReport() const { return m_verifyReport; }
     VerifyActions *verifyActions() const { return m_verifyActions; }
     VerifyPage *verifyPage() const { return m_verifyPage; }
+    QAction *previewAction() const { return m_preview; }
+    PlanDialog *planDialog() const { return m_planDialog; }
 
 public Q_SLOTS:
     void runNow();
+    // What the next run would do, in a dialog: the tables on screen, planned without writing.
+    void previewRun();
     // Asks about unsaved changes and a running sync, stops the engine cleanly, then quits.
     void requestQuit();
 
@@ -148,6 +153,8 @@ private:
     QAction *m_stop = nullptr;
     QAction *m_pause = nullptr;
     QAction *m_discover = nullptr;
+    QAction *m_preview = nullptr;
+    PlanDialog *m_planDialog = nullptr;
     QAction *m_showWindow = nullptr;
     QMenu *m_recentMenu = nullptr;
 

@@ -210,6 +210,9 @@ QVariant TableListModel::data(const QModelIndex &index, int role) const
         case TableColumn:
             return spec.table;
         case PrimaryKeyColumn:
+            // No key: the whole row identifies a row of a full refresh (FullRefresh.h).
+            if (role == Qt::DisplayRole && spec.primaryKey.isEmpty() && !spec.isIncremental())
+                return QString(u"\u2014 "_qs + tr("whole row"));
             return spec.primaryKey.join(u", "_qs);
         case ModifierColumn:
             // No modifier means a full refresh: said in the cell (greyed), not in a column of its own.
@@ -238,6 +241,9 @@ QVariant TableListModel::data(const QModelIndex &index, int role) const
             return lines.join(u'\n');
         if (column == BatchSizeColumn)
             return tr("Rows per batch for this table; empty uses FETCH_LIMIT.");
+        if (column == PrimaryKeyColumn)
+            return tr("The column(s) that identify a row, e.g. id or order_id, line_no. Empty for a full refresh of "
+                      "a table without a key: the whole table is replaced every run.");
         if (column == ModifierColumn) {
             const QString what =
                 tr("A column that grows on every change (e.g. updated_at): incremental sync. Empty: full refresh.");
@@ -265,6 +271,7 @@ QVariant TableListModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0x6b, 0x76, 0x84));
         if ((column == BatchSizeColumn && spec.batchSize == 0) ||
             (column == ModifierColumn && spec.modifier.isEmpty()) ||
+            (column == PrimaryKeyColumn && spec.primaryKey.isEmpty()) ||
             (column == DeletesColumn && spec.deletes == TableSpec::Deletes::Keep))
             return QBrush(QColor(0x8a, 0x94, 0xa3)); // the default, shown quietly
         break;

@@ -56,6 +56,13 @@ TablesPage::TablesPage(ProfileDocument *document, DbTaskRunner *runner, QWidget 
     for (QToolButton *b : {add, m_remove, m_up, m_down})
         tools->addWidget(b);
     tools->addStretch(1);
+    auto *preview = toolButton(u"action-eye"_qs, tr("Preview run"),
+                               tr("What the next run would do to each target table: tables created, columns "
+                                  "added, how full refreshes go, triggers, deletes (Ctrl+L). Nothing is written."),
+                               left);
+    preview->setObjectName(u"previewRunButton"_qs);
+    tools->addWidget(preview);
+    connect(preview, &QToolButton::clicked, this, &TablesPage::previewRequested);
 
     m_banner = new MessageBanner(left);
     m_banner->setObjectName(u"tablesBanner"_qs);

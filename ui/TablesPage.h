@@ -42,6 +42,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     // The user wants to fix the source connection first.
     void connectionsRequested();
+    // "Preview run": the window shows what the next run would do (MainWindow::previewRun).
+    void previewRequested();
 
 private:
     void onDiscovered(int job, const DiscoveryResult &result);

@@ -1,21 +1,23 @@
 #include "VerifyController.h"
 
+#include "EngineJob.h"
 #include "RunController.h"
-#include "sync/SyncEngine.h"
-#include "sync/SyncService.h"
 
 namespace tablesync {
 
 VerifyController::VerifyController(RunController *runs, QObject *parent)
     : QObject(parent)
     , m_runs(runs)
-{}
-
-VerifyController::~VerifyController()
+    , m_job(new EngineJob(this))
 {
-    // SyncService's destructor lets the tables in flight finish and joins the engine's threads.
-    retireService();
+    connect(m_job, &EngineJob::tableStarted, this, &VerifyController::tableVerificationStarted);
+    connect(m_job, &EngineJob::progress, this, &VerifyController::rowsCompared);
+    connect(m_job, &EngineJob::tableMessage, this, &VerifyController::tableMessage);
+    connect(m_job, &EngineJob::tableFinished, this, &VerifyController::tableVerified);
+    connect(m_job, &EngineJob::finished, this, &VerifyController::onFinished);
 }
+
+VerifyController::~VerifyController() = default;
 
 void VerifyController::setState(State state)
 {
@@ -60,64 +62,25 @@ bool VerifyController::start(Mode mode, const QStringList &tables)
     for (const TableSpec &spec : std::as_const(settings.tables))
         names << spec.table;
 
-    retireService();
     m_mode = mode;
-    const quint64 job = ++m_job;
-    m_service = new SyncService(settings);
-    SyncEngine *engine = m_service->engine();
-    // Queued: the engine emits on its own thread. The job id drops what a retired engine still sent.
-    connect(engine, &SyncEngine::tableSyncStarted, this, [this, job](const QString &table) {
-        if (job == m_job)
-            Q_EMIT tableVerificationStarted(table);
-    });
-    connect(engine, &SyncEngine::batchCommitted, this,
-            [this, job](const QString &table, qint64, qint64 soFar, qint64 estimate) {
-                if (job == m_job)
-                    Q_EMIT rowsCompared(table, soFar, estimate);
-            });
-    connect(engine, &SyncEngine::tableMessage, this, [this, job](const QString &table, const QString &message) {
-        if (job == m_job)
-            Q_EMIT tableMessage(table, message);
-    });
-    connect(engine, &SyncEngine::tableSyncFinished, this, [this, job](const TableResult &result) {
-        if (job == m_job)
-            Q_EMIT tableVerified(result);
-    });
-    connect(engine, &SyncEngine::runFinished, this, [this, job](const RunSummary &summary) {
-        if (job == m_job)
-            onFinished(summary);
-    });
     setState(State::Running);
     Q_EMIT verificationStarted(mode, names);
-    m_service->runOnce();
+    m_job->start(settings);
     return true;
 }
 
 void VerifyController::stop()
 {
-    if (m_state != State::Running || !m_service)
+    if (m_state != State::Running || !m_job->isRunning())
         return;
     setState(State::Stopping);
-    m_service->requestStop();
+    m_job->requestStop();
 }
 
 void VerifyController::onFinished(const RunSummary &summary)
 {
-    // Its pooled connections are closed now rather than held until the next verification.
-    retireService();
     setState(State::Idle);
     Q_EMIT verificationFinished(m_mode, summary);
-}
-
-void VerifyController::retireService()
-{
-    if (!m_service)
-        return;
-    SyncService *service = m_service;
-    m_service = nullptr;
-    ++m_job;
-    QObject::disconnect(service->engine(), nullptr, this, nullptr);
-    delete service;
 }
 
 } // namespace tablesync

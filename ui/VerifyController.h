@@ -7,15 +7,13 @@
 
 namespace tablesync {
 
+class EngineJob;
 class RunController;
-class SyncService;
 
 // The desktop app's --verify and --repair: compares source and target (and, for a repair,
 // rewrites the rows that differ) on an engine of its own in its own thread, so the window never
-// waits for a server. It uses the settings of the RunController and takes turns with it: it
-// starts only when no sync runs, and holds syncs back while it works. Each verification gets a
-// fresh engine with the chosen tables and mode, retired when it has finished; answers of an
-// engine that is no longer current are dropped by job id.
+// waits for a server (EngineJob). It uses the settings of the RunController and takes turns with
+// it: it starts only when no sync runs, and holds syncs back while it works.
 class VerifyController : public QObject
 {
     Q_OBJECT
@@ -53,13 +51,11 @@ Q_SIGNALS:
 private:
     void setState(State state);
     void onFinished(const RunSummary &summary);
-    void retireService();
 
     RunController *m_runs = nullptr;
-    SyncService *m_service = nullptr;
+    EngineJob *m_job = nullptr;
     State m_state = State::Idle;
     Mode m_mode = Mode::Verify;
-    quint64 m_job = 0; // the current engine's; answers carrying another are stale
 };
 
 } // namespace tablesync

@@ -70,6 +70,7 @@ void TablePlanner::planIncremental(bool targetExists)
     std::optional<Bookkeeping::CursorState> state;
     if (targetExists && targetHas(QString::fromLatin1(Bookkeeping::kStateTable)))
         state = Bookkeeping(m_context.target).cursorState(m_spec.table, m_spec.modifier);
+    m_result.strategy = u"incremental by "_qs + m_spec.modifier;
     if (!state) {
         say(QStringLiteral("incremental by %1: no cursor yet, so the first run reads all ~%2 row(s)%3")
                 .arg(m_spec.modifier, rows,
@@ -94,6 +95,7 @@ void TablePlanner::planFullRefresh(bool targetExists)
         say(u"no primary_key: the table is read whole in one statement and _dlt_id is derived from every column"_qs);
     if (!targetExists) {
         say(QStringLiteral("full refresh: copies all ~%1 row(s) into the new table").arg(rows));
+        m_result.strategy = u"full refresh (new table)"_qs;
         return;
     }
     TargetTies ties = TargetTies::read(m_context.target, m_source.name);
@@ -105,7 +107,9 @@ void TablePlanner::planFullRefresh(bool targetExists)
             retiredTableName(m_source.name) + u" and is pointed back at "_qs + m_source.name);
     for (const QString &copy : ties.leftoverCopies)
         say(u"would drop "_qs + copy + u", left by an interrupted full refresh"_qs);
-    if (FullRefresh::methodFor(ties) == FullRefresh::Method::Swap) {
+    const bool swap = FullRefresh::methodFor(ties) == FullRefresh::Method::Swap;
+    m_result.strategy = swap ? u"full refresh (swap)"_qs : u"full refresh (in place)"_qs;
+    if (swap) {
         say(QStringLiteral("full refresh: copies all ~%1 row(s) into a staging table and swaps it in with one "
                            "RENAME TABLE (nothing else in the target refers to the table)")
                 .arg(rows));

@@ -5,6 +5,7 @@
 // page's report of it.
 #include "ConnectionsPage.h"
 #include "MainWindow.h"
+#include "PlanDialog.h"
 #include "RunController.h"
 #include "ServerForm.h"
 #include "TableListModel.h"
@@ -21,6 +22,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
+#include <QTreeWidget>
 
 #include <QScrollArea>
 #include <QScrollBar>
@@ -70,7 +72,9 @@ int main(int argc, char **argv)
         {{u"env"_qs, u"the profile's .env"_qs, u"file"_qs},
          {u"tables"_qs, u"the profile's tables.json"_qs, u"file"_qs},
          {u"out"_qs, u"directory for the PNG files"_qs, u"dir"_qs},
-         {u"target-sql"_qs, u"statements run on the target after the sync, before Verify"_qs, u"sql"_qs}});
+         {u"target-sql"_qs, u"statements run on the target after the sync, before Verify"_qs, u"sql"_qs},
+         {u"source-sql"_qs, u"statements run on the source after Verify, before the preview of the next run"_qs,
+          u"sql"_qs}});
     parser.process(app);
     const QString out = parser.value(u"out"_qs);
     QDir().mkpath(out);
@@ -126,8 +130,32 @@ int main(int argc, char **argv)
         // Nothing selected, so the report in full below the list shows every table.
         whenStatusBarIsClear(window, [&] {
             save(window, MainWindow::VerifyPageIndex, out, u"6-verify"_qs);
-            window.showPage(MainWindow::MonitorPageIndex);
-            QCoreApplication::exit(0);
+            // The application changes its schema: the preview shows what the next run would do.
+            try {
+                DbConnection source(window.runController()->settings().source);
+                source.open();
+                for (const QString &sql : parser.values(u"source-sql"_qs))
+                    source.exec(sql, u"--source-sql"_qs);
+            } catch (const DbError &e) {
+                std::fprintf(stderr, "--source-sql: %s\n", qPrintable(e.message()));
+                QCoreApplication::exit(1);
+                return;
+            }
+            window.showPage(MainWindow::TablesPageIndex);
+            window.previewRun();
+            QObject::connect(window.planDialog(), &PlanDialog::planFinished, &window, [&] {
+                PlanDialog *dialog = window.planDialog();
+                dialog->tree()->setCurrentItem(dialog->tree()->topLevelItem(0));
+                QCoreApplication::processEvents();
+                QCoreApplication::processEvents();
+                const QString path = QDir(out).filePath(u"7-plan.png"_qs);
+                if (!dialog->grab().save(path))
+                    std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+                else
+                    std::printf("wrote %s\n", qPrintable(path));
+                window.showPage(MainWindow::MonitorPageIndex);
+                QCoreApplication::exit(0);
+            });
         });
     });
     QTimer::singleShot(500, &window, [&] {

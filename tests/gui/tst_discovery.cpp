@@ -9,14 +9,18 @@
 #include "DiscoveryPanel.h"
 #include "MainWindow.h"
 #include "MessageBanner.h"
+#include "PlanDialog.h"
 #include "ProfileDocument.h"
 #include "ServerForm.h"
 #include "TableListModel.h"
 #include "TablesPage.h"
 
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QToolButton>
 #include <QTreeView>
+#include <QTreeWidget>
 
 using namespace tablesync;
 
@@ -33,6 +37,7 @@ private Q_SLOTS:
     void addWithAClick();
     void listIsCheckedAgainstTheSource();
     void discoverWithoutSourceSaysWhatToDo();
+    void previewShowsWhatTheNextRunWouldDo();
 
 private:
     int rowOf(const QString &table) const;
@@ -259,6 +264,50 @@ void TestDiscovery::discoverWithoutSourceSaysWhatToDo()
     Q_EMIT banner->actionTriggered();
     QCOMPARE(wanted.size(), 1);
     QCOMPARE(m_window->currentPage(), MainWindow::ConnectionsPageIndex);
+}
+
+// The plan of the tables on screen (unsaved edits included), computed off the window's thread
+// against the real servers: one row per table with its strategy and what would change, the
+// selected table's whole plan below, and nothing written to the target.
+void TestDiscovery::previewShowsWhatTheNextRunWouldDo()
+{
+    m_window->showPage(MainWindow::TablesPageIndex);
+    TableSpec log;
+    log.table = u"event_log"_qs; // no key: a full refresh of the whole table
+    TableSpec ghost;
+    ghost.table = u"ghost"_qs;
+    ghost.primaryKey = {u"id"_qs};
+    QList<TableSpec> tables{m_window->document()->tables()->tableAt(0), log, ghost};
+    m_window->document()->tables()->setTables(tables);
+
+    QTest::mouseClick(m_window->findChild<QToolButton *>(u"previewRunButton"_qs), Qt::LeftButton);
+    PlanDialog *dialog = m_window->planDialog();
+    QVERIFY(dialog && dialog->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isPlanning(), 30000);
+    QTreeWidget *tree = dialog->tree();
+    QCOMPARE(tree->topLevelItemCount(), 3);
+    QTreeWidgetItem *orders = tree->topLevelItem(0);
+    QCOMPARE(orders->text(1), u"full refresh (new table)"_qs);
+    QVERIFY2(orders->text(2).contains(u"creates the table"_qs), qPrintable(orders->text(2)));
+    QCOMPARE(tree->topLevelItem(1)->text(1), u"full refresh (new table)"_qs);
+    QCOMPARE(tree->topLevelItem(2)->text(1), u"would fail"_qs);
+    QVERIFY2(tree->topLevelItem(2)->text(2).contains(u"table ghost does not exist in the source"_qs),
+             qPrintable(tree->topLevelItem(2)->text(2)));
+    QVERIFY2(dialog->statusText().contains(u"3 tables planned"_qs) && dialog->statusText().contains(u"1 table would "
+                                                                                                    "fail"_qs),
+             qPrintable(dialog->statusText()));
+
+    tree->setCurrentItem(tree->topLevelItem(1));
+    const QString details = dialog->findChild<QPlainTextEdit *>(u"planDetails"_qs)->toPlainText();
+    QVERIFY2(details.contains(u"no primary_key: the table is read whole"_qs), qPrintable(details));
+    QVERIFY2(details.contains(u"would run: CREATE TABLE `event_log`"_qs), qPrintable(details));
+    QVERIFY(dialog->planText().contains(u"orders: full refresh (new table)\n  "_qs));
+
+    // Nothing was written: no synced table, no bookkeeping table.
+    QCOMPARE(
+        m_sandbox->target->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"_qs)
+            .toInt(),
+        0);
 }
 
 QTEST_MAIN(TestDiscovery)

@@ -105,7 +105,8 @@ void TestCli::badConfigurationExitsWithTwo_data()
     QTest::newRow("bad interval") << good << QStringList{u"--interval"_qs, u"soon"_qs} << u"--interval"_qs;
     QTest::newRow("missing tables file") << QByteArray() << QStringList{} << u"tables.json"_qs;
     QTest::newRow("invalid json") << QByteArray("[{\"table\": ") << QStringList{} << u"tables.json, line 1"_qs;
-    QTest::newRow("missing primary_key") << QByteArray(R"([{"table": "t"}])") << QStringList{} << u"entry 1 (t)"_qs;
+    QTest::newRow("modifier without primary_key")
+        << QByteArray(R"([{"table": "t", "modifier": "m"}])") << QStringList{} << u"entry 1 (t)"_qs;
     QTest::newRow("unknown key") << QByteArray(R"([{"table": "t", "primary_key": "id", "modifer": "m"}])")
                                  << QStringList{} << u"modifer"_qs;
     QTest::newRow("unknown --table") << good << QStringList{u"--table"_qs, u"nope"_qs} << u"--table nope"_qs;
