@@ -23,6 +23,10 @@ FullRefresh::FullRefresh(SyncContext &context, const TableSpec &spec, const Tabl
 void FullRefresh::run()
 {
     DbConnection &target = m_context.target;
+    // Every refresh writes the table. Its triggers go first, so that they neither fire nor tie the
+    // table to its place (they come back on whichever table then has the name); triggers that
+    // cannot be suspended stay, and make the refresh go in place so that they are kept.
+    m_context.aboutToWriteRows();
     TargetTies ties = TargetTies::read(target, m_source.name);
     const QStringList repairs = ties.repairLeftovers(target, m_context.dialect, m_source.name);
     for (const QString &line : repairs)

@@ -165,6 +165,7 @@ void IncrementalPass::run()
                                        TableJob::pageRows(m_context, m_spec, m_source),
                                        targetIsEmpty(),
                                        [this] { return decideInSnapshot(std::nullopt, {}); }};
+        m_context.aboutToWriteRows();
         const KeyOrderFirstLoad::Outcome load = KeyOrderFirstLoad(m_context, m_spec, std::move(input)).run();
         m_result.rowsWritten += load.rowsWritten;
         if (load.stopped)
@@ -272,6 +273,7 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
     qint64 rowsRead = 0;
     while (reader.next(page)) {
         const qint64 changedBefore = writer.rowsChanged();
+        m_context.aboutToWriteRows(); // an upsert fires triggers even when it changes nothing
         m_context.target.beginTransaction();
         writer.write(page);
         const qint64 changed = writer.rowsChanged() - changedBefore;
@@ -312,6 +314,7 @@ bool IncrementalPass::copyPipelined(PageReader &reader, const QString &why, bool
             saveProgress(connection, CursorPosition{mark.left(at), mark.mid(at + 1)});
         });
     bool stopped = false;
+    m_context.aboutToWriteRows();
     const qint64 rows = copy.run(reader, -1, stopped);
     m_result.rowsWritten += copy.rowsChanged();
     m_result.rowsRechecked += rows - copy.rowsChanged();

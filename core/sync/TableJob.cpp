@@ -32,6 +32,23 @@ public:
     QString text;
 };
 
+// While it lives, the first write of the table's rows suspends its triggers (SyncContext).
+class WritingRows
+{
+public:
+    WritingRows(SyncContext &context, TriggerSuspension &triggers)
+        : m_context(context)
+    {
+        m_context.beforeWritingRows = [&triggers] { triggers.suspend(); };
+    }
+    ~WritingRows() { m_context.beforeWritingRows = {}; }
+    WritingRows(const WritingRows &) = delete;
+    WritingRows &operator=(const WritingRows &) = delete;
+
+private:
+    SyncContext &m_context;
+};
+
 } // namespace
 
 TableJob::TableJob(SyncContext &context, TableSpec spec)
@@ -60,8 +77,7 @@ TableResult TableJob::run()
         if (m_context.settings.runMode != Settings::RunMode::Sync) {
             // Verification changes no schema; a repair only rewrites rows.
             const bool repair = m_context.settings.runMode == Settings::RunMode::Repair;
-            if (repair)
-                triggers.suspend();
+            const WritingRows writing(m_context, triggers);
             TableVerifier(m_context, m_spec, source, m_result).verify(repair);
             triggers.resume();
             m_result.elapsedMs = m_timer.elapsed();
@@ -84,7 +100,7 @@ TableResult TableJob::run()
         if (columnsAdded && m_spec.isIncremental())
             m_context.progress.onTableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
 
-        triggers.suspend();
+        const WritingRows writing(m_context, triggers);
         if (m_spec.isIncremental())
             IncrementalPass(m_context, m_spec, source, m_result).run();
         else

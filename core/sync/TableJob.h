@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 
 #include <atomic>
+#include <functional>
 
 namespace tablesync {
 
@@ -38,6 +39,16 @@ struct SyncContext
     QString loadId;
     const std::atomic_bool &stopRequested;
     SyncProgress &progress;
+    // Set by TableJob for the table being synced: called before the first statement that writes
+    // its rows (the target's triggers are suspended there), so a table with nothing to write sends
+    // no DDL. Calling it again costs nothing.
+    std::function<void()> beforeWritingRows = {};
+
+    void aboutToWriteRows() const
+    {
+        if (beforeWritingRows)
+            beforeWritingRows();
+    }
 };
 
 // Syncs one table once: checks its configuration against the source, brings the target's

@@ -102,6 +102,7 @@ void TableVerifier::propagateDeletes()
             // Soft: a key missing among the live rows may be a marked row that came back.
             if (difference.extra.isEmpty() && (!soft || difference.missing.isEmpty()))
                 return;
+            m_context.aboutToWriteRows();
             m_context.target.beginTransaction();
             if (soft) {
                 marked += KeyedRows::markDeletedInTarget(m_context.target, m_context.dialect, m_source.name, keys,
@@ -174,6 +175,7 @@ void TableVerifier::verify(bool repair)
             sample(d.different, u"different"_qs);
             if (!repair)
                 return;
+            m_context.aboutToWriteRows();
             m_context.target.beginTransaction();
             m_result.repairedRows +=
                 liveOnly

@@ -122,6 +122,9 @@ void TriggerSuspension::restoreLeftovers()
 
 void TriggerSuspension::suspend()
 {
+    if (m_suspendAttempted)
+        return;
+    m_suspendAttempted = true;
     if (!m_live)
         restoreLeftovers();
     QList<Trigger> live = *m_live;

@@ -34,6 +34,7 @@ public:
     // triggers too). One round trip when there is nothing to do.
     void restoreLeftovers();
     // Suspends the triggers restoreLeftovers() found (reading them first if it did not run).
+    // Once per object: later calls do nothing.
     void suspend();
     // Creates the suspended triggers again; throws DbError when one cannot be created (its
     // definition stays stored, and the next run tries again).
@@ -67,6 +68,7 @@ private:
     SyncProgress &m_progress;
     std::optional<QList<Trigger>> m_live; // what restoreLeftovers() found
     QList<Trigger> m_suspended;
+    bool m_suspendAttempted = false;
 };
 
 } // namespace tablesync
