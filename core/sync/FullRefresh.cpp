@@ -4,10 +4,12 @@
 #include "db/DbError.h"
 #include "db/SqlDialect.h"
 #include "sync/BatchWriter.h"
+#include "sync/KeyedRows.h"
 #include "sync/PageReader.h"
 #include "sync/PipelinedCopy.h"
 #include "sync/SchemaSync.h"
 #include "sync/SourceSnapshot.h"
+#include "sync/TableComparer.h"
 #include "sync/TableJob.h"
 
 namespace tablesync {
@@ -37,6 +39,8 @@ void FullRefresh::run()
     if (method == Method::InPlace) {
         m_context.progress.onTableMessage(
             m_spec.table, u"refreshing in place in one transaction, because the target table "_qs + ties.describe());
+        if (!m_spec.primaryKey.isEmpty() && applyDifferences())
+            return;
     }
     target.execSchemaChange(u"CREATE TABLE "_qs + m_context.dialect.quoteIdentifier(m_staging) + u" LIKE "_qs +
                                 m_context.dialect.quoteIdentifier(m_source.name),
@@ -207,6 +211,70 @@ void FullRefresh::applyInPlace()
     m_result.rowsWritten = inserted;
     m_result.rowsRechecked = std::max<qint64>(0, copied - inserted);
     dropStaging();
+}
+
+bool FullRefresh::applyDifferences()
+{
+    DbConnection &target = m_context.target;
+    const QList<ColumnInfo> columns = TableJob::writableColumns(m_source);
+    QList<ColumnInfo> keys;
+    for (const int index : TableJob::keyIndexes(m_spec, columns))
+        keys << columns.at(index);
+    // Beyond this many differing rows, copying the table into a staging table costs less than
+    // fetching the rows key by key.
+    const qint64 mostDiffering = std::max<qint64>(1000, m_source.estimatedRows / 10);
+
+    // Every chunk of the source from one snapshot, so the rows applied are one consistent state.
+    SourceSnapshot snapshot(m_context.source);
+    TableComparer comparer(m_context.source, target, m_context.dialect, m_source.name, columns, m_spec.primaryKey,
+                           TableComparer::Scope::Content);
+    std::atomic_bool giveUp = false;
+    comparer.setStopFlag(&giveUp);
+    QList<QVariantList> gone, changed, missing;
+    qint64 compared = 0;
+    comparer.run(
+        [&](const TableComparer::Difference &d) {
+            gone << d.extra;
+            changed << d.different;
+            missing << d.missing;
+            if (gone.size() + changed.size() + missing.size() > mostDiffering)
+                giveUp = true;
+        },
+        [&](qint64 rows) {
+            compared = rows;
+            if (m_context.stopRequested.load())
+                giveUp = true;
+            m_context.progress.onBatchCommitted(m_spec.table, 0, rows, m_source.estimatedRows);
+        });
+    if (comparer.stopped()) {
+        snapshot.end();
+        if (m_context.stopRequested.load()) {
+            m_result.outcome = TableOutcome::Stopped; // nothing was written
+            return true;
+        }
+        m_context.progress.onTableMessage(
+            m_spec.table,
+            QStringLiteral("more than %1 row(s) differ: copying the table to apply them").arg(mostDiffering));
+        return false;
+    }
+    // Changed rows go before any comes back, so that a second UNIQUE key does not refuse values
+    // that two rows swapped.
+    target.beginTransaction();
+    KeyedRows::deleteFromTarget(target, m_context.dialect, m_source.name, keys, gone + changed);
+    const qint64 copied = KeyedRows::copyFromSource(m_context.source, target, m_context.dialect, m_source.name, columns,
+                                                    keys, changed + missing, m_context.loadId);
+    target.commit();
+    snapshot.end();
+    m_result.deletedRows = gone.size();
+    m_result.rowsWritten = copied;
+    m_result.rowsRechecked = std::max<qint64>(0, compared - copied);
+    m_context.progress.onTableMessage(
+        m_spec.table, QStringLiteral("compared %1 chunk(s) with the source, %2 differed: %3 row(s) deleted, %4 written")
+                          .arg(comparer.chunksCompared())
+                          .arg(comparer.chunksDiffering())
+                          .arg(gone.size())
+                          .arg(copied));
+    return true;
 }
 
 void FullRefresh::dropStaging()

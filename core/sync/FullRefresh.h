@@ -16,10 +16,14 @@ struct SyncContext;
 //  - Swap, when nothing else in the target schema is tied to the table (TargetTies.h): one
 //    RENAME TABLE puts the staging table in its place and the old content is dropped. Cheapest
 //    for large tables, and every row carries this run's load id, as the old pipeline's replace.
-//  - In place, when foreign keys point at the table or from it, or it has triggers: one target
-//    transaction deletes the rows the source no longer has and upserts the staging rows, leaving
-//    unchanged rows (and their load id) alone. The table itself is never renamed or dropped, so
-//    foreign keys, triggers and grants stay where they are; readers see the old content or the new.
+//  - In place, when foreign keys point at the table or from it, or it has triggers that could not
+//    be suspended: the table itself is never renamed or dropped, so foreign keys, triggers and
+//    grants stay where they are; one target transaction changes what differs, so readers see the
+//    old content or the new, and unchanged rows keep their load id. First without a staging copy:
+//    the table is compared chunk by chunk with one snapshot of the source (TableComparer, as
+//    --verify does), and only the rows that differ are deleted and copied. When more than a tenth
+//    of the rows differ, that would be slower than a copy: then the rows are copied into a staging
+//    table and applied from there (deleting gone and changed rows, inserting the missing ones).
 //
 // A table without a key (no `primary_key` in tables.json) is read as one streamed SELECT, and in
 // place its content is deleted and inserted again whole: rows cannot be matched one by one.
@@ -40,6 +44,8 @@ private:
     bool copyIntoStaging();
     void swapIn();
     void applyInPlace();
+    // In place without a staging copy; false (and nothing written) when too much differs.
+    bool applyDifferences();
     void replaceAllInPlace(); // applyInPlace() of a table without a key
     void dropStaging();
 

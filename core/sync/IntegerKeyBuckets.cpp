@@ -9,8 +9,8 @@
 //
 // Bucket widths follow the density of the keys seen so far, so dense, sparse and clustered keys
 // all give buckets of a few dozen keys; a differing bucket that still holds too many (a dense
-// cluster in a sparse stretch) is cut into buckets again. As in pt-table-checksum, a bucket
-// compares equal when its count and the XOR of its keys' CRC32s agree.
+// cluster in a sparse stretch) is cut into buckets again. A bucket compares equal when its count
+// and the XOR of its keys' checksums (TableComparer::rowChecksum) agree.
 
 #include "sync/TableComparer.h"
 
@@ -94,7 +94,7 @@ TableComparer::Statement TableComparer::bucketStatement(OrdinalRange span, Ordin
     Statement statement;
     // Literals, not placeholders: the numbers are ours, and their text fixes the arithmetic's type.
     statement.sql = u"SELECT ("_qs + key + u" - ("_qs + first + u")) DIV "_qs + QString::number(width) +
-                    u", COUNT(*), BIT_XOR(CRC32("_qs + key + u")) FROM "_qs + m_dialect.quoteIdentifier(m_table) +
+                    u", COUNT(*), BIT_XOR("_qs + rowChecksum(key) + u") FROM "_qs + m_dialect.quoteIdentifier(m_table) +
                     u" WHERE "_qs + key + u" BETWEEN "_qs + first + u" AND "_qs + ordinalLiteral(span.last) +
                     targetConditionAnd(onTarget) + u" GROUP BY 1 ORDER BY 1"_qs;
     statement.what =
@@ -164,7 +164,7 @@ qint64 TableComparer::compareBuckets(OrdinalRange range, Ordinal width, PendingB
 std::optional<TableComparer::SpanRows> TableComparer::rowsIfSpanMatches(OrdinalRange span)
 {
     const QString key = m_dialect.quoteIdentifier(m_keys.first().name);
-    const QString sql = u"SELECT COUNT(*), BIT_XOR(CRC32("_qs + key + u")) FROM "_qs +
+    const QString sql = u"SELECT COUNT(*), BIT_XOR("_qs + rowChecksum(key) + u") FROM "_qs +
                         m_dialect.quoteIdentifier(m_table) + u" WHERE "_qs + key + u" BETWEEN "_qs +
                         ordinalLiteral(span.first) + u" AND "_qs + ordinalLiteral(span.last);
     const QString what = u"checksumming a key range of "_qs + m_table;

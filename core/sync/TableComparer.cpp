@@ -46,6 +46,11 @@ QString TableComparer::rowHashExpression(bool forChunkChecksum) const
     return rowText(m_dialect, m_scope == Scope::Keys ? m_keys : m_columns, forChunkChecksum);
 }
 
+QString TableComparer::rowChecksum(const QString &text)
+{
+    return u"CAST(CONV(LEFT(SHA1("_qs + text + u"), 16), 16, 10) AS UNSIGNED)"_qs;
+}
+
 QString TableComparer::rowText(const SqlDialect &dialect, const QList<ColumnInfo> &columns, bool forChunkChecksum)
 {
     // The same text on both servers for the same stored value, whatever QtSql would make of it.
@@ -125,12 +130,12 @@ TableComparer::SourceChunk TableComparer::nextIntegerKeyChunk(const QVariantList
     const QString key = m_dialect.quoteIdentifier(m_keys.first().name);
     QVariantList binds;
     const QString where = rangeCondition({after, {}}, binds, false);
-    QSqlQuery query =
-        m_source.select(u"SELECT COUNT(*), CAST(BIT_XOR(`_tablesync_crc`) AS CHAR), MAX("_qs + key +
-                            u") FROM (SELECT CRC32("_qs + rowHashExpression(true) + u") AS `_tablesync_crc`, "_qs +
-                            key + u" FROM "_qs + m_dialect.quoteIdentifier(m_table) + where + u" ORDER BY "_qs + key +
-                            QStringLiteral(" LIMIT %1) AS `_tablesync_chunk`").arg(m_chunkRows),
-                        binds, u"checksumming the next chunk of "_qs + m_table + u" on the source"_qs);
+    QSqlQuery query = m_source.select(u"SELECT COUNT(*), CAST(BIT_XOR(`_tablesync_crc`) AS CHAR), MAX("_qs + key +
+                                          u") FROM (SELECT "_qs + rowChecksum(rowHashExpression(true)) +
+                                          u" AS `_tablesync_crc`, "_qs + key + u" FROM "_qs +
+                                          m_dialect.quoteIdentifier(m_table) + where + u" ORDER BY "_qs + key +
+                                          QStringLiteral(" LIMIT %1) AS `_tablesync_chunk`").arg(m_chunkRows),
+                                      binds, u"checksumming the next chunk of "_qs + m_table + u" on the source"_qs);
     query.next();
     SourceChunk chunk;
     chunk.checksum = {query.value(0).toLongLong(), query.value(1).toString()};
@@ -166,10 +171,10 @@ TableComparer::Statement TableComparer::checksumStatement(const Range &range, bo
 {
     Statement statement;
     const QString where = rangeCondition(range, statement.binds, onTarget);
-    // The count and an XOR of per-row CRC32s, as pt-table-checksum computes them: CRC32 is far
-    // cheaper than MD5, and a chunk that differs is compared row by row anyway.
-    statement.sql = u"SELECT COUNT(*), CAST(BIT_XOR(CRC32("_qs + rowHashExpression(true) + u")) AS CHAR) FROM "_qs +
-                    m_dialect.quoteIdentifier(m_table) + where;
+    // The count and an XOR of per-row checksums (rowChecksum); a chunk that differs is compared
+    // row by row.
+    statement.sql = u"SELECT COUNT(*), CAST(BIT_XOR("_qs + rowChecksum(rowHashExpression(true)) +
+                    u") AS CHAR) FROM "_qs + m_dialect.quoteIdentifier(m_table) + where;
     statement.what =
         u"checksumming a chunk of "_qs + m_table + (onTarget ? u" on the target"_qs : u" on the source"_qs);
     return statement;

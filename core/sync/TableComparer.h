@@ -18,7 +18,7 @@ class DbConnection;
 class SqlDialect;
 
 // Compares a table on two servers without moving it: the primary-key range is cut into chunks
-// of about `chunkRows` source rows, each server computes a count and an XOR of per-row CRC32s for
+// of about `chunkRows` source rows, each server computes a count and an XOR of per-row checksums for
 // each chunk, and only chunks that differ are read row by row (the key, and for Content a row
 // hash), so memory stays bounded by one chunk whatever the table size. Same idea as
 // pt-table-sync's chunking.
@@ -69,6 +69,11 @@ public:
     // An SQL expression giving the same text on both servers for rows with the same stored values
     // of `columns`: the input of the chunk checksums (`forChunkChecksum`) and row hashes.
     static QString rowText(const SqlDialect &dialect, const QList<ColumnInfo> &columns, bool forChunkChecksum);
+    // A row's (or key's) 64-bit checksum, XORed over a chunk or bucket: the first 64 bits of the
+    // SHA1 of `text`. Not CRC32, as pt-table-checksum uses: CRC32 is linear over XOR, so changing
+    // one column alike in an even number of rows of equal length (UPDATE t SET status = 'paid'
+    // WHERE ...) leaves the XOR of their CRC32s unchanged, and such a chunk compared equal.
+    static QString rowChecksum(const QString &text);
     qint64 chunksDiffering() const { return m_differingChunks; }
 
 private:
@@ -77,7 +82,7 @@ private:
         QVariantList after;   // exclusive lower bound; empty: from the start
         QVariantList through; // inclusive upper bound; empty: to the end
     };
-    using Checksum = QPair<qint64, QString>;  // row count, XOR of row CRC32s
+    using Checksum = QPair<qint64, QString>;  // row count, XOR of row checksums (rowChecksum)
     using Row = QPair<QVariantList, QString>; // key, row hash (empty for Keys)
     struct SourceChunk
     {
