@@ -58,3 +58,11 @@ quiesce() {
             innodb_io_capacity_max = $io_max"
     done
 }
+
+# The binary to measure: $TABLESYNC when set (another build), else the release preset, built now.
+release_tablesync() {
+    if [ -z "${TABLESYNC:-}" ]; then
+        scripts/build.sh release tablesync >/dev/null
+        TABLESYNC=$PWD/build/release/app/tablesync
+    fi
+}

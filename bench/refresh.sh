@@ -20,12 +20,9 @@ ROWS=${1:-100000}
 export LC_ALL=C
 
 scripts/install-deps.sh
-if [ -z "${TABLESYNC:-}" ]; then
-    scripts/build.sh release tablesync >/dev/null
-    TABLESYNC=$PWD/build/release/app/tablesync
-fi
 # shellcheck source=bench/bench-env.sh
 . bench/bench-env.sh
+release_tablesync # TABLESYNC=/path/to/tablesync measures that build instead
 sandbox_ports
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -66,10 +63,10 @@ check() {
 }
 seconds() { # table: wall seconds of one sync of it
     local start end
-    start=$(date +%s.%N)
+    start=$(date +%s%N)
     sync_table "$1"
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc
+    end=$(date +%s%N)
+    awk -v ns=$((end - start)) 'BEGIN { printf "%.2f\n", ns / 1e9 }'
 }
 median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 

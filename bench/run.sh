@@ -26,13 +26,9 @@ for tool in mydumper myloader pt-table-sync /usr/bin/time; do
         break
     }
 done
-# TABLESYNC=/path/to/tablesync measures that build instead of building the release preset.
-if [ -z "${TABLESYNC:-}" ]; then
-    scripts/build.sh release tablesync >/dev/null
-    TABLESYNC=$PWD/build/release/app/tablesync
-fi
 # shellcheck source=bench/bench-env.sh
 . bench/bench-env.sh
+release_tablesync # TABLESYNC=/path/to/tablesync measures that build instead
 sandbox_ports
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

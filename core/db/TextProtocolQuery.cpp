@@ -38,12 +38,7 @@ TextProtocolQuery::TextProtocolQuery(DbConnection &connection)
     const QString what = u"switching the source session to binary results"_qs;
     if (!m_handle)
         throw DbError(what + u": the connection has no MariaDB handle"_qs);
-    TextRows previous;
-    ColumnInfo name;
-    name.dataType = u"varchar"_qs;
-    previous.reset({name}, 64, 1);
-    select("SELECT @@session.character_set_results", previous, what);
-    m_previousResults = previous.rowCount() == 1 ? previous.bytes(0, 0).toByteArray() : QByteArray();
+    m_previousResults = sessionValue("SELECT @@session.character_set_results", what);
     execute("SET SESSION character_set_results = binary", what);
 }
 
@@ -59,6 +54,16 @@ TextProtocolQuery::~TextProtocolQuery()
     // would otherwise read text as bytes on it, and the pool replaces a closed connection.
     if (mysql_real_query(m_handle, sql.constData(), sql.size()) != 0)
         m_connection.close();
+}
+
+QByteArray TextProtocolQuery::sessionValue(const QByteArray &sql, const QString &what)
+{
+    TextRows value;
+    ColumnInfo text;
+    text.dataType = u"varchar"_qs;
+    value.reset({text}, 64, 1);
+    select(sql, value, what);
+    return value.rowCount() == 1 ? value.bytes(0, 0).toByteArray() : QByteArray();
 }
 
 void TextProtocolQuery::execute(const QByteArray &sql, const QString &what)
@@ -86,12 +91,7 @@ void TextProtocolQuery::select(const QByteArray &sql, TextRows &rows, const QStr
 void TextProtocolQuery::startStream(const QByteArray &sql, const QString &what)
 {
     Q_ASSERT(!m_stream);
-    TextRows previous;
-    ColumnInfo number;
-    number.dataType = u"int"_qs;
-    previous.reset({number}, 16, 1);
-    select("SELECT @@session.net_write_timeout", previous, what);
-    m_previousWriteTimeout = previous.rowCount() == 1 ? previous.bytes(0, 0).toByteArray() : QByteArray();
+    m_previousWriteTimeout = sessionValue("SELECT @@session.net_write_timeout", what);
     // A part of a large table may take minutes to write to the target; the default 60 s would
     // have the server give up on sending the next one.
     execute("SET SESSION net_write_timeout = GREATEST(@@session.net_write_timeout, 3600)", what);

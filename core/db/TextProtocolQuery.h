@@ -49,6 +49,8 @@ public:
 
 private:
     void endStream();
+    // The one value a SELECT of a session variable returns, as the server's text; empty for NULL.
+    QByteArray sessionValue(const QByteArray &sql, const QString &what);
     void execute(const QByteArray &sql, const QString &what);
     [[noreturn]] void fail(const QString &what);
 

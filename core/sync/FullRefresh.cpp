@@ -3,6 +3,7 @@
 #include "db/DbConnection.h"
 #include "db/DbError.h"
 #include "db/SqlDialect.h"
+#include "sync/BackgroundConnection.h"
 #include "sync/BatchWriter.h"
 #include "sync/KeyedRows.h"
 #include "sync/PageReader.h"
@@ -11,6 +12,7 @@
 #include "sync/SourceSnapshot.h"
 #include "sync/TableComparer.h"
 #include "sync/TableJob.h"
+#include "sync/TableVerifier.h"
 
 namespace tablesync {
 
@@ -228,6 +230,9 @@ bool FullRefresh::applyDifferences()
     SourceSnapshot snapshot(m_context.source);
     TableComparer comparer(m_context.source, target, m_context.dialect, m_source.name, columns, m_spec.primaryKey,
                            TableComparer::Scope::Content);
+    // The target checksums a chunk while the source does the next; it writes nothing meanwhile.
+    const std::unique_ptr<BackgroundConnection> background = TableVerifier::backgroundTarget(m_context);
+    comparer.setBackgroundTarget(background.get());
     std::atomic_bool giveUp = false;
     comparer.setStopFlag(&giveUp);
     QList<QVariantList> gone, changed, missing;

@@ -37,13 +37,13 @@ QList<ColumnInfo> TableVerifier::keyColumns(const QList<ColumnInfo> &columns) co
     return keys;
 }
 
-std::unique_ptr<BackgroundConnection> TableVerifier::backgroundTarget() const
+std::unique_ptr<BackgroundConnection> TableVerifier::backgroundTarget(const SyncContext &context)
 {
     // The connections a large copy's writers may take are free now; a thread and a connection cost
     // a few milliseconds, which one chunk of overlap pays back on any table worth comparing.
-    if (!m_context.targetPool || m_context.copyWriters < 1)
+    if (!context.targetPool || context.copyWriters < 1)
         return nullptr;
-    return std::make_unique<BackgroundConnection>(*m_context.targetPool, u"compare-target"_qs);
+    return std::make_unique<BackgroundConnection>(*context.targetPool, u"compare-target"_qs);
 }
 
 TableSchema TableVerifier::readTarget() const
@@ -89,7 +89,7 @@ void TableVerifier::propagateDeletes()
                            m_spec.primaryKey, TableComparer::Scope::Keys);
     if (soft)
         comparer.setTargetCondition(SoftDeletes::liveCondition(m_context.dialect));
-    const std::unique_ptr<BackgroundConnection> background = backgroundTarget();
+    const std::unique_ptr<BackgroundConnection> background = backgroundTarget(m_context);
     comparer.setBackgroundTarget(background.get());
     comparer.setStopFlag(&m_context.stopRequested);
     qint64 marked = 0;
@@ -162,7 +162,7 @@ void TableVerifier::verify(bool repair)
                            m_spec.primaryKey, TableComparer::Scope::Content);
     if (liveOnly)
         comparer.setTargetCondition(SoftDeletes::liveCondition(m_context.dialect));
-    const std::unique_ptr<BackgroundConnection> background = backgroundTarget();
+    const std::unique_ptr<BackgroundConnection> background = backgroundTarget(m_context);
     comparer.setBackgroundTarget(background.get());
     comparer.setStopFlag(&m_context.stopRequested);
     comparer.run(

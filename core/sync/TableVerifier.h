@@ -28,13 +28,14 @@ public:
     // Rows marked by soft deletes are expected in the target and not compared.
     void verify(bool repair);
 
+    // A second target connection for comparing in parallel (TableComparer::setBackgroundTarget)
+    // when the pool has room for it (the connections a large copy's writers may use); else null.
+    static std::unique_ptr<BackgroundConnection> backgroundTarget(const SyncContext &context);
+
 private:
     // verify() of a table without a key: rows compared as multisets (RowMultisetComparer); a
     // repair replaces the table's content whole (FullRefresh), as a sync of it does.
     void verifyWithoutKey(const QList<ColumnInfo> &columns, bool repair);
-    // A second target connection for comparing in parallel when the pool has room for it (the
-    // connections a large copy's writers may use); else null.
-    std::unique_ptr<BackgroundConnection> backgroundTarget() const;
     TableSchema readTarget() const;
     QList<ColumnInfo> comparedColumns(const TableSchema &target, QStringList &notInTarget) const;
     // Soft deletes with the column present: the comparison looks at live target rows only.

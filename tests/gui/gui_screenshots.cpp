@@ -46,6 +46,23 @@ void save(MainWindow &window, MainWindow::Page page, const QString &dir, const Q
         std::printf("wrote %s\n", qPrintable(path));
 }
 
+// Runs the statements of a command-line option on a server (blocking this thread is fine here: it
+// is no real window); on an error, says so and ends the program with status 1.
+bool runStatements(const ConnectionSettings &server, const QStringList &statements, const char *option)
+{
+    try {
+        DbConnection connection(server);
+        connection.open();
+        for (const QString &sql : statements)
+            connection.exec(sql, QString::fromLatin1(option));
+    } catch (const DbError &e) {
+        std::fprintf(stderr, "%s: %s\n", option, qPrintable(e.message()));
+        QCoreApplication::exit(1);
+        return false;
+    }
+    return true;
+}
+
 // Runs `then` once the status bar's passing note (e.g. the health server's address, shown for a
 // few seconds after the profile opens) has gone, so that no picture catches it.
 void whenStatusBarIsClear(MainWindow &window, const std::function<void()> &then)
@@ -111,17 +128,10 @@ int main(int argc, char **argv)
                 save(window, MainWindow::MonitorPageIndex, out, u"3-run-monitor"_qs);
                 save(window, MainWindow::PoolPageIndex, out, u"4-pool"_qs);
                 save(window, MainWindow::LogPageIndex, out, u"5-log"_qs);
-                // Drift behind the tool's back (blocking this thread is fine here: it is no real window).
-                try {
-                    DbConnection target(window.runController()->settings().target);
-                    target.open();
-                    for (const QString &sql : parser.values(u"target-sql"_qs))
-                        target.exec(sql, u"--target-sql"_qs);
-                } catch (const DbError &e) {
-                    std::fprintf(stderr, "--target-sql: %s\n", qPrintable(e.message()));
-                    QCoreApplication::exit(1);
+                // Drift behind the tool's back.
+                if (!runStatements(window.runController()->settings().target, parser.values(u"target-sql"_qs),
+                                   "--target-sql"))
                     return;
-                }
                 window.verifyActions()->verifyAllAction()->trigger();
             });
         });
@@ -131,16 +141,9 @@ int main(int argc, char **argv)
         whenStatusBarIsClear(window, [&] {
             save(window, MainWindow::VerifyPageIndex, out, u"6-verify"_qs);
             // The application changes its schema: the preview shows what the next run would do.
-            try {
-                DbConnection source(window.runController()->settings().source);
-                source.open();
-                for (const QString &sql : parser.values(u"source-sql"_qs))
-                    source.exec(sql, u"--source-sql"_qs);
-            } catch (const DbError &e) {
-                std::fprintf(stderr, "--source-sql: %s\n", qPrintable(e.message()));
-                QCoreApplication::exit(1);
+            if (!runStatements(window.runController()->settings().source, parser.values(u"source-sql"_qs),
+                               "--source-sql"))
                 return;
-            }
             window.showPage(MainWindow::TablesPageIndex);
             window.previewRun();
             QObject::connect(window.planDialog(), &PlanDialog::planFinished, &window, [&] {
