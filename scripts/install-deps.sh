@@ -20,10 +20,12 @@ packages=(
 # The desktop app: Qt Charts (pool view; its CMake package needs libqt6opengl6-dev, only a recommends), Qt Svg with libqt6svg6's icon plugin (SVG icons), QtKeychain
 # (passwords in the OS keychain); xvfb and xauth run the window for scripts/gui-screenshots.sh.
 # qt6-websockets-dev: Debian's qt6-httpserver-dev CMake package needs it but does not depend on it.
+# python3: runs ../shared/tools/delayproxy.py, the TCP delay proxy tst_pool measures a round trip
+# through (this kernel has no netem).
 # openssl: the sandbox makes the target server's throwaway CA and certificate with it (tst_tls);
 # ca-certificates happens to pull it in today, which is no promise.
 test_packages=(
-    mariadb-server mariadb-client openssl
+    mariadb-server mariadb-client openssl python3
     docker-compose systemd desktop-file-utils appstream
     chromium
     xvfb xauth

@@ -78,6 +78,11 @@ PlanDialog::PlanDialog(QWidget *parent)
     resize(760, 520);
 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // Closed while planning: the tables in flight finish their reads, no other table starts.
+    connect(this, &QDialog::finished, this, [this] {
+        if (isPlanning())
+            m_job->requestStop();
+    });
     connect(m_again, &QPushButton::clicked, this, &PlanDialog::againRequested);
     connect(m_copy, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(planText()); });
     connect(m_tree, &QTreeWidget::currentItemChanged, this, &PlanDialog::showSelectedPlan);

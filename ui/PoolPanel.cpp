@@ -18,8 +18,13 @@ PoolPanel::PoolPanel(const QString &title, QWidget *parent)
     addFigure(u"overflow"_qs, tr("overflow in use"), 1);
     addFigure(u"waiting"_qs, tr("waiting"), 2);
     addFigure(u"idle"_qs, tr("open and idle"), 3);
+    addFigure(u"roundTrip"_qs, tr("round trip"), 4);
+    m_figures.value(u"roundTrip"_qs)
+        ->setToolTip(
+            tr("The median time of the last checks before use (a SELECT 1 each): what the network adds to every "
+               "statement. Measured, not configured."));
     int column = 0;
-    for (const QString &name : {u"checkedOut"_qs, u"overflow"_qs, u"waiting"_qs, u"idle"_qs}) {
+    for (const QString &name : {u"checkedOut"_qs, u"overflow"_qs, u"waiting"_qs, u"idle"_qs, u"roundTrip"_qs}) {
         QLabel *value = m_figures.value(name);
         figures->addWidget(value, 0, column);
         figures->addWidget(m_figures.value(name + u"Caption"_qs), 1, column);
@@ -55,6 +60,14 @@ QLabel *PoolPanel::addFigure(const QString &name, const QString &caption, int)
     return value;
 }
 
+QString PoolPanel::roundTripText(double milliseconds)
+{
+    if (milliseconds < 0)
+        return u"\u2013"_qs; // not measured yet
+    return milliseconds < 10 ? tr("%1 ms").arg(QLocale().toString(milliseconds, 'f', 1))
+                             : tr("%1 ms").arg(QLocale().toString(milliseconds, 'f', 0));
+}
+
 QString PoolPanel::valueText(const QString &name) const
 {
     QLabel *label = m_figures.value(name);
@@ -71,6 +84,7 @@ void PoolPanel::showStats(const QDateTime &time, const PoolStats &stats)
     // Callers waiting is the number that means "the pool is too small": red when not zero.
     waiting->setStyleSheet(stats.waiting > 0 ? u"color: #e03131;"_qs : QString());
     m_figures.value(u"idle"_qs)->setText(QString::number(stats.idle()));
+    m_figures.value(u"roundTrip"_qs)->setText(roundTripText(stats.roundTripMs));
     m_totals->setText(tr("%1 · since the engine started: %2 opened, %3 closed, %4 recycled, %5 replaced after a "
                          "failed check, %6 timeouts (wait limit %7 s)")
                           .arg(stats.statusLine(), locale.toString(stats.openedTotal),
@@ -86,6 +100,7 @@ void PoolPanel::showNoEngine(int size, int maxOverflow)
     m_figures.value(u"overflow"_qs)->setText(tr("0 / %1").arg(maxOverflow));
     m_figures.value(u"waiting"_qs)->setText(u"0"_qs);
     m_figures.value(u"idle"_qs)->setText(u"0"_qs);
+    m_figures.value(u"roundTrip"_qs)->setText(roundTripText(-1));
     m_totals->setText(tr("No connections yet: the pool opens them with the first run."));
 }
 

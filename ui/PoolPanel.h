@@ -25,6 +25,7 @@ public:
     PoolChart *chart() const { return m_chart; }
 
 private:
+    static QString roundTripText(double milliseconds);
     QLabel *addFigure(const QString &name, const QString &caption, int column);
 
     QHash<QString, QLabel *> m_figures;

@@ -1,5 +1,7 @@
 #include "db/ConnectionPool.h"
 
+#include <algorithm>
+
 #include "db/DbError.h"
 #include "db/ThreadConnection.h"
 
@@ -97,6 +99,20 @@ void ConnectionPool::replaced(bool recycled)
     QMutexLocker lock(&m_mutex);
     ++m_stats.closedTotal;
     ++(recycled ? m_stats.recycledTotal : m_stats.replacedTotal);
+}
+
+void ConnectionPool::roundTripMeasured(qint64 nanoseconds)
+{
+    // The median of the last few: one slow answer (a busy server, a scheduler hiccup) does not
+    // make the network look slow.
+    constexpr qsizetype kSamples = 15;
+    QMutexLocker lock(&m_mutex);
+    m_roundTrips.append(nanoseconds);
+    if (m_roundTrips.size() > kSamples)
+        m_roundTrips.removeFirst();
+    QList<qint64> sorted = m_roundTrips;
+    std::sort(sorted.begin(), sorted.end());
+    m_stats.roundTripMs = double(sorted.at(sorted.size() / 2)) / 1e6;
 }
 
 bool ConnectionPool::takeIdle(ThreadConnection *client)

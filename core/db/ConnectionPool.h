@@ -44,6 +44,8 @@ private:
     void opened();
     void closed();
     void replaced(bool recycled);
+    // A check before use took this long: one round trip to the server.
+    void roundTripMeasured(qint64 nanoseconds);
     // The client closes its idle connection (asked to, or going away); false if it is not idle.
     bool takeIdle(ThreadConnection *client);
 
@@ -52,6 +54,7 @@ private:
     QWaitCondition m_slotFreed;
     PoolStats m_stats;
     QSet<ThreadConnection *> m_idleClients;
+    QList<qint64> m_roundTrips; // the last few, in nanoseconds, oldest first
 };
 
 } // namespace tablesync

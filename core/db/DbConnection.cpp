@@ -116,8 +116,7 @@ void DbConnection::applySessionSettings()
 
 void DbConnection::restoreSessionSettings()
 {
-    exec(u"SET NAMES utf8mb4"_qs, u"setting the connection character set"_qs);
-    exec(u"SET time_zone = '+00:00'"_qs, u"setting the session time zone"_qs);
+    // One statement, one round trip: character set, time zone and modes together.
     // STRICT: a value the target cannot hold is an error, never a silent truncation.
     // No NO_ZERO_DATE/NO_ZERO_IN_DATE: zero dates the source holds are copied as they are.
     // NO_AUTO_VALUE_ON_ZERO: an AUTO_INCREMENT key of 0 stays 0.
@@ -126,11 +125,12 @@ void DbConnection::restoreSessionSettings()
     // (README: "Foreign keys on the target"). Checked, a child's rows could not
     // arrive before their parents', nor a parent's deletes before its children's.
     const bool target = m_settings.role == u"target";
-    exec(u"SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"_qs +
+    exec(u"SET NAMES utf8mb4, time_zone = '+00:00', "
+         "SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"_qs +
              // A schema change waits at most a minute for a metadata lock (a long report on the
              // target), then fails as a transient error and is retried, instead of the default year.
              (target ? u", foreign_key_checks = 0, lock_wait_timeout = 60"_qs : QString()),
-         u"setting the session sql_mode"_qs);
+         u"setting the session's character set, time zone and sql_mode"_qs);
 }
 
 void DbConnection::close()

@@ -25,6 +25,10 @@ struct PoolStats
     qint64 recycledTotal = 0; // replaced because older than POOL_RECYCLE
     qint64 replacedTotal = 0; // replaced because the pre-use check found them dead
     qint64 timeoutsTotal = 0; // callers that gave up after POOL_TIMEOUT
+    // The network's share of every statement: the median round trip of the last checks before
+    // use (a `SELECT 1` each), in milliseconds; negative before the first. Measured, not
+    // configured, so that a run slow because of the distance to a server can say so.
+    double roundTripMs = -1;
 
     // The old pipeline's log line, kept word for word: "Source pool status - Size: 20, Checked out: 5".
     QString statusLine() const

@@ -44,7 +44,14 @@ TextProtocolQuery::TextProtocolQuery(DbConnection &connection)
 
 TextProtocolQuery::~TextProtocolQuery()
 {
-    endStream();
+    // A stream not read to its end (a stop, an error while writing elsewhere) is cut off rather
+    // than read to the end: that could take as long as the rest of the table.
+    if (m_stream)
+        abandonStream();
+    else
+        restoreWriteTimeout();
+    if (!m_handle)
+        return; // the connection was closed
     // NULL (no conversion) is a valid setting too; anything odd goes back to what QtSql sets.
     const QByteArray restored = m_previousResults.isEmpty()        ? QByteArrayLiteral("NULL")
                                 : isCharsetName(m_previousResults) ? m_previousResults
@@ -53,7 +60,13 @@ TextProtocolQuery::~TextProtocolQuery()
     // Never throws. A connection where this fails (lost, or a statement killed) is closed: QtSql
     // would otherwise read text as bytes on it, and the pool replaces a closed connection.
     if (mysql_real_query(m_handle, sql.constData(), sql.size()) != 0)
-        m_connection.close();
+        closeConnection();
+}
+
+void TextProtocolQuery::closeConnection()
+{
+    m_connection.close(); // frees the handle
+    m_handle = nullptr;
 }
 
 QByteArray TextProtocolQuery::sessionValue(const QByteArray &sql, const QString &what)
@@ -95,6 +108,7 @@ void TextProtocolQuery::startStream(const QByteArray &sql, const QString &what)
     // A part of a large table may take minutes to write to the target; the default 60 s would
     // have the server give up on sending the next one.
     execute("SET SESSION net_write_timeout = GREATEST(@@session.net_write_timeout, 3600)", what);
+    m_raisedWriteTimeout = true;
     execute(sql, what);
     m_stream = mysql_use_result(m_handle);
     if (!m_stream)
@@ -123,14 +137,33 @@ void TextProtocolQuery::endStream()
 {
     if (!m_stream)
         return;
-    mysql_free_result(m_stream); // reads what is left of the result first
+    mysql_free_result(m_stream); // every row was read: nothing is left to drain
     m_stream = nullptr;
+    restoreWriteTimeout();
+}
+
+void TextProtocolQuery::abandonStream()
+{
+    // mysql_free_result() would first read every row left; cancelling makes those reads fail at
+    // once. The connection is then of no further use, so it is closed (the pool replaces it).
+    mariadb_cancel(m_handle);
+    mysql_free_result(m_stream);
+    m_stream = nullptr;
+    m_raisedWriteTimeout = false;
+    closeConnection();
+}
+
+void TextProtocolQuery::restoreWriteTimeout()
+{
+    if (!m_raisedWriteTimeout || !m_handle)
+        return;
+    m_raisedWriteTimeout = false;
     bool isNumber = !m_previousWriteTimeout.isEmpty();
     for (char c : std::as_const(m_previousWriteTimeout))
         isNumber = isNumber && c >= '0' && c <= '9';
     const QByteArray sql = "SET SESSION net_write_timeout = " + (isNumber ? m_previousWriteTimeout : "60");
     if (mysql_real_query(m_handle, sql.constData(), sql.size()) != 0)
-        m_connection.close();
+        closeConnection();
 }
 
 void TextProtocolQuery::fail(const QString &what)

@@ -42,13 +42,18 @@ public:
     // pages, one SELECT streams the whole table and each fetch() takes the next `maxRows` rows.
     // The server waits while the caller writes a part elsewhere, so the session's
     // net_write_timeout is raised for as long as the stream is open. Until fetch() returns false
-    // nothing else may run on the connection; ending early (destruction) reads and drops the rest.
+    // nothing else may run on the connection. Destroyed before that, the stream is cut off
+    // (mariadb_cancel) instead of read to its end, and the connection closed: the caller's
+    // snapshot on it is gone then too (DbConnection::isOpen() says so).
     void startStream(const QByteArray &sql, const QString &what);
     // Appends up to `maxRows` rows; false when the stream had no more rows (it is then closed).
     bool fetch(TextRows &rows, int maxRows, const QString &what);
 
 private:
-    void endStream();
+    void endStream();     // after the last row
+    void abandonStream(); // before it
+    void restoreWriteTimeout();
+    void closeConnection();
     // The one value a SELECT of a session variable returns, as the server's text; empty for NULL.
     QByteArray sessionValue(const QByteArray &sql, const QString &what);
     void execute(const QByteArray &sql, const QString &what);
@@ -59,6 +64,7 @@ private:
     QByteArray m_previousResults; // the session's character_set_results before
     st_mysql_res *m_stream = nullptr;
     QByteArray m_previousWriteTimeout; // the session's net_write_timeout before the stream
+    bool m_raisedWriteTimeout = false;
 };
 
 } // namespace tablesync

@@ -40,6 +40,7 @@ DbConnection &ThreadConnection::checkout()
             m_connection = std::move(connection);
             m_age.start();
             m_pool.opened();
+            isUsable(); // one round trip, timed: the pool knows the network's share from the start
         }
     } catch (const DbError &) {
         m_connection.reset();
@@ -54,7 +55,12 @@ bool ThreadConnection::isUsable()
 {
     // A server restart or wait_timeout leaves a connection that still says isOpen(): ask the server.
     QSqlQuery ping(m_connection->database());
-    return ping.exec(u"SELECT 1"_qs);
+    QElapsedTimer roundTrip;
+    roundTrip.start();
+    if (!ping.exec(u"SELECT 1"_qs))
+        return false;
+    m_pool.roundTripMeasured(roundTrip.nsecsElapsed());
+    return true;
 }
 
 void ThreadConnection::checkin(bool broken)

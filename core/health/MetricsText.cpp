@@ -182,11 +182,17 @@ void poolMetrics(Exposition &m, const QList<PoolStats> &pools)
          [](const PoolStats &p) { return double(p.replacedTotal); }},
         {"tablesync_pool_timeouts_total", "counter", "Callers that gave up after POOL_TIMEOUT (pool limit reached).",
          [](const PoolStats &p) { return double(p.timeoutsTotal); }},
+        {"tablesync_pool_round_trip_seconds", "gauge",
+         "Median round trip of the last checks before use: the network's share of every statement.",
+         [](const PoolStats &p) { return p.roundTripMs < 0 ? std::nan("") : p.roundTripMs / 1000; }},
     };
     for (const auto &f : families) {
         m.family(f.name, f.type, f.help);
-        for (const PoolStats &p : pools)
-            m.sample(f.name, {{"server", p.server}}, f.value(p));
+        for (const PoolStats &p : pools) {
+            const double value = f.value(p);
+            if (!std::isnan(value)) // not measured yet: no sample
+                m.sample(f.name, {{"server", p.server}}, value);
+        }
     }
 }
 

@@ -134,6 +134,7 @@ QJsonValue poolObject(const std::optional<PoolStats> &pool)
         {u"recycled_total"_qs, p.recycledTotal},
         {u"replaced_total"_qs, p.replacedTotal},
         {u"timeouts_total"_qs, p.timeoutsTotal},
+        {u"round_trip_ms"_qs, p.roundTripMs < 0 ? QJsonValue() : QJsonValue(std::round(p.roundTripMs * 100) / 100)},
         {u"status_line"_qs, p.statusLine()},
     };
 }

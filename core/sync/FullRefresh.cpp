@@ -27,16 +27,18 @@ FullRefresh::FullRefresh(SyncContext &context, const TableSpec &spec, const Tabl
 void FullRefresh::run()
 {
     DbConnection &target = m_context.target;
-    // Every refresh writes the table. Its triggers go first, so that they neither fire nor tie the
-    // table to its place (they come back on whichever table then has the name); triggers that
-    // cannot be suspended stay, and make the refresh go in place so that they are kept.
-    m_context.aboutToWriteRows();
     TargetTies ties = TargetTies::read(target, m_source.name);
     const QStringList repairs = ties.repairLeftovers(target, m_context.dialect, m_source.name);
     for (const QString &line : repairs)
         m_context.progress.onTableMessage(m_spec.table, line);
     if (!repairs.isEmpty())
         ties = TargetTies::read(target, m_source.name); // the repaired foreign keys tie the table now
+    if (ties.tiedOnlyByTriggers()) {
+        // Only triggers tie it: suspended, they come back on whichever table then has the name,
+        // so it can be swapped. Triggers that cannot be suspended stay, and keep it in place.
+        m_context.aboutToWriteRows();
+        ties = TargetTies::read(target, m_source.name);
+    }
     const Method method = methodFor(ties);
     if (method == Method::InPlace) {
         m_context.progress.onTableMessage(
@@ -53,6 +55,7 @@ void FullRefresh::run()
             m_result.outcome = TableOutcome::Stopped;
             return;
         }
+        m_context.aboutToWriteRows(); // the table's triggers must not fire on what comes now
         if (method == Method::Swap)
             swapIn();
         else
@@ -105,7 +108,10 @@ bool FullRefresh::copyIntoStaging()
             stopped = m_context.stopRequested.load() && !reader.atEnd();
         }
     }
-    snapshot.end();
+    if (stopped)
+        reader.abandon();
+    if (m_context.source.isOpen()) // a streamed read cut off closed it, and its snapshot with it
+        snapshot.end();
     return !stopped;
 }
 
@@ -222,9 +228,15 @@ bool FullRefresh::applyDifferences()
     QList<ColumnInfo> keys;
     for (const int index : TableJob::keyIndexes(m_spec, columns))
         keys << columns.at(index);
+    // Rows are matched with `=` here; a key column that allows NULL needs the staging path's `<=>`.
+    for (const ColumnInfo &key : std::as_const(keys)) {
+        if (key.nullable)
+            return false;
+    }
     // Beyond this many differing rows, copying the table into a staging table costs less than
-    // fetching the rows key by key.
-    const qint64 mostDiffering = std::max<qint64>(1000, m_source.estimatedRows / 10);
+    // fetching the rows key by key (and keeps the keys held in memory bounded).
+    constexpr qint64 kMostDifferingRows = 100000;
+    const qint64 mostDiffering = std::clamp<qint64>(m_source.estimatedRows / 10, 1000, kMostDifferingRows);
 
     // Every chunk of the source from one snapshot, so the rows applied are one consistent state.
     SourceSnapshot snapshot(m_context.source);
@@ -262,6 +274,15 @@ bool FullRefresh::applyDifferences()
             QStringLiteral("more than %1 row(s) differ: copying the table to apply them").arg(mostDiffering));
         return false;
     }
+    if (gone.isEmpty() && changed.isEmpty() && missing.isEmpty()) {
+        snapshot.end();
+        m_result.rowsRechecked = compared;
+        m_context.progress.onTableMessage(
+            m_spec.table, QStringLiteral("compared %1 chunk(s) with the source: identical, nothing written")
+                              .arg(comparer.chunksCompared()));
+        return true;
+    }
+    m_context.aboutToWriteRows();
     // Changed rows go before any comes back, so that a second UNIQUE key does not refuse values
     // that two rows swapped.
     target.beginTransaction();

@@ -212,6 +212,12 @@ void PageReader::readTextPage(Page &page, bool first, int limit)
     checkLastKey();
 }
 
+void PageReader::abandon()
+{
+    m_text.reset();
+    m_atEnd = true;
+}
+
 void PageReader::readStreamedPage(Page &page, int limit)
 {
     page.text.reset(m_columns, qsizetype(limit) * m_textBytesPerRow, limit);

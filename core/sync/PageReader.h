@@ -52,6 +52,9 @@ public:
     bool next(Page &page);
     // True once a page came back shorter than the limit: there is nothing after it.
     bool atEnd() const { return m_atEnd; }
+    // Stops reading before the end. A streamed table's SELECT is cut off, which closes the
+    // source connection (TextProtocolQuery::startStream); keyset pages need nothing.
+    void abandon();
 
 private:
     void prepare();

@@ -1,11 +1,13 @@
 #include "sync/RowMultisetComparer.h"
 
 #include "db/DbConnection.h"
+#include "db/DbError.h"
 #include "db/SqlDialect.h"
 #include "sync/TableComparer.h"
 
 #include <QHash>
 #include <QMap>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSqlQuery>
 
@@ -50,8 +52,14 @@ QMap<QString, RowMultisetComparer::Bucket> RowMultisetComparer::readBuckets(DbCo
                             .arg(hashExpression(), m_dialect.quoteIdentifier(m_table));
     QSqlQuery q = connection.select(sql, {}, u"summing the rows of "_qs + m_table);
     QMap<QString, Bucket> buckets;
-    while (q.next())
-        buckets.insert(q.value(0).toString(), {q.value(1).toLongLong(), q.value(2).toString()});
+    static const QRegularExpression hexDigits(u"^[0-9a-f]{0,4}$"_qs);
+    while (q.next()) {
+        const QString name = q.value(0).toString();
+        // Bucket names go into SQL on the other server: only what MD5's hex can hold.
+        if (!hexDigits.match(name).hasMatch())
+            throw DbError(u"summing the rows of "_qs + m_table + u": unexpected bucket "_qs + name.left(40));
+        buckets.insert(name, {q.value(1).toLongLong(), q.value(2).toString()});
+    }
     return buckets;
 }
 

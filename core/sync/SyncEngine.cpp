@@ -203,6 +203,8 @@ void SyncEngine::finishRun()
     if (m_settings.writesTarget())
         recordLoad();
     m_summary.elapsedMs = m_runTimer.elapsed();
+    m_summary.sourceRoundTripMs = m_sourcePool->stats().roundTripMs;
+    m_summary.targetRoundTripMs = m_targetPool->stats().roundTripMs;
     m_running = false;
     publishPoolStats();
     Q_EMIT runFinished(m_summary);

@@ -57,6 +57,9 @@ struct RunSummary
     QString loadId;
     QList<TableResult> tables;
     qint64 elapsedMs = 0;
+    // Each server's round trip at the end of the run (PoolStats::roundTripMs); negative: unknown.
+    double sourceRoundTripMs = -1;
+    double targetRoundTripMs = -1;
 
     qint64 rowsWritten() const
     {

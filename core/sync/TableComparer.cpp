@@ -63,7 +63,9 @@ QString TableComparer::rowText(const SqlDialect &dialect, const QList<ColumnInfo
         QString expr;
         switch (c.kind()) {
         case ValueKind::Text:
-            expr = forChunkChecksum ? name : u"HEX("_qs + name + u')';
+            // Length-prefixed: ('a|', 'b') and ('a', '|b') must not both read "a||b".
+            expr = forChunkChecksum ? QString(u"CONCAT(LENGTH("_qs + name + u"), ':', "_qs + name + u')')
+                                    : QString(u"HEX("_qs + name + u')');
             break;
         case ValueKind::Bytes:
             expr = u"HEX("_qs + name + u')';

@@ -119,9 +119,9 @@ void TablePlanner::planFullRefresh(bool targetExists)
                            "cannot be matched one by one), because the target table %2")
                 .arg(rows, ties.describe()));
     } else {
-        say(QStringLiteral("full refresh in place: copies all ~%1 row(s) into a staging table, then in one "
-                           "transaction deletes the rows the source no longer has and writes the changed and new "
-                           "ones, because the target table %2")
+        say(QStringLiteral("full refresh in place: compares the ~%1 row(s) with the source chunk by chunk and in "
+                           "one transaction deletes the rows the source no longer has and writes the changed and new "
+                           "ones (through a staging copy when more than a tenth differ), because the target table %2")
                 .arg(rows, ties.describe()));
     }
 }
@@ -158,6 +158,7 @@ void TablePlanner::planDeletes(bool targetExists)
     if (soft)
         comparer.setTargetCondition(SoftDeletes::liveCondition(m_context.dialect));
     qint64 gone = 0;
+    comparer.setStopFlag(&m_context.stopRequested); // a preview closed in the window stops here
     comparer.run([&](const TableComparer::Difference &d) { gone += d.extra.size(); });
     say(QStringLiteral("deletes: %1: %2 row(s) of the target are no longer in the source and would be %3")
             .arg(soft ? u"soft"_qs : u"propagate"_qs)

@@ -251,7 +251,7 @@ void TableVerifier::verifyWithoutKey(const QList<ColumnInfo> &columns, bool repa
                                       u"repair: no primary_key, so the table's whole content is replaced"_qs);
     TableResult refresh;
     FullRefresh(m_context, m_spec, m_source, refresh).run();
-    m_result.repairedRows = refresh.rowsWritten + refresh.deletedRows;
+    m_result.repairedRows = m_result.missingRows + m_result.extraRows; // what differed is what was put right
     if (refresh.outcome == TableOutcome::Stopped) {
         m_result.outcome = TableOutcome::Stopped;
         return;

@@ -34,6 +34,11 @@ struct TargetTies
     {
         return !referencedBy.isEmpty() || !references.isEmpty() || !triggers.isEmpty() || !leftoverCopies.isEmpty();
     }
+    // Triggers and nothing else: suspended (TriggerSuspension.h), they no longer tie the table.
+    bool tiedOnlyByTriggers() const
+    {
+        return !triggers.isEmpty() && referencedBy.isEmpty() && references.isEmpty() && leftoverCopies.isEmpty();
+    }
     // "referenced by 3 foreign keys (film_actor.fk_film_actor_actor, …), has 1 trigger (…)"
     QString describe() const;
 

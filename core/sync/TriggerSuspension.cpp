@@ -125,8 +125,9 @@ void TriggerSuspension::suspend()
     if (m_suspendAttempted)
         return;
     m_suspendAttempted = true;
-    if (!m_live)
-        restoreLeftovers();
+    // Read again: the list read when the table's job began may be minutes old by now (a trigger
+    // created meantime must be suspended too, one dropped meantime must not be).
+    restoreLeftovers();
     QList<Trigger> live = *m_live;
     if (live.isEmpty())
         return;

@@ -33,8 +33,8 @@ public:
     // thing every table does, whatever it does next (a table that fails its checks keeps its
     // triggers too). One round trip when there is nothing to do.
     void restoreLeftovers();
-    // Suspends the triggers restoreLeftovers() found (reading them first if it did not run).
-    // Once per object: later calls do nothing.
+    // Suspends the table's triggers as they are now (read again). Once per object: later calls
+    // do nothing.
     void suspend();
     // Creates the suspended triggers again; throws DbError when one cannot be created (its
     // definition stays stored, and the next run tries again).

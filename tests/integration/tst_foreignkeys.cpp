@@ -334,15 +334,22 @@ void TestForeignKeys::targetTriggersDoNotActOnSyncedRows()
 
     // A run with nothing to write leaves the triggers alone: no DDL for a quiet table. The run
     // after changes re-checks the rows since its start (upserts, which would fire triggers); with
-    // no lag and the last writing run's snapshot over a second old, it decides that the next one
-    // starts after the rows read.
+    // no lag, once the last writing run's snapshot is over a second older than the source's
+    // oldest open transaction (another test's may hold it back for a while), the next run starts
+    // after the rows read.
     settings.lag = 0;
-    QTest::qWait(1500);
-    QVERIFY(runSync(settings, tables).summary.allSucceeded());
-    const RunOutcome quiet = runSync(settings, tables);
-    QVERIFY2(quiet.summary.allSucceeded(), qPrintable(quiet.messages.filter(u"FAILED"_qs).join(u'\n')));
-    QVERIFY2(quiet.table(u"rental"_qs)->rowsWritten + quiet.table(u"rental"_qs)->rowsRechecked == 0,
-             qPrintable(quiet.messages.filter(u"[rental]"_qs).join(u'\n')));
+    std::optional<RunOutcome> quietRun;
+    for (int attempt = 0; attempt < 15 && !quietRun; ++attempt) {
+        QTest::qWait(1000);
+        RunOutcome run = runSync(settings, tables);
+        QVERIFY2(run.summary.allSucceeded(), qPrintable(run.messages.filter(u"FAILED"_qs).join(u'\n')));
+        if (run.table(u"rental"_qs)->rowsWritten + run.table(u"rental"_qs)->rowsRechecked == 0)
+            quietRun = run;
+        else // rows read again are written again (an upsert that changes nothing fires triggers too)
+            QVERIFY(run.log().contains(u"[rental] suspending"_qs));
+    }
+    QVERIFY2(quietRun, "no run read nothing of rental within 15 runs");
+    const RunOutcome &quiet = *quietRun;
     QVERIFY2(!quiet.log().contains(u"[rental] suspending"_qs), qPrintable(quiet.log()));
     QCOMPARE(m_db->target->scalar(triggers).toString(), m_db->source->scalar(triggers).toString());
 }
@@ -392,7 +399,7 @@ void TestForeignKeys::planSaysWhatTheNextRunWouldDoAndWritesNothing()
     const QString log = first.log();
     for (const QString &expected :
          {u"[country] plan: would run: ALTER TABLE `country` ADD COLUMN `_dlt_load_id` text NOT NULL"_qs,
-          u"[country] plan: full refresh in place: copies all ~"_qs,
+          u"[country] plan: full refresh in place: compares the ~"_qs,
           u"because the target table referenced by 1 foreign key (city.fk_city_country)"_qs,
           u"[city] plan: incremental by last_update: no cursor yet, so the first run reads all ~"_qs,
           u"[rental] plan: the target table's 2 trigger(s) (rental_ai (AFTER INSERT), rental_bu (BEFORE UPDATE)) "

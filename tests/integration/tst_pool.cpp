@@ -6,6 +6,8 @@
 #include "db/ThreadConnection.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
+#include <QTcpSocket>
 #include <QTest>
 #include <QThread>
 
@@ -22,6 +24,7 @@ private Q_SLOTS:
     void oldConnectionsAreRecycled();
     void connectionKilledByTheServerIsReplacedBeforeUse();
     void manyTablesThroughASmallPoolNeverExceedItsLimit();
+    void roundTripIsMeasuredNotConfigured();
 
 private:
     static qint64 connectionId(DbConnection &connection)
@@ -162,6 +165,52 @@ void TestPool::manyTablesThroughASmallPoolNeverExceedItsLimit()
         QCOMPARE(run.summary.tables[i].table, tables[i].table); // reported in configuration order
         QCOMPARE(m_db->target->count(tables[i].table), 300);
     }
+}
+
+// Through the shared TCP delay proxy (5 ms each way; this kernel has no netem), the pool's
+// checks before use measure the round trip the network adds: about 10 ms, not loopback's 0.1.
+void TestPool::roundTripIsMeasuredNotConfigured()
+{
+    const QString proxyScript = qEnvironmentVariable("TABLESYNC_SOURCE_DIR") + u"/../shared/tools/delayproxy.py"_qs;
+    QVERIFY2(QFile::exists(proxyScript), qPrintable(proxyScript + u" is missing"_qs));
+    const int port = freePort();
+    QProcess proxy;
+    proxy.start(u"python3"_qs,
+                {proxyScript, QString::number(port), QString::number(m_db->settings.source.port), u"5"_qs});
+    QVERIFY2(proxy.waitForStarted(), qPrintable(proxy.errorString()));
+    const auto stopProxy = qScopeGuard([&] {
+        proxy.kill();
+        proxy.waitForFinished();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            QTcpSocket probe;
+            probe.connectToHost(u"127.0.0.1"_qs, quint16(port));
+            return probe.waitForConnected(200);
+        }(),
+        10000);
+
+    ConnectionSettings far = m_db->settings.source;
+    far.port = port;
+    ConnectionPool pool(far, 2, 0, 5, -1);
+    QCOMPARE(pool.stats().roundTripMs, -1.0); // nothing measured yet
+    QObject context;
+    ThreadConnection client(pool, &context);
+    for (int i = 0; i < 5; ++i) { // the first checkout opens; each later one checks first
+        client.checkout();
+        client.checkin();
+    }
+    const double measured = pool.stats().roundTripMs;
+    QVERIFY2(measured >= 9.5 && measured < 60, qPrintable(QString::number(measured)));
+
+    ConnectionPool near(m_db->settings.source, 2, 0, 5, -1);
+    ThreadConnection direct(near, &context);
+    for (int i = 0; i < 3; ++i) {
+        direct.checkout();
+        direct.checkin();
+    }
+    QVERIFY2(near.stats().roundTripMs >= 0 && near.stats().roundTripMs < 5,
+             qPrintable(QString::number(near.stats().roundTripMs)));
 }
 
 QTEST_GUILESS_MAIN(TestPool)

@@ -3,6 +3,8 @@
 // --verify compares the two tables as multisets of rows (a row may occur more than once).
 #include "TestSandbox.h"
 
+#include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
@@ -38,6 +40,7 @@ private Q_SLOTS:
     void verifyComparesMultisetsAndRepairs();
     void consistentCopyWhileWritersCommitAndRollBack();
     void tableWithTriggersIsReplacedInPlace();
+    void stopDuringTheStreamedCopyCutsItOff();
 
 private:
     void expectIdentical(const QString &table);
@@ -234,6 +237,42 @@ void TestWithoutKey::tableWithTriggersIsReplacedInPlace()
                  .toInt(),
              1);
     expectIdentical(u"readings"_qs);
+}
+
+// A stop while the one SELECT of a table without a key is still streaming: the stream is cut off
+// (not read to its end), the old content stays, no staging table is left, and the next run,
+// on a fresh source connection, copies the table.
+void TestWithoutKey::stopDuringTheStreamedCopyCutsItOff()
+{
+    m_db->source->exec(u"CREATE TABLE big (n INT NOT NULL, pad VARCHAR(200) NOT NULL)"_qs);
+    m_db->source->exec(u"INSERT INTO big SELECT seq MOD 1000, REPEAT('p', 150) FROM seq_1_to_100000"_qs);
+    Settings settings = m_db->settings;
+    settings.tables = {withoutKey(u"big"_qs, 1000)};
+    SyncEngine engine(settings);
+    std::atomic<qint64> copiedAtStop = -1;
+    QObject::connect(&engine, &SyncEngine::batchCommitted, [&](const QString &, qint64, qint64 rowsSoFar, qint64) {
+        qint64 none = -1;
+        if (copiedAtStop.compare_exchange_strong(none, rowsSoFar))
+            engine.requestStop();
+    });
+    QSignalSpy finished(&engine, &SyncEngine::runFinished);
+    QElapsedTimer timer;
+    timer.start();
+    engine.runOnce();
+    QVERIFY(finished.wait(60000));
+    const auto summary = finished.first().first().value<RunSummary>();
+    QCOMPARE(summary.tables.value(0).outcome, TableOutcome::Stopped);
+    QVERIFY2(copiedAtStop > 0 && copiedAtStop < 100000, qPrintable(QString::number(copiedAtStop)));
+    QCOMPARE(m_db->target->count(u"big"_qs), 0); // the table was created empty; nothing swapped in
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                          "AND TABLE_NAME LIKE '\\_ts%'"_qs)
+                 .toInt(),
+             0);
+
+    const RunOutcome again = runSync(m_db->settings, {withoutKey(u"big"_qs, 1000)});
+    QVERIFY2(again.summary.allSucceeded(), qPrintable(again.log()));
+    QCOMPARE(m_db->target->count(u"big"_qs), 100000);
 }
 
 QTEST_GUILESS_MAIN(TestWithoutKey)
