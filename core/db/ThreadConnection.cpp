@@ -3,6 +3,7 @@
 #include "db/ConnectionPool.h"
 #include "db/DbConnection.h"
 #include "db/DbError.h"
+#include "db/NativeHandle.h"
 
 #include <QSqlQuery>
 
@@ -40,6 +41,7 @@ DbConnection &ThreadConnection::checkout()
             m_connection = std::move(connection);
             m_age.start();
             m_pool.opened();
+            m_idle.invalidate();
             isUsable(); // one round trip, timed: the pool knows the network's share from the start
         }
     } catch (const DbError &) {
@@ -53,6 +55,13 @@ DbConnection &ThreadConnection::checkout()
 
 bool ThreadConnection::isUsable()
 {
+    // A connection given back moments ago needs no round trip to be trusted: a server that closed
+    // it since (restart, KILL) shows in its socket. One idle for longer, or whose socket has
+    // something to read, is asked: that also finds a connection cut off silently, and measures
+    // the round trip.
+    constexpr qint64 kRecentlyUsedMs = 2000;
+    if (m_idle.isValid() && !m_idle.hasExpired(kRecentlyUsedMs) && !socketLooksClosed(*m_connection))
+        return true;
     // A server restart or wait_timeout leaves a connection that still says isOpen(): ask the server.
     QSqlQuery ping(m_connection->database());
     QElapsedTimer roundTrip;
@@ -67,12 +76,14 @@ void ThreadConnection::checkin(bool broken)
 {
     Q_ASSERT(m_checkedOut);
     m_checkedOut = false;
-    if (!broken)
+    if (!broken && mayBeInTransaction(*m_connection))
         m_connection->rollback(); // nothing half-done travels to the next user
     if (!m_pool.release(this, !broken)) {
         m_connection.reset();
         m_pool.closed();
+        return;
     }
+    m_idle.start();
 }
 
 void ThreadConnection::closeIdle()

@@ -34,13 +34,14 @@ public:
     QObject *threadContext() const { return m_context; }
 
 private:
-    bool isUsable(); // pre-use check: a cheap round trip
+    bool isUsable(); // pre-use check: a round trip, or a look at the socket when used moments ago
     void closeConnection();
 
     ConnectionPool &m_pool;
     QObject *m_context;
     std::unique_ptr<DbConnection> m_connection;
     QElapsedTimer m_age;
+    QElapsedTimer m_idle; // since the connection was last given back; invalid until then
     bool m_checkedOut = false;
 };
 

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <mutex>
+
 #include <optional>
 
 namespace tablesync {
@@ -60,6 +62,31 @@ public:
 
 private:
     DbConnection &m_target;
+};
+
+// The bookkeeping tables made sure of once per run, by the first table's worker, instead of
+// once per table: three statements, each a round trip, that every table with nothing new would
+// otherwise send to a distant target. Thread-safe; a failure leaves it to the next table.
+class BookkeepingOnce
+{
+public:
+    void reset()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_done = false;
+    }
+    void ensure(DbConnection &target)
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_done)
+            return;
+        Bookkeeping(target).ensureTables();
+        m_done = true;
+    }
+
+private:
+    std::mutex m_mutex;
+    bool m_done = false;
 };
 
 } // namespace tablesync

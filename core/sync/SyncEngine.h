@@ -2,6 +2,7 @@
 
 #include "config/Settings.h"
 #include "db/PoolStats.h"
+#include "sync/Bookkeeping.h"
 #include "sync/SyncTypes.h"
 
 #include <QElapsedTimer>
@@ -89,6 +90,7 @@ private:
     int m_copyWriters = 0;
     QList<Worker> m_workers;
     std::atomic_bool m_stopRequested{false};
+    BookkeepingOnce m_bookkeeping; // the bookkeeping tables, made sure of once per run
 
     bool m_running = false;
     bool m_scheduled = false;

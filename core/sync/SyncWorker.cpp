@@ -12,12 +12,14 @@
 namespace tablesync {
 
 SyncWorker::SyncWorker(const Settings &settings, ConnectionPool &sourcePool, ConnectionPool &targetPool,
-                       const SqlDialect &dialect, const std::atomic_bool &stopRequested, int copyWriters)
+                       const SqlDialect &dialect, const std::atomic_bool &stopRequested, int copyWriters,
+                       BookkeepingOnce &bookkeeping)
     : m_settings(settings)
     , m_targetPool(targetPool)
     , m_copyWriters(copyWriters)
     , m_dialect(dialect)
     , m_stopRequested(stopRequested)
+    , m_bookkeeping(bookkeeping)
     , m_source(sourcePool, this)
     , m_target(targetPool, this)
 {}
@@ -82,7 +84,7 @@ TableResult SyncWorker::attempt(const TableSpec &spec, const QString &loadId)
         DbConnection &target = m_target.checkout();
         // Verification and planning change nothing in the target, bookkeeping included.
         if (m_settings.writesTarget())
-            Bookkeeping(target).ensureTables();
+            m_bookkeeping.ensure(target);
         SyncContext context{source,     target, &m_targetPool,   m_copyWriters, m_dialect,
                             m_settings, loadId, m_stopRequested, *this};
         result = TableJob(context, spec).run();

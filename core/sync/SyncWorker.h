@@ -2,6 +2,7 @@
 
 #include "config/Settings.h"
 #include "db/ThreadConnection.h"
+#include "sync/Bookkeeping.h"
 #include "sync/SyncTypes.h"
 #include "sync/TableJob.h"
 
@@ -22,7 +23,8 @@ class SyncWorker : public QObject, private SyncProgress
     Q_OBJECT
 public:
     SyncWorker(const Settings &settings, ConnectionPool &sourcePool, ConnectionPool &targetPool,
-               const SqlDialect &dialect, const std::atomic_bool &stopRequested, int copyWriters);
+               const SqlDialect &dialect, const std::atomic_bool &stopRequested, int copyWriters,
+               BookkeepingOnce &bookkeeping);
     ~SyncWorker() override;
 
     // Runs on the worker's thread; emits tableSyncFinished when done.
@@ -49,6 +51,7 @@ private:
     int m_copyWriters; // writer threads a large copy may add (each takes a target connection)
     const SqlDialect &m_dialect;
     const std::atomic_bool &m_stopRequested;
+    BookkeepingOnce &m_bookkeeping;
     ThreadConnection m_source;
     ThreadConnection m_target;
 };
