@@ -228,9 +228,8 @@ void SyncEngine::recordLoad()
     try {
         DbConnection &target = m_bookkeepingConnection->checkout();
         try {
-            Bookkeeping bookkeeping(target);
-            bookkeeping.ensureTables();
-            bookkeeping.recordLoad(m_summary.loadId, m_summary.allSucceeded() ? 0 : 1);
+            m_bookkeeping.ensure(target); // done already when a table made sure of them this run
+            Bookkeeping(target).recordLoad(m_summary.loadId, m_summary.allSucceeded() ? 0 : 1);
             m_bookkeepingConnection->checkin();
         } catch (const DbError &) {
             m_bookkeepingConnection->checkin(true);
