@@ -53,6 +53,7 @@ struct TableSchema
     QStringList primaryKey;        // columns of PRIMARY KEY, in key order
     QList<QStringList> uniqueKeys; // every unique index (PRIMARY included), columns in key order
     QStringList uniqueKeyNames;    // their index names, in the same order
+    QStringList indexLeaders;      // the first column of every index, unique or not
     qint64 estimatedRows = 0;      // information_schema TABLE_ROWS (an estimate for InnoDB)
     qint64 averageRowLength = 0;   // bytes
 

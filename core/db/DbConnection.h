@@ -58,6 +58,10 @@ public:
 
 private:
     void applySessionSettings();
+    // `sql` with each ? outside quotes replaced by the next value as an SQL literal.
+    QString withLiterals(const QString &sql, const QVariantList &values);
+    QString literal(const QVariant &value);
+    QString quotedText(const QString &text);
     void checkEncryption();
 
     ConnectionSettings m_settings;

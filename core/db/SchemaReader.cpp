@@ -3,6 +3,7 @@
 #include "db/DbConnection.h"
 #include "db/MySqlDialect.h"
 
+#include <QHash>
 #include <QMap>
 
 namespace tablesync {
@@ -18,63 +19,106 @@ QString text(const QSqlQuery &query, int index)
 
 TableSchema readTable(DbConnection &connection, const QString &table)
 {
-    TableSchema schema;
-    schema.name = table;
-    const QString what = u"reading the definition of "_qs + table + u" on the "_qs + connection.settings().role;
+    const QHash<QString, TableSchema> found = readTables(connection, {table});
+    if (found.contains(table))
+        return found.value(table);
+    // The server may match names without regard to case (lower_case_table_names): its spelling.
+    for (const TableSchema &schema : found) {
+        if (schema.name.compare(table, Qt::CaseInsensitive) == 0)
+            return schema;
+    }
+    TableSchema missing;
+    missing.name = table;
+    return missing;
+}
 
-    QSqlQuery tables =
-        connection.select(u"SELECT TABLE_NAME, TABLE_ROWS, AVG_ROW_LENGTH FROM information_schema.TABLES "
-                          "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"_qs,
-                          {table}, what);
-    if (!tables.next())
-        return schema;
-    schema.exists = true;
-    schema.name = text(tables, 0); // the server's spelling
-    schema.estimatedRows = tables.value(1).toLongLong();
-    schema.averageRowLength = tables.value(2).toLongLong();
+QHash<QString, TableSchema> readTables(DbConnection &connection, const QStringList &tables)
+{
+    QHash<QString, TableSchema> schemas;
+    if (tables.isEmpty())
+        return schemas;
+    const QString what =
+        (tables.size() == 1 ? u"reading the definition of "_qs + tables.first()
+                            : QStringLiteral("reading the definitions of %1 tables").arg(tables.size())) +
+        u" on the "_qs + connection.settings().role;
+    // Two statements for any number of tables: across a network, a round trip costs more than
+    // the server's work for a few hundred tables.
+    QStringList placeholders;
+    QVariantList names;
+    for (const QString &table : tables) {
+        placeholders << u"?"_qs;
+        names << table;
+    }
+    const QString inList = u" IN ("_qs + placeholders.join(u',') + u')';
 
-    QSqlQuery columns =
-        connection.select(u"SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
-                          "CHARACTER_SET_NAME, COLLATION_NAME, GENERATION_EXPRESSION, IS_GENERATED, "
-                          "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION "
-                          "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
-                          "ORDER BY ORDINAL_POSITION"_qs,
-                          {schema.name}, what);
+    // The table's size estimates ride along with its columns: one statement fewer per read.
+    QSqlQuery columns = connection.select(
+        u"SELECT c.TABLE_NAME, t.TABLE_ROWS, t.AVG_ROW_LENGTH, c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, "
+        "c.IS_NULLABLE, c.COLUMN_DEFAULT, c.EXTRA, c.CHARACTER_SET_NAME, c.COLLATION_NAME, "
+        "c.GENERATION_EXPRESSION, c.IS_GENERATED, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION "
+        "FROM information_schema.COLUMNS AS c JOIN information_schema.TABLES AS t "
+        "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
+        "WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME"_qs +
+            inList + u" ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION"_qs,
+        names, what);
     while (columns.next()) {
+        const QString name = text(columns, 0); // the server's spelling
+        auto schema = schemas.find(name);
+        if (schema == schemas.end()) {
+            TableSchema found;
+            found.exists = true;
+            found.name = name;
+            found.estimatedRows = columns.value(1).toLongLong();
+            found.averageRowLength = columns.value(2).toLongLong();
+            schema = schemas.insert(name, found);
+        }
         ColumnInfo c;
-        c.name = text(columns, 0);
-        c.dataType = text(columns, 1).toLower();
-        c.columnType = text(columns, 2).toLower();
-        c.nullable = text(columns, 3) == u"YES";
-        if (!columns.value(4).isNull())
-            c.defaultExpression = text(columns, 4);
-        c.extra = text(columns, 5);
-        c.charset = text(columns, 6);
-        c.collation = text(columns, 7);
-        c.generationExpression = text(columns, 8);
-        c.generated = text(columns, 9) == u"ALWAYS";
+        c.name = text(columns, 3);
+        c.dataType = text(columns, 4).toLower();
+        c.columnType = text(columns, 5).toLower();
+        c.nullable = text(columns, 6) == u"YES";
+        if (!columns.value(7).isNull())
+            c.defaultExpression = text(columns, 7);
+        c.extra = text(columns, 8);
+        c.charset = text(columns, 9);
+        c.collation = text(columns, 10);
+        c.generationExpression = text(columns, 11);
+        c.generated = text(columns, 12) == u"ALWAYS";
         c.stored = c.generated && (c.extra.contains(u"STORED"_qs, Qt::CaseInsensitive) ||
                                    c.extra.contains(u"PERSISTENT"_qs, Qt::CaseInsensitive));
-        c.numericPrecision = columns.value(10).toInt();
-        c.numericScale = columns.value(11).toInt();
-        c.datetimePrecision = columns.value(12).toInt();
-        schema.columns << c;
+        c.numericPrecision = columns.value(13).toInt();
+        c.numericScale = columns.value(14).toInt();
+        c.datetimePrecision = columns.value(15).toInt();
+        schema->columns << c;
     }
+    if (schemas.isEmpty())
+        return schemas;
 
-    QSqlQuery keys = connection.select(u"SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
-                                       "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND NON_UNIQUE = 0 "
-                                       "ORDER BY INDEX_NAME, SEQ_IN_INDEX"_qs,
-                                       {schema.name}, what);
-    QMap<QString, QStringList> unique;
-    while (keys.next())
-        unique[text(keys, 0)] << text(keys, 1);
-    for (auto it = unique.cbegin(); it != unique.cend(); ++it) {
-        if (it.key() == u"PRIMARY")
-            schema.primaryKey = it.value();
-        schema.uniqueKeys << it.value();
-        schema.uniqueKeyNames << it.key();
+    QSqlQuery indexes = connection.select(u"SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, NON_UNIQUE, SEQ_IN_INDEX "
+                                          "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                                          "AND TABLE_NAME"_qs +
+                                              inList + u" ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"_qs,
+                                          names, what);
+    QHash<QString, QMap<QString, QStringList>> unique;
+    while (indexes.next()) {
+        auto schema = schemas.find(text(indexes, 0));
+        if (schema == schemas.end())
+            continue;
+        if (indexes.value(4).toInt() == 1 && !schema->indexLeaders.contains(text(indexes, 2)))
+            schema->indexLeaders << text(indexes, 2);
+        if (indexes.value(3).toInt() == 0)
+            unique[schema->name][text(indexes, 1)] << text(indexes, 2);
     }
-    return schema;
+    for (TableSchema &schema : schemas) {
+        const QMap<QString, QStringList> keys = unique.value(schema.name);
+        for (auto it = keys.cbegin(); it != keys.cend(); ++it) {
+            if (it.key() == u"PRIMARY")
+                schema.primaryKey = it.value();
+            schema.uniqueKeys << it.value();
+            schema.uniqueKeyNames << it.key();
+        }
+    }
+    return schemas;
 }
 
 QString showCreateTable(DbConnection &connection, const QString &table)

@@ -2,6 +2,8 @@
 
 #include "db/ColumnInfo.h"
 
+#include <QHash>
+
 namespace tablesync {
 
 class DbConnection;
@@ -11,6 +13,9 @@ namespace SchemaReader {
 
 // Columns in ordinal order, keys and size estimates; `exists` false when there is no such table.
 TableSchema readTable(DbConnection &connection, const QString &table);
+// The same for many tables in two statements, keyed by the server's spelling of each name;
+// tables that do not exist are left out.
+QHash<QString, TableSchema> readTables(DbConnection &connection, const QStringList &tables);
 
 // SHOW CREATE TABLE text, for creating the same table elsewhere.
 QString showCreateTable(DbConnection &connection, const QString &table);

@@ -107,16 +107,37 @@ std::optional<Bookkeeping::CursorState> Bookkeeping::cursorState(const QString &
     QSqlQuery query = m_target.select(u"SELECT `modifier`, `cursor_value`, `cursor_key`, `cursor_history` "
                                       "FROM `_tablesync_state` WHERE `table_name` = ?"_qs,
                                       {table}, u"reading the cursor of "_qs + table);
-    if (!query.next() || query.value(1).isNull())
+    if (!query.next())
         return std::nullopt;
     // A cursor over another column means nothing for this one: start again.
     if (query.value(0).toString().compare(modifier, Qt::CaseInsensitive) != 0)
         return std::nullopt;
+    return stateOfRow(query, 1);
+}
+
+QHash<QString, Bookkeeping::StoredCursor> Bookkeeping::allCursorStates()
+{
+    QSqlQuery query = m_target.select(u"SELECT `table_name`, `modifier`, `cursor_value`, `cursor_key`, "
+                                      "`cursor_history` FROM `_tablesync_state`"_qs,
+                                      {}, u"reading the cursors"_qs);
+    QHash<QString, StoredCursor> cursors;
+    while (query.next()) {
+        if (const std::optional<CursorState> state = stateOfRow(query, 2))
+            cursors.insert(query.value(0).toString(), StoredCursor{query.value(1).toString(), *state});
+    }
+    return cursors;
+}
+
+std::optional<Bookkeeping::CursorState> Bookkeeping::stateOfRow(const QSqlQuery &query, int valueColumn)
+{
+    // No value: a large first load is under way (FirstLoad), or nothing was ever stored.
+    if (query.value(valueColumn).isNull())
+        return std::nullopt;
     CursorState state;
     // A cursor stored by an earlier version has no key and no history: it starts at its value.
-    if (!query.value(1).toString().isEmpty())
-        state.start = CursorPosition{query.value(1).toString(), query.value(2).toString()};
-    state.history = historyFromJson(QJsonDocument::fromJson(query.value(3).toString().toUtf8()).array());
+    if (!query.value(valueColumn).toString().isEmpty())
+        state.start = CursorPosition{query.value(valueColumn).toString(), query.value(valueColumn + 1).toString()};
+    state.history = historyFromJson(QJsonDocument::fromJson(query.value(valueColumn + 2).toString().toUtf8()).array());
     return state;
 }
 

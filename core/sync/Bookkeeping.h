@@ -2,6 +2,8 @@
 
 #include "sync/SafeCursor.h"
 
+#include <QHash>
+#include <QSqlQuery>
 #include <QString>
 
 #include <mutex>
@@ -38,6 +40,14 @@ public:
     };
     // The stored state of `table`, if any was stored for the same modifier column.
     std::optional<CursorState> cursorState(const QString &table, const QString &modifier);
+    // Every table's stored state in one statement (RunOutlook), by table name, with the modifier
+    // column it was stored for.
+    struct StoredCursor
+    {
+        QString modifier;
+        CursorState state;
+    };
+    QHash<QString, StoredCursor> allCursorStates();
     // Must run inside the caller's transaction on the target, with the rows it covers.
     void saveCursorState(const QString &table, const QString &modifier, const CursorState &state,
                          const QString &loadId);
@@ -61,6 +71,9 @@ public:
     void recordLoad(const QString &loadId, int status);
 
 private:
+    // The state in `query`'s current row: cursor_value, cursor_key and cursor_history from `valueColumn` on.
+    static std::optional<CursorState> stateOfRow(const QSqlQuery &query, int valueColumn);
+
     DbConnection &m_target;
 };
 

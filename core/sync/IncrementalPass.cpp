@@ -107,11 +107,12 @@ void IncrementalPass::readBeforeSnapshot(const std::optional<Bookkeeping::Cursor
 Bookkeeping::CursorState IncrementalPass::decideInSnapshot(const std::optional<CursorPosition> &start,
                                                            QList<CursorMark> history)
 {
-    const double snapshotTime = SourceClock::snapshotTime(m_context.source);
+    double snapshotTime = 0;
+    const std::optional<CursorPosition> last = SourceClock::clockAndLastPosition(
+        m_context.source, m_context.dialect, m_source.name, m_modifier, m_keys, snapshotTime);
     m_result.sourceSnapshotTime = snapshotTime;
     std::optional<CursorMark> thisRead;
-    if (const auto last =
-            SourceClock::lastPosition(m_context.source, m_context.dialect, m_source.name, m_modifier, m_keys)) {
+    if (last) {
         thisRead = CursorMark{snapshotTime, *last};
         warnOfAFutureStamp(last->modifier, snapshotTime);
     }

@@ -34,6 +34,17 @@ QString SchemaSync::targetCreateStatement(const QString &sourceCreate)
     return statement;
 }
 
+QString SchemaSync::withBookkeepingColumns(const QString &create)
+{
+    // After the source's definitions, before the closing parenthesis: the columns come last, as
+    // the ALTER of an existing table adds them (column and key definitions may be interleaved).
+    const qsizetype close = create.lastIndexOf(u"\n)"_qs);
+    if (close < 0)
+        return create; // not SHOW CREATE TABLE's layout: the ALTER below adds them
+    return create.left(close) + u",\n  `_dlt_load_id` text NOT NULL,\n  `_dlt_id` varchar(128) NOT NULL"_qs +
+           create.mid(close);
+}
+
 QString SchemaSync::columnDefinition(const ColumnInfo &c) const
 {
     QString def = m_dialect.quoteIdentifier(c.name) + u' ' + c.columnType;
@@ -63,20 +74,26 @@ void SchemaSync::change(Result &result, const QString &sql, const QString &what)
 }
 
 SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const TableSpec &spec,
-                                     const std::function<void()> &beforeAddingColumns)
+                                     const std::function<void()> &beforeAddingColumns, const TableSchema *knownTarget)
 {
     Result result;
     const QString table = m_dialect.quoteIdentifier(sourceSchema.name);
-    TableSchema target = SchemaReader::readTable(m_target, sourceSchema.name);
+    TableSchema target = knownTarget ? *knownTarget : SchemaReader::readTable(m_target, sourceSchema.name);
 
     if (!target.exists) {
-        const QString create = targetCreateStatement(SchemaReader::showCreateTable(m_source, sourceSchema.name));
+        // The _dlt_ columns go into the CREATE itself: one statement, one round trip, not two.
+        const QString create =
+            withBookkeepingColumns(targetCreateStatement(SchemaReader::showCreateTable(m_source, sourceSchema.name)));
         change(result, create, u"creating "_qs + sourceSchema.name + u" in the target"_qs);
         result.created = true;
         result.notes << u"created the table from the source definition"_qs;
         if (m_planOnly) { // the table would be the source's, with its columns and keys
             target = sourceSchema;
             target.exists = true;
+            if (create.contains(u"`_dlt_id`"_qs)) {
+                target.columns << ColumnInfo{QString::fromLatin1(kLoadIdColumn), u"text"_qs, u"text"_qs};
+                target.columns << ColumnInfo{QString::fromLatin1(kRowIdColumn), u"varchar"_qs, u"varchar(128)"_qs};
+            }
         } else {
             target = SchemaReader::readTable(m_target, sourceSchema.name);
         }

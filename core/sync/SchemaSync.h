@@ -37,12 +37,15 @@ public:
 
     // `beforeAddingColumns` runs before the first ALTER that adds a source column (the
     // incremental job resets its cursor there so the new column gets filled for every row).
+    // `knownTarget`: the target's definition read already this run (RunOutlook); else it is read.
     Result apply(const TableSchema &sourceSchema, const TableSpec &spec,
-                 const std::function<void()> &beforeAddingColumns);
+                 const std::function<void()> &beforeAddingColumns, const TableSchema *knownTarget = nullptr);
 
     // The CREATE TABLE text for the target: the source's, without foreign keys (the referenced
     // tables may not be synced) and without the AUTO_INCREMENT counter.
     static QString targetCreateStatement(const QString &sourceCreate);
+    // The same with the `_dlt_` columns added at the end.
+    static QString withBookkeepingColumns(const QString &create);
     // A column definition for ALTER TABLE ... ADD COLUMN, from information_schema.
     QString columnDefinition(const ColumnInfo &column) const;
 

@@ -165,6 +165,35 @@ std::optional<CursorPosition> lastPosition(DbConnection &source, const SqlDialec
     return CursorPosition{query.value(0).toString(), KeyToken::encode(key)};
 }
 
+std::optional<CursorPosition> clockAndLastPosition(DbConnection &source, const SqlDialect &dialect,
+                                                   const QString &table, const ColumnInfo &modifier,
+                                                   const QList<ColumnInfo> &keys, double &time)
+{
+    // NOW(6) is when the statement began, inside the snapshot and so after its start; the join
+    // gives the clock a row even when the table has none.
+    QStringList select{dialect.readExpression(modifier) + u" AS m"_qs};
+    QStringList order{dialect.quoteIdentifier(modifier.name) + u" DESC"_qs};
+    for (int i = 0; i < keys.size(); ++i) {
+        select << dialect.readExpression(keys.at(i)) + u" AS k"_qs + QString::number(i);
+        order << dialect.quoteIdentifier(keys.at(i).name) + u" DESC"_qs;
+    }
+    QSqlQuery query =
+        source.select(u"SELECT UNIX_TIMESTAMP(NOW(6)), newest.* FROM (SELECT 1) AS one LEFT JOIN (SELECT "_qs +
+                          select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table) + u" WHERE "_qs +
+                          dialect.quoteIdentifier(modifier.name) + u" IS NOT NULL ORDER BY "_qs + order.join(u", "_qs) +
+                          u" LIMIT 1) AS newest ON TRUE"_qs,
+                      {}, u"reading the source's clock and the newest "_qs + modifier.name + u" of "_qs + table);
+    if (!query.next())
+        throw DbError(u"the source answered no row to a statement that always has one"_qs);
+    time = query.value(0).toDouble();
+    if (query.value(1).isNull()) // the subquery's modifier is never NULL for a row
+        return std::nullopt;
+    QVariantList key;
+    for (int i = 0; i < keys.size(); ++i)
+        key << query.value(i + 2);
+    return CursorPosition{query.value(1).toString(), KeyToken::encode(key)};
+}
+
 QString holderText(const SourceHorizon &horizon)
 {
     if (!horizon.oldestWriterStart)

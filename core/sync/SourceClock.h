@@ -34,6 +34,12 @@ std::optional<CursorPosition> lastPosition(DbConnection &source, const SqlDialec
                                            const ColumnInfo &modifier, const QList<ColumnInfo> &keys,
                                            double *time = nullptr);
 
+// Inside the snapshot, in one statement: the server's clock (as snapshotTime(), into `time`) and
+// the last position (as lastPosition()).
+std::optional<CursorPosition> clockAndLastPosition(DbConnection &source, const SqlDialect &dialect,
+                                                   const QString &table, const ColumnInfo &modifier,
+                                                   const QList<ColumnInfo> &keys, double &time);
+
 // The message a DBA reads when a long transaction holds the horizon back.
 QString holderText(const SourceHorizon &horizon);
 

@@ -70,7 +70,7 @@ void SyncEngine::startWorkers()
         w.thread = new QThread(this);
         w.thread->setObjectName(QStringLiteral("sync-worker-%1").arg(i + 1));
         w.worker = new SyncWorker(m_settings, *m_sourcePool, *m_targetPool, *m_dialect, m_stopRequested, m_copyWriters,
-                                  m_bookkeeping);
+                                  m_bookkeeping, m_outlook);
         w.worker->moveToThread(w.thread);
         connect(w.worker, &SyncWorker::tableSyncStarted, this, &SyncEngine::tableSyncStarted);
         connect(w.worker, &SyncWorker::tableMessage, this, &SyncEngine::tableMessage);
@@ -143,6 +143,7 @@ void SyncEngine::runOnce()
     m_results = QList<std::optional<TableResult>>(m_queue.size());
     Q_EMIT runStarted(m_summary.loadId, int(m_queue.size()));
     m_bookkeeping.reset();
+    m_outlook.reset(m_settings.tables);
     if (m_queue.isEmpty())
         finishRun();
     else

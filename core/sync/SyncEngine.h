@@ -3,6 +3,7 @@
 #include "config/Settings.h"
 #include "db/PoolStats.h"
 #include "sync/Bookkeeping.h"
+#include "sync/RunOutlook.h"
 #include "sync/SyncTypes.h"
 
 #include <QElapsedTimer>
@@ -91,6 +92,7 @@ private:
     QList<Worker> m_workers;
     std::atomic_bool m_stopRequested{false};
     BookkeepingOnce m_bookkeeping; // the bookkeeping tables, made sure of once per run
+    RunOutlook m_outlook;          // every table's state and definitions, read once per run
 
     bool m_running = false;
     bool m_scheduled = false;

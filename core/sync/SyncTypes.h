@@ -42,6 +42,7 @@ struct TableResult
     qint64 remainingDifferences = 0;
     QStringList sampleKeys; // a few keys of differing rows, for the report
     QString cursor;         // incremental: the stored cursor after the run
+    bool quiet = false;     // nothing after the cursor, seen by the run's outlook: no statement of its own
 
     HorizonView horizon;           // incremental: what the source said of its open transactions (SafeCursor.h)
     double sourceSnapshotTime = 0; // epoch seconds of the snapshot the target now reflects

@@ -13,13 +13,14 @@ namespace tablesync {
 
 SyncWorker::SyncWorker(const Settings &settings, ConnectionPool &sourcePool, ConnectionPool &targetPool,
                        const SqlDialect &dialect, const std::atomic_bool &stopRequested, int copyWriters,
-                       BookkeepingOnce &bookkeeping)
+                       BookkeepingOnce &bookkeeping, RunOutlook &outlook)
     : m_settings(settings)
     , m_targetPool(targetPool)
     , m_copyWriters(copyWriters)
     , m_dialect(dialect)
     , m_stopRequested(stopRequested)
     , m_bookkeeping(bookkeeping)
+    , m_outlook(outlook)
     , m_source(sourcePool, this)
     , m_target(targetPool, this)
 {}
@@ -86,7 +87,7 @@ TableResult SyncWorker::attempt(const TableSpec &spec, const QString &loadId)
         if (m_settings.writesTarget())
             m_bookkeeping.ensure(target);
         SyncContext context{source,     target, &m_targetPool,   m_copyWriters, m_dialect,
-                            m_settings, loadId, m_stopRequested, *this};
+                            m_settings, loadId, m_stopRequested, *this,         &m_outlook};
         result = TableJob(context, spec).run();
     } catch (const DbError &e) {
         // Checking out failed: the pool timed out or a server cannot be reached.

@@ -13,6 +13,7 @@
 namespace tablesync {
 
 class ConnectionPool;
+class RunOutlook;
 class SqlDialect;
 
 // Syncs one table at a time on its own thread, with one connection per server from the pools.
@@ -24,7 +25,7 @@ class SyncWorker : public QObject, private SyncProgress
 public:
     SyncWorker(const Settings &settings, ConnectionPool &sourcePool, ConnectionPool &targetPool,
                const SqlDialect &dialect, const std::atomic_bool &stopRequested, int copyWriters,
-               BookkeepingOnce &bookkeeping);
+               BookkeepingOnce &bookkeeping, RunOutlook &outlook);
     ~SyncWorker() override;
 
     // Runs on the worker's thread; emits tableSyncFinished when done.
@@ -52,6 +53,7 @@ private:
     const SqlDialect &m_dialect;
     const std::atomic_bool &m_stopRequested;
     BookkeepingOnce &m_bookkeeping;
+    RunOutlook &m_outlook;
     ThreadConnection m_source;
     ThreadConnection m_target;
 };

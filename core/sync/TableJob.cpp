@@ -8,6 +8,7 @@
 #include "sync/FullRefresh.h"
 #include "sync/IncrementalPass.h"
 #include "sync/KeyOrderFirstLoad.h"
+#include "sync/RunOutlook.h"
 #include "sync/SchemaSync.h"
 #include "sync/TablePlanner.h"
 #include "sync/TableVerifier.h"
@@ -63,6 +64,11 @@ TableResult TableJob::run()
 {
     m_timer.start();
     try {
+        // Quiet (RunOutlook.h): nothing to read, nothing left suspended, definitions in line.
+        if (m_context.settings.runMode == Settings::RunMode::Sync && m_spec.isIncremental() && finishQuietly()) {
+            m_result.elapsedMs = m_timer.elapsed();
+            return m_result;
+        }
         // Triggers a killed run left suspended come back first, whatever happens to the table next;
         // the target's triggers must not act on tablesync's writes (TriggerSuspension.h).
         TriggerSuspension triggers(m_context.target, m_context.dialect, m_spec.table, m_context.progress);
@@ -126,6 +132,12 @@ TableResult TableJob::run()
 TableSchema TableJob::checkAgainstSource()
 {
     const TableSchema source = SchemaReader::readTable(m_context.source, m_spec.table);
+    validate(source, /*checkInitialValue=*/true);
+    return source;
+}
+
+void TableJob::validate(const TableSchema &source, bool checkInitialValue)
+{
     const QString where = QStringLiteral("tables.json entry %1 (%2): ").arg(m_spec.entryIndex).arg(m_spec.table);
     if (!source.exists) {
         throw ConfigMismatch(where + QStringLiteral("table %1 does not exist in the source database %2")
@@ -159,8 +171,8 @@ TableSchema TableJob::checkAgainstSource()
                                                         "or TIMESTAMP column")
                                              .arg(m_spec.modifier, modifier->columnType));
         }
-        warnWithoutModifierIndex(source.name, modifier->name);
-        if (m_spec.initialValue) {
+        warnWithoutModifierIndex(source, modifier->name);
+        if (m_spec.initialValue && checkInitialValue) {
             const QVariant cast =
                 m_context.source.scalar(u"SELECT CAST(? AS "_qs + MySqlDialect::castTypeFor(*modifier) + u")"_qs,
                                         {*m_spec.initialValue}, u"checking initial_value"_qs);
@@ -170,7 +182,31 @@ TableSchema TableJob::checkAgainstSource()
             }
         }
     }
-    return source;
+}
+
+bool TableJob::finishQuietly()
+{
+    if (!m_context.outlook)
+        return false;
+    const std::optional<RunOutlook::QuietTable> quiet =
+        m_context.outlook->quiet(m_context.source, m_context.target, m_context.dialect, m_spec.table);
+    if (!quiet)
+        return false;
+    // The same checks as every run, on the definitions the outlook read: a source table that
+    // lost its modifier or key still fails loudly, a new source column still reaches the target.
+    validate(quiet->source, /*checkInitialValue=*/false); // a stored cursor makes initial_value moot
+    SchemaSync schemaSync(m_context.source, m_context.target, m_context.dialect);
+    schemaSync.setPlanOnly(true);
+    const SchemaSync::Result schema = schemaSync.apply(quiet->source, m_spec, {}, &quiet->target);
+    if (!schema.statements.isEmpty())
+        return false;
+    for (const QString &drift : schema.drift)
+        m_context.progress.onTableMessage(m_spec.table, u"schema drift: "_qs + drift);
+    m_context.progress.onTableMessage(m_spec.table, u"nothing after "_qs + m_spec.modifier + u" = "_qs +
+                                                        quiet->start.modifier + u" and the key read last"_qs);
+    m_result.cursor = quiet->start.modifier;
+    m_result.quiet = true;
+    return true;
 }
 
 void TableJob::requireUniqueKey(const TableSchema &source, const QString &where)
@@ -207,20 +243,18 @@ bool TableJob::worthPipelining(const SyncContext &context, const TableSchema &so
     return context.targetPool && context.copyWriters > 0 && source.estimatedRows >= kMinRowsForPipelining;
 }
 
-void TableJob::warnWithoutModifierIndex(const QString &table, const QString &modifier)
+void TableJob::warnWithoutModifierIndex(const TableSchema &source, const QString &modifier)
 {
     // Without an index that starts with the modifier, every incremental page scans the table.
-    const QVariant indexed =
-        m_context.source.scalar(u"SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
-                                "AND TABLE_NAME = ? AND COLUMN_NAME = ? AND SEQ_IN_INDEX = 1"_qs,
-                                {table, modifier}, u"looking for an index on the modifier"_qs);
-    if (indexed.toInt() == 0) {
-        m_context.progress.onTableMessage(
-            m_spec.table,
-            QStringLiteral("warning: no index starts with the modifier column %1, so every batch "
-                           "scans the whole source table; consider CREATE INDEX ON %2 (%1)")
-                .arg(m_context.dialect.quoteIdentifier(modifier), m_context.dialect.quoteIdentifier(table)));
+    for (const QString &leader : source.indexLeaders) {
+        if (leader.compare(modifier, Qt::CaseInsensitive) == 0)
+            return;
     }
+    m_context.progress.onTableMessage(
+        m_spec.table,
+        QStringLiteral("warning: no index starts with the modifier column %1, so every batch "
+                       "scans the whole source table; consider CREATE INDEX ON %2 (%1)")
+            .arg(m_context.dialect.quoteIdentifier(modifier), m_context.dialect.quoteIdentifier(source.name)));
 }
 
 QList<ColumnInfo> TableJob::writableColumns(const TableSchema &source)

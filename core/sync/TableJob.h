@@ -15,6 +15,7 @@ namespace tablesync {
 class ConnectionPool;
 class DbConnection;
 class PageReader;
+class RunOutlook;
 class SqlDialect;
 
 // What a table job tells the world while it runs. The engine turns these into signals.
@@ -39,6 +40,8 @@ struct SyncContext
     QString loadId;
     const std::atomic_bool &stopRequested;
     SyncProgress &progress;
+    // The run's look at all its tables (null: every table reads what it needs itself).
+    RunOutlook *outlook = nullptr;
     // Set by TableJob for the table being synced: called before the first statement that writes
     // its rows (the target's triggers are suspended there), so a table with nothing to write sends
     // no DDL. Calling it again costs nothing.
@@ -70,8 +73,13 @@ public:
 
 private:
     TableSchema checkAgainstSource();
+    // The configuration's checks against the source's definition (ConfigMismatch when it does not fit).
+    void validate(const TableSchema &source, bool checkInitialValue);
+    // A table the run's outlook found quiet: its definitions are checked and nothing else is sent.
+    // False when the target's definition needs a change first (the ordinary job makes it).
+    bool finishQuietly();
     void requireUniqueKey(const TableSchema &source, const QString &where);
-    void warnWithoutModifierIndex(const QString &table, const QString &modifier);
+    void warnWithoutModifierIndex(const TableSchema &source, const QString &modifier);
     bool stopRequested() const { return m_context.stopRequested.load(); }
 
     SyncContext &m_context;
