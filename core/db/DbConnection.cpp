@@ -238,6 +238,11 @@ QString DbConnection::literal(const QVariant &value)
     case QMetaType::Short:
     case QMetaType::UShort:
         return value.toString();
+    case QMetaType::Char: // TINYINT as QtSql types it
+    case QMetaType::SChar:
+        return QString::number(value.toInt());
+    case QMetaType::UChar:
+        return QString::number(value.toUInt());
     case QMetaType::Double:
     case QMetaType::Float: {
         const double number = value.toDouble();

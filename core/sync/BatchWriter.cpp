@@ -113,23 +113,32 @@ qint64 BatchWriter::approximateBytes(const QVariant &value)
     }
 }
 
+int BatchWriter::cacheKey(int rowCount) const
+{
+    return rowCount * 2 + (m_updateOnlyChanged ? 1 : 0);
+}
+
+QString BatchWriter::insertStatement(int rowCount) const
+{
+    const QStringList extra{QString::fromLatin1(SchemaSync::kLoadIdColumn),
+                            QString::fromLatin1(SchemaSync::kRowIdColumn)};
+    return m_dialect.insertRows(m_table, m_columns, extra, rowCount,
+                                !m_upsert             ? SqlDialect::OnDuplicate::Fail
+                                : m_updateOnlyChanged ? SqlDialect::OnDuplicate::UpdateIfChanged
+                                                      : SqlDialect::OnDuplicate::Update);
+}
+
 QSqlQuery &BatchWriter::statementFor(int rowCount)
 {
-    const int cacheKey = rowCount * 2 + (m_updateOnlyChanged ? 1 : 0);
-    auto it = m_statements.find(cacheKey);
+    auto it = m_statements.find(cacheKey(rowCount));
     if (it != m_statements.end())
         return *it;
     if (m_statements.size() > 8) // odd tail sizes: keep the cache small
         m_statements.clear();
     QSqlQuery query = m_target.newQuery();
-    const QStringList extra{QString::fromLatin1(SchemaSync::kLoadIdColumn),
-                            QString::fromLatin1(SchemaSync::kRowIdColumn)};
-    if (!query.prepare(m_dialect.insertRows(m_table, m_columns, extra, rowCount,
-                                            !m_upsert             ? SqlDialect::OnDuplicate::Fail
-                                            : m_updateOnlyChanged ? SqlDialect::OnDuplicate::UpdateIfChanged
-                                                                  : SqlDialect::OnDuplicate::Update)))
+    if (!query.prepare(insertStatement(rowCount)))
         throw DbError::from(u"preparing to write "_qs + m_table + u" in the target"_qs, query.lastError());
-    return *m_statements.insert(cacheKey, std::move(query));
+    return *m_statements.insert(cacheKey(rowCount), std::move(query));
 }
 
 void BatchWriter::write(const Page &page)
@@ -153,13 +162,31 @@ void BatchWriter::write(const Page &page, int firstRow, int rowCount)
             bytes += rowBytes;
             ++count;
         }
-        flush(page, first, count);
+        flush(page, first, count, bytes);
         first += count;
     }
 }
 
-void BatchWriter::flush(const Page &page, int firstRow, int rowCount)
+void BatchWriter::flush(const Page &page, int firstRow, int rowCount, qint64 bytes)
 {
+    // A statement shorter than the usual one is usually written once (a small table, the tail of
+    // a copy): as text with the values written in it is one round trip, where preparing it is
+    // three. Bytes go in as hex, twice their size, so only a batch well inside the limit does.
+    if (rowCount < m_maxRowsPerStatement && !m_statements.contains(cacheKey(rowCount)) &&
+        2 * bytes + 64 * 1024 < m_maxStatementBytes) {
+        QVariantList values;
+        values.reserve(qsizetype(rowCount) * (m_columns.size() + 2));
+        for (int r = firstRow; r < firstRow + rowCount; ++r) {
+            for (int c = 0; c < int(m_columns.size()); ++c)
+                values << page.value(r, c);
+            values << m_loadId << rowId(page, r, m_keyIndexes);
+        }
+        const QSqlQuery query =
+            m_target.select(insertStatement(rowCount), values,
+                            QStringLiteral("writing %1 row(s) of %2 into the target").arg(rowCount).arg(m_table));
+        countChanged(query, rowCount);
+        return;
+    }
     QSqlQuery &query = statementFor(rowCount);
     const int columns = int(m_columns.size());
     int position = 0;

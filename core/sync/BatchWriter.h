@@ -40,8 +40,11 @@ public:
     static QByteArray rowIdBytes(const Page &page, int row, const QList<int> &keyIndexes);
 
 private:
+    int cacheKey(int rowCount) const;
+    QString insertStatement(int rowCount) const;
     QSqlQuery &statementFor(int rowCount);
-    void flush(const Page &page, int firstRow, int rowCount);
+    // `bytes`: the rows' approximate size (approximateBytes).
+    void flush(const Page &page, int firstRow, int rowCount, qint64 bytes);
     void countChanged(const QSqlQuery &query, int rowCount);
     static qint64 approximateBytes(const QVariant &value);
 

@@ -181,6 +181,7 @@ void IncrementalPass::run()
     }
 
     m_hasState = state.has_value();
+    m_stored = state;
     std::optional<CursorPosition> start = state ? state->start : std::nullopt;
     if (!start && m_spec.initialValue)
         start = CursorPosition{*m_spec.initialValue, QString()};
@@ -210,13 +211,16 @@ void IncrementalPass::run()
         m_result.outcome = TableOutcome::Stopped;
         return;
     }
-    const bool changedState =
-        !state || state->start != m_decided.start || state->history != m_decided.history || m_progressSaved;
     // A table with nothing new keeps its stored state: no statement on the target at all.
-    if (changedState)
+    if (decisionDiffersFromStored() && !m_decisionSaved)
         bookkeeping.saveCursorState(m_spec.table, m_modifier.name, m_decided, m_context.loadId);
     if (m_decided.start)
         m_result.cursor = m_decided.start->modifier;
+}
+
+bool IncrementalPass::decisionDiffersFromStored() const
+{
+    return !m_stored || m_stored->start != m_decided.start || m_stored->history != m_decided.history || m_progressSaved;
 }
 
 std::optional<QVariantList> IncrementalPass::resumeKey(const std::optional<CursorPosition> &start) const
@@ -278,8 +282,13 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
         m_context.target.beginTransaction();
         writer.write(page);
         const qint64 changed = writer.rowsChanged() - changedBefore;
-        if (changed > 0) // with the rows it covers; a page of re-checked rows needs no new state
+        if (reader.atEnd() && (changed > 0 || decisionDiffersFromStored())) {
+            // The last page: the pass's decision goes with its rows, one statement fewer.
+            Bookkeeping(m_context.target).saveCursorState(m_spec.table, m_modifier.name, m_decided, m_context.loadId);
+            m_decisionSaved = true;
+        } else if (changed > 0) { // with the rows it covers; a page of re-checked rows needs no new state
             saveProgress(m_context.target, positionOfLastRow(page));
+        }
         m_context.target.commit();
         rowsRead += page.rowCount();
         m_result.rowsWritten += changed;

@@ -44,6 +44,8 @@ private:
     std::optional<QVariantList> resumeKey(const std::optional<CursorPosition> &start) const;
     CursorPosition positionOfLastRow(const Page &page) const;
     void saveProgress(DbConnection &target, const CursorPosition &progress);
+    // The decided state is not the one stored when the pass began (or progress was stored since).
+    bool decisionDiffersFromStored() const;
     QVariant bindable(const QString &modifierText) const;
     bool worthPipelining() const;
     bool targetIsEmpty();
@@ -65,7 +67,9 @@ private:
     SourceHorizon m_horizon;
     Bookkeeping::CursorState m_decided; // where the next pass starts, once this one has read everything
     bool m_hasState = false;
-    std::atomic_bool m_progressSaved{false}; // a batch stored its progress: the end must store the decision
+    std::atomic_bool m_progressSaved{false};          // a batch stored its progress: the end must store the decision
+    std::optional<Bookkeeping::CursorState> m_stored; // the state this pass began from, as stored
+    bool m_decisionSaved = false; // stored with the last page's rows: nothing left to store at the end
 };
 
 } // namespace tablesync

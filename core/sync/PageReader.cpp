@@ -112,13 +112,22 @@ void PageReader::prepare()
         }
         return;
     }
+    // Each prepared lazily: a table read in one page never needs the second (a round trip).
     m_firstQuery = m_source.newQuery();
     m_afterQuery = m_source.newQuery();
-    const QString what = u"preparing to read "_qs + m_table + u" from the source"_qs;
-    if (!m_firstQuery.prepare(m_head + whereClause(m_firstCondition) + m_orderBy + u" LIMIT ?"_qs))
-        throw DbError::from(what, m_firstQuery.lastError());
-    if (!m_afterQuery.prepare(m_head + whereClause(m_afterCondition) + m_orderBy + u" LIMIT ?"_qs))
-        throw DbError::from(what, m_afterQuery.lastError());
+}
+
+QSqlQuery &PageReader::preparedQuery(bool first)
+{
+    QSqlQuery &query = first ? m_firstQuery : m_afterQuery;
+    bool &prepared = first ? m_firstPrepared : m_afterPrepared;
+    if (!prepared) {
+        const QString sql = m_head + whereClause(first ? m_firstCondition : m_afterCondition) + m_orderBy;
+        if (!query.prepare(sql + u" LIMIT ?"_qs))
+            throw DbError::from(u"preparing to read "_qs + m_table + u" from the source"_qs, query.lastError());
+        prepared = true;
+    }
+    return query;
 }
 
 void PageReader::setFirstPageRows(int rows)
@@ -148,7 +157,7 @@ bool PageReader::next(Page &page)
         readTextPage(page, first, limit);
         return page.rowCount() > 0;
     }
-    QSqlQuery &query = first ? m_firstQuery : m_afterQuery;
+    QSqlQuery &query = preparedQuery(first);
     int position = 0;
     if (first) {
         if (m_lowerBound)

@@ -58,6 +58,7 @@ public:
 
 private:
     void prepare();
+    QSqlQuery &preparedQuery(bool first);
     QString whereClause(const QString &condition) const; // with the condition of every page
     bool canReadText() const;
     void readTextPage(Page &page, bool first, int limit);
@@ -82,6 +83,8 @@ private:
     QString m_condition;      // of every page (setCondition)
     QSqlQuery m_firstQuery;
     QSqlQuery m_afterQuery;
+    bool m_firstPrepared = false;
+    bool m_afterPrepared = false;
     bool m_preferText = false;
     std::unique_ptr<TextProtocolQuery> m_text; // while text pages are read; ended with the last page
     QString m_textHead;                        // SELECT ... FROM table, for text pages

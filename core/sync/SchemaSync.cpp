@@ -87,15 +87,13 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
         change(result, create, u"creating "_qs + sourceSchema.name + u" in the target"_qs);
         result.created = true;
         result.notes << u"created the table from the source definition"_qs;
-        if (m_planOnly) { // the table would be the source's, with its columns and keys
-            target = sourceSchema;
-            target.exists = true;
-            if (create.contains(u"`_dlt_id`"_qs)) {
-                target.columns << ColumnInfo{QString::fromLatin1(kLoadIdColumn), u"text"_qs, u"text"_qs};
-                target.columns << ColumnInfo{QString::fromLatin1(kRowIdColumn), u"varchar"_qs, u"varchar(128)"_qs};
-            }
-        } else {
-            target = SchemaReader::readTable(m_target, sourceSchema.name);
+        // The table is now the source's, with its columns and keys (and the _dlt_ columns):
+        // no need to ask the target what it just took.
+        target = sourceSchema;
+        target.exists = true;
+        if (create.contains(u"`_dlt_id`"_qs)) {
+            target.columns << ColumnInfo{QString::fromLatin1(kLoadIdColumn), u"text"_qs, u"text"_qs};
+            target.columns << ColumnInfo{QString::fromLatin1(kRowIdColumn), u"varchar"_qs, u"varchar(128)"_qs};
         }
     }
 

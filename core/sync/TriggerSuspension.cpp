@@ -97,6 +97,7 @@ bool TriggerSuspension::mayRecreate(const QList<Trigger> &triggers, QString &why
 void TriggerSuspension::restoreLeftovers()
 {
     Found found;
+    m_readAt.start();
     try {
         found = read();
     } catch (const DbError &e) {
@@ -125,9 +126,13 @@ void TriggerSuspension::suspend()
     if (m_suspendAttempted)
         return;
     m_suspendAttempted = true;
-    // Read again: the list read when the table's job began may be minutes old by now (a trigger
-    // created meantime must be suspended too, one dropped meantime must not be).
-    restoreLeftovers();
+    // Read again when the list read as the table's job began is older than a moment (the job
+    // may have compared rows for minutes): a trigger created meantime must be suspended too, one
+    // dropped meantime must not be. A moment old, it is as fresh as a new read would be by the
+    // time the first row is written, and a round trip cheaper.
+    constexpr qint64 kFreshForMs = 1000;
+    if (!m_live || !m_readAt.isValid() || m_readAt.elapsed() > kFreshForMs)
+        restoreLeftovers();
     QList<Trigger> live = *m_live;
     if (live.isEmpty())
         return;

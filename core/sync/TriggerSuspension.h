@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -67,6 +68,7 @@ private:
     QString m_table;
     SyncProgress &m_progress;
     std::optional<QList<Trigger>> m_live; // what restoreLeftovers() found
+    QElapsedTimer m_readAt;               // when it read them
     QList<Trigger> m_suspended;
     bool m_suspendAttempted = false;
 };
