@@ -66,3 +66,27 @@ release_tablesync() {
         TABLESYNC=$PWD/build/release/app/tablesync
     fi
 }
+
+# Puts the shared TCP delay proxy (../shared/tools/delayproxy.py; this kernel has no netem) in
+# front of each sandbox server, after sandbox_ports: FAR_SRC and FAR_TGT are their ports, and a
+# round trip through either costs twice the one-way delay. The caller kills PROXY_PIDS at exit.
+start_delay_proxies() { # one-way-ms
+    local proxy=../shared/tools/delayproxy.py port
+    [ -f "$proxy" ] || {
+        echo "$proxy is missing" >&2
+        return 1
+    }
+    free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+    FAR_SRC=$(free_port)
+    FAR_TGT=$(free_port)
+    python3 "$proxy" "$FAR_SRC" "$SRC_PORT" "$1" &
+    PROXY_PIDS=($!)
+    python3 "$proxy" "$FAR_TGT" "$TGT_PORT" "$1" &
+    PROXY_PIDS+=($!)
+    for port in "$FAR_SRC" "$FAR_TGT"; do
+        for _ in $(seq 50); do
+            mariadb "${CRED[@]}" -P"$port" -e 'SELECT 1' >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+    done
+}

@@ -8,8 +8,8 @@
 # TCP delay proxy (../shared/tools/delayproxy.py; this kernel has no netem) in front of each
 # server, so every round trip costs 2 x ONE_WAY_MS. Then, through the proxies, with SYNC_WORKERS=4:
 #   first load          tablesync --once into an empty target | mysqldump | mysql (same tables)
-#   nothing to do       tablesync --once when no row changed (after a run that re-checked the
-#                       rows of the first load's safe window, and the lag after it)
+#   nothing to do       tablesync --once when no row changed (after the runs that re-check the
+#                       rows of the first load's safe window until its marks settle)
 # and for the nothing-to-do run the statements each server received per table (its Questions
 # and Com_stmt_prepare counters; every statement and every prepare is at least one round trip),
 # so a regression shows as a number. The target is checked equal to the source after each step.
@@ -25,28 +25,9 @@ scripts/install-deps.sh
 . bench/bench-env.sh
 release_tablesync # TABLESYNC=/path/to/tablesync measures that build instead
 sandbox_ports
-PROXY=../shared/tools/delayproxy.py
-[ -f "$PROXY" ] || {
-    echo "latency.sh: $PROXY is missing" >&2
-    exit 1
-}
 WORK=$(mktemp -d)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-SRC_PROXY=$(free_port)
-TGT_PROXY=$(free_port)
-python3 "$PROXY" "$SRC_PROXY" "$SRC_PORT" "$ONE_WAY_MS" &
-PROXY_PIDS=($!)
-python3 "$PROXY" "$TGT_PROXY" "$TGT_PORT" "$ONE_WAY_MS" &
-PROXY_PIDS+=($!)
+start_delay_proxies "$ONE_WAY_MS"
 trap 'kill "${PROXY_PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
-for port in "$SRC_PROXY" "$TGT_PROXY"; do
-    for _ in $(seq 50); do
-        mariadb "${CRED[@]}" -P"$port" -e 'SELECT 1' >/dev/null 2>&1 && break
-        sleep 0.1
-    done
-done
-src_far() { mariadb "${CRED[@]}" -P"$SRC_PROXY" "$@"; }
-tgt_far() { mariadb "${CRED[@]}" -P"$TGT_PROXY" "$@"; }
 
 src -e 'DROP DATABASE IF EXISTS bench_src; CREATE DATABASE bench_src'
 tgt -e 'DROP DATABASE IF EXISTS bench_tgt; CREATE DATABASE bench_tgt; DROP DATABASE IF EXISTS bench_dump;
@@ -59,7 +40,7 @@ tgt -e 'DROP DATABASE IF EXISTS bench_tgt; CREATE DATABASE bench_tgt; DROP DATAB
               FROM seq_1_to_$ROWS_PER_TABLE;"
     done
 } | SRC_DB=bench_src src
-write_bench_env "$WORK/.env" "$SRC_PROXY" "$TGT_PROXY"
+write_bench_env "$WORK/.env" "$FAR_SRC" "$FAR_TGT"
 echo "SYNC_WORKERS=4" >>"$WORK/.env"
 {
     echo "["
@@ -103,11 +84,16 @@ counters() { # server-function: Questions and Com_stmt_prepare
 
 load=$(seconds "${SYNC[@]}")
 same bench_tgt
-dump=$(seconds bash -c "mysqldump ${CRED[*]} -P$SRC_PROXY --single-transaction bench_src |
-                        mariadb ${CRED[*]} -P$TGT_PROXY bench_dump")
+dump=$(seconds bash -c "mysqldump ${CRED[*]} -P$FAR_SRC --single-transaction bench_src |
+                        mariadb ${CRED[*]} -P$FAR_TGT bench_dump")
 same bench_dump
-"${SYNC[@]}" >/dev/null 2>&1 # re-checks the rows of the first load's safe window
-sleep 7                      # the default lag (5 s) and a second for the marks
+# The first load's marks settle once they are older than the default lag (5 s) and a second: a
+# run re-checks the rows of the safe window until then. After the second of these, every table's
+# cursor is at its last row, however fast the first load was.
+for _ in 1 2; do
+    "${SYNC[@]}" >/dev/null 2>&1
+    sleep 7
+done
 read -r src_prep0 src_q0 <<<"$(counters src)"
 read -r tgt_prep0 tgt_q0 <<<"$(counters tgt)"
 idle=$(seconds "${SYNC[@]}")

@@ -3,8 +3,9 @@
 #
 #   bash bench/run.sh [ROWS]        (default 1000000)
 #
-# On the sandbox servers (tests/support/sandbox.sh; TABLESYNC_SANDBOX_DIR, TABLESYNC_SOURCE_PORT
-# and TABLESYNC_TARGET_PORT choose them) it creates the `orders` table (bench/orders.sql,
+# On the sandbox servers (tests/support/sandbox.sh; TABLESYNC_SANDBOX_DIR, TABLESYNC_SOURCE_PORT,
+# TABLESYNC_TARGET_PORT and TABLESYNC_SANDBOX_SETTINGS=tuned|defaults choose them; see
+# bench/defaults.sh for servers at MariaDB's default settings) it creates the `orders` table (bench/orders.sql,
 # deterministic), then measures in one run:
 #   initial copy     tablesync --once | mysqldump | mysql | mydumper + myloader (2 threads)
 #   1% updates + 0.1% inserts   tablesync --once | pt-table-sync --execute
@@ -13,6 +14,8 @@
 #   verification   tablesync --verify | pt-table-sync --print (identical tables)
 # After each step the target is checked equal to the source (row count and an MD5 aggregate of
 # every column). Before each initial copy both servers flush their dirty pages (quiesce). It prints wall time, rows/s and peak RSS, and the ratios to the peers.
+# BENCH_ONE_WAY_MS=5 puts ../shared/tools/delayproxy.py in front of each server (a 10 ms round
+# trip): every measured tool talks through it; setting up and checking go direct.
 # bench/compare.sh repeats only the delete-detection and verify steps, interleaving two builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +35,14 @@ release_tablesync # TABLESYNC=/path/to/tablesync measures that build instead
 sandbox_ports
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# The ports the measured tools use: the servers', or a delay proxy's in front of each.
+FAR_SRC=$SRC_PORT
+FAR_TGT=$TGT_PORT
+ONE_WAY_MS=${BENCH_ONE_WAY_MS:-0}
+if [ "$ONE_WAY_MS" != 0 ]; then
+    start_delay_proxies "$ONE_WAY_MS"
+    trap 'kill "${PROXY_PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
+fi
 RESULTS=$WORK/results.tsv
 
 verify() { # label server-function database
@@ -66,7 +77,7 @@ src -e "DROP DATABASE IF EXISTS bench_src; CREATE DATABASE bench_src"
 src bench_src -e "ANALYZE TABLE orders" >/dev/null
 for db in bench_tgt bench_dump bench_mydumper; do tgt -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db"; done
 
-write_bench_env "$WORK/.env" "$SRC_PORT" "$TGT_PORT"
+write_bench_env "$WORK/.env" "$FAR_SRC" "$FAR_TGT"
 echo '[{"table": "orders", "primary_key": "id", "modifier": "updated_at"}]' >"$WORK/tables.json"
 SYNC_ONCE=("$TABLESYNC" --headless --once --env "$WORK/.env" --tables "$WORK/tables.json")
 
@@ -75,14 +86,20 @@ quiesce
 measure "initial copy" tablesync "${SYNC_ONCE[@]}"
 verify "tablesync initial copy" tgt bench_tgt
 quiesce
-measure "initial copy" "mysqldump | mysql" bash -c "mariadb-dump ${CRED[*]} -P$SRC_PORT --single-transaction \
-    --skip-lock-tables bench_src orders | mariadb ${CRED[*]} -P$TGT_PORT bench_dump"
+measure "initial copy" "mysqldump | mysql" bash -c "mariadb-dump ${CRED[*]} -P$FAR_SRC --single-transaction \
+    --skip-lock-tables bench_src orders | mariadb ${CRED[*]} -P$FAR_TGT bench_dump"
 verify "mysqldump" tgt bench_dump
 quiesce
-measure "initial copy" "mydumper+myloader -t2" bash -c "mydumper -h 127.0.0.1 -P $SRC_PORT -u tablesync \
+measure "initial copy" "mydumper+myloader -t2" bash -c "mydumper -h 127.0.0.1 -P $FAR_SRC -u tablesync \
     -p tablesync -B bench_src -T orders -r 50000 -t 2 -o $WORK/dump >/dev/null && myloader -h 127.0.0.1 \
-    -P $TGT_PORT -u tablesync -p tablesync -d $WORK/dump -B bench_mydumper -t 2 -o >/dev/null"
+    -P $FAR_TGT -u tablesync -p tablesync -d $WORK/dump -B bench_mydumper -t 2 -o >/dev/null"
 verify "mydumper" tgt bench_mydumper
+if [ "${BENCH_COPY_ONLY:-0}" = 1 ]; then # the initial copy alone
+    awk -F'\t' '{ wall[$2] = $3 } END { t = wall["tablesync"]
+        printf "\ninitial copy: tablesync / mysqldump|mysql = %.2f, tablesync / mydumper+myloader -t2 = %.2f\n",
+            t / wall["mysqldump | mysql"], t / wall["mydumper+myloader -t2"] }' "$RESULTS"
+    exit 0
+fi
 
 echo "== 1% updates and 0.1% inserts in the source"
 src bench_src -e "UPDATE orders SET amount = amount + 1, status = 'changed', updated_at = NOW(3) WHERE id MOD 100 = 7;
@@ -91,8 +108,8 @@ src bench_src -e "UPDATE orders SET amount = amount + 1, status = 'changed', upd
 measure "incremental (1%+0.1%)" tablesync "${SYNC_ONCE[@]}"
 verify "tablesync incremental" tgt bench_tgt
 measure "incremental (1%+0.1%)" "pt-table-sync --execute" pt-table-sync --execute --no-check-slave \
-    "h=127.0.0.1,P=$SRC_PORT,u=tablesync,p=tablesync,D=bench_src,t=orders" \
-    "h=127.0.0.1,P=$TGT_PORT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
+    "h=127.0.0.1,P=$FAR_SRC,u=tablesync,p=tablesync,D=bench_src,t=orders" \
+    "h=127.0.0.1,P=$FAR_TGT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
 verify "pt-table-sync" tgt bench_dump
 
 echo "== nothing changed"
@@ -107,18 +124,18 @@ SYNC_DELETES=("$TABLESYNC" --headless --once --env "$WORK/.env" --tables "$WORK/
 measure "incremental + deletes" tablesync "${SYNC_DELETES[@]}"
 verify "tablesync delete propagation" tgt bench_tgt
 measure "incremental + deletes" "pt-table-sync --execute" pt-table-sync --execute --no-check-slave \
-    "h=127.0.0.1,P=$SRC_PORT,u=tablesync,p=tablesync,D=bench_src,t=orders" \
-    "h=127.0.0.1,P=$TGT_PORT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
+    "h=127.0.0.1,P=$FAR_SRC,u=tablesync,p=tablesync,D=bench_src,t=orders" \
+    "h=127.0.0.1,P=$FAR_TGT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
 verify "pt-table-sync deletes" tgt bench_dump
 
 echo "== verification of identical tables"
 measure "verify (identical)" "tablesync --verify" "$TABLESYNC" --verify --env "$WORK/.env" --tables "$WORK/tables.json"
 measure "verify (identical)" "pt-table-sync --print" pt-table-sync --print --no-check-slave \
-    "h=127.0.0.1,P=$SRC_PORT,u=tablesync,p=tablesync,D=bench_src,t=orders" \
-    "h=127.0.0.1,P=$TGT_PORT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
+    "h=127.0.0.1,P=$FAR_SRC,u=tablesync,p=tablesync,D=bench_src,t=orders" \
+    "h=127.0.0.1,P=$FAR_TGT,u=tablesync,p=tablesync,D=bench_dump,t=orders"
 
 echo
-echo "== results: $ROWS rows, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(date -u +%F)"
+echo "== results: $ROWS rows, $((2 * ONE_WAY_MS)) ms round trip, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(date -u +%F)"
 awk -F'\t' -v rows="$ROWS" '
     { wall[$1 FS $2] = $3; rss[$1 FS $2] = $4; order[++n] = $1 FS $2 }
     END {
