@@ -121,10 +121,8 @@ QHash<QString, Bookkeeping::StoredCursor> Bookkeeping::allCursorStates()
                                       "`cursor_history` FROM `_tablesync_state`"_qs,
                                       {}, u"reading the cursors"_qs);
     QHash<QString, StoredCursor> cursors;
-    while (query.next()) {
-        if (const std::optional<CursorState> state = stateOfRow(query, 2))
-            cursors.insert(query.value(0).toString(), StoredCursor{query.value(1).toString(), *state});
-    }
+    while (query.next())
+        cursors.insert(query.value(0).toString(), StoredCursor{query.value(1).toString(), stateOfRow(query, 2)});
     return cursors;
 }
 

@@ -40,12 +40,12 @@ public:
     };
     // The stored state of `table`, if any was stored for the same modifier column.
     std::optional<CursorState> cursorState(const QString &table, const QString &modifier);
-    // Every table's stored state in one statement (RunOutlook), by table name, with the modifier
-    // column it was stored for.
+    // Every table's stored row in one statement (RunOutlook), by table name, with the modifier
+    // column it was stored for; no state while a large first load is under way.
     struct StoredCursor
     {
         QString modifier;
-        CursorState state;
+        std::optional<CursorState> state;
     };
     QHash<QString, StoredCursor> allCursorStates();
     // Must run inside the caller's transaction on the target, with the rows it covers.

@@ -10,10 +10,17 @@ QString encode(const QVariantList &key)
     QStringList parts;
     for (const QVariant &value : key) {
         switch (value.typeId()) {
+        // QtSql types TINYINT as a char and SMALLINT as a short in prepared reads, as an int in
+        // text ones: the same key gives the same token from either.
+        case QMetaType::Char:
+        case QMetaType::SChar:
+        case QMetaType::Short:
         case QMetaType::Int:
         case QMetaType::LongLong:
             parts << u"i:"_qs + QString::number(value.toLongLong());
             break;
+        case QMetaType::UChar:
+        case QMetaType::UShort:
         case QMetaType::UInt:
         case QMetaType::ULongLong:
             parts << u"u:"_qs + QString::number(value.toULongLong());

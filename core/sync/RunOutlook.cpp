@@ -47,6 +47,8 @@ void RunOutlook::reset(const QList<TableSpec> &tables)
     m_read = false;
     m_tables = tables;
     m_quiet.clear();
+    m_withCursor.clear();
+    m_cursorsKnown = false;
 }
 
 std::optional<RunOutlook::QuietTable> RunOutlook::quiet(DbConnection &source, DbConnection &target,
@@ -59,6 +61,7 @@ std::optional<RunOutlook::QuietTable> RunOutlook::quiet(DbConnection &source, Db
             read(source, target, dialect);
         } catch (const DbError &) {
             m_quiet.clear();
+            m_cursorsKnown = false;
         }
     }
     const auto found = m_quiet.constFind(table);
@@ -79,14 +82,17 @@ void RunOutlook::read(DbConnection &source, DbConnection &target, const SqlDiale
         return;
 
     const QHash<QString, Bookkeeping::StoredCursor> cursors = Bookkeeping(target).allCursorStates();
+    for (auto it = cursors.cbegin(); it != cursors.cend(); ++it)
+        m_withCursor.insert(it.key());
+    m_cursorsKnown = true;
     const QSet<QString> suspended = tablesWithSuspendedTriggers(target);
     QHash<QString, CursorPosition> starts;
     for (const TableSpec &spec : std::as_const(candidates)) {
         const auto cursor = cursors.constFind(spec.table);
         if (cursor == cursors.cend() || cursor->modifier.compare(spec.modifier, Qt::CaseInsensitive) != 0 ||
-            !settled(cursor->state) || suspended.contains(spec.table.toLower()))
+            !cursor->state || !settled(*cursor->state) || suspended.contains(spec.table.toLower()))
             continue;
-        starts.insert(spec.table, *cursor->state.start);
+        starts.insert(spec.table, *cursor->state->start);
     }
     if (starts.isEmpty())
         return;
@@ -103,24 +109,43 @@ void RunOutlook::read(DbConnection &source, DbConnection &target, const SqlDiale
             afterStart(dialect, candidates.value(name), sourceSchemas.value(name), starts.value(name));
         if (!after)
             continue;
-        questions << QStringLiteral("(SELECT %1 FROM %2 WHERE %3 LIMIT 1)")
+        questions << QStringLiteral("(SELECT %1, NULL FROM %2 WHERE %3 LIMIT 1)")
                          .arg(probed.size())
                          .arg(dialect.quoteIdentifier(name), *after);
         probed << name;
     }
     QSet<int> withNewRows;
+    QList<double> askedAt; // per statement: the source's clock as it began
     for (qsizetype first = 0; first < questions.size(); first += kTablesPerProbe) {
-        QSqlQuery query = source.select(questions.mid(first, kTablesPerProbe).join(u" UNION ALL "_qs), {},
-                                        u"looking for rows after the cursors"_qs);
-        while (query.next())
-            withNewRows.insert(query.value(0).toInt());
+        // The first row gives the clock: the statement's read view begins after it, so a quiet
+        // table's target holds everything the source had committed by then (its freshness).
+        // A table locked by a DBA (LOCK TABLES, a pending ALTER) fails the statement after a few
+        // seconds instead of holding every worker of the run: the tables then go the usual way.
+        QSqlQuery query = source.select(u"SET STATEMENT lock_wait_timeout = 5 FOR "
+                                        "(SELECT -1, UNIX_TIMESTAMP(NOW(6))) UNION ALL "_qs +
+                                            questions.mid(first, kTablesPerProbe).join(u" UNION ALL "_qs),
+                                        {}, u"looking for rows after the cursors"_qs);
+        while (query.next()) {
+            const int index = query.value(0).toInt();
+            if (index < 0)
+                askedAt << query.value(1).toDouble();
+            else
+                withNewRows.insert(index);
+        }
     }
     for (int i = 0; i < probed.size(); ++i) {
         if (withNewRows.contains(i))
             continue;
         const QString &name = probed.at(i);
-        m_quiet.insert(name, QuietTable{sourceSchemas.value(name), targetSchemas.value(name), starts.value(name)});
+        m_quiet.insert(name, QuietTable{sourceSchemas.value(name), targetSchemas.value(name), starts.value(name),
+                                        askedAt.value(i / kTablesPerProbe)});
     }
+}
+
+bool RunOutlook::knowsNoCursor(const QString &table)
+{
+    const std::lock_guard lock(m_mutex);
+    return m_read && m_cursorsKnown && !m_withCursor.contains(table);
 }
 
 std::optional<QString> RunOutlook::afterStart(const SqlDialect &dialect, const TableSpec &spec,

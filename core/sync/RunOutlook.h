@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 #include <mutex>
 #include <optional>
@@ -42,6 +43,7 @@ public:
         TableSchema source;
         TableSchema target;
         CursorPosition start;
+        double sourceTime = 0; // epoch seconds: the target holds what the source had committed by then
     };
 
     // At the start of each run, with the run's tables.
@@ -50,6 +52,10 @@ public:
     // `source` and `target` are the calling worker's connections.
     std::optional<QuietTable> quiet(DbConnection &source, DbConnection &target, const SqlDialect &dialect,
                                     const QString &table);
+
+    // True when this run's look found no stored cursor for the table (none can have been stored
+    // since but by its own job); false when it has one or the look was not taken.
+    bool knowsNoCursor(const QString &table);
 
 private:
     void read(DbConnection &source, DbConnection &target, const SqlDialect &dialect);
@@ -61,6 +67,8 @@ private:
     bool m_read = false;
     QList<TableSpec> m_tables;
     QHash<QString, QuietTable> m_quiet;
+    QSet<QString> m_withCursor; // tables with a row in _tablesync_state when the look was taken
+    bool m_cursorsKnown = false;
 };
 
 } // namespace tablesync

@@ -74,7 +74,7 @@ void SchemaSync::change(Result &result, const QString &sql, const QString &what)
 }
 
 SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const TableSpec &spec,
-                                     const std::function<void()> &beforeAddingColumns, const TableSchema *knownTarget)
+                                     const std::function<void()> &beforeNeedingEveryRow, const TableSchema *knownTarget)
 {
     Result result;
     const QString table = m_dialect.quoteIdentifier(sourceSchema.name);
@@ -84,6 +84,10 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
         // The _dlt_ columns go into the CREATE itself: one statement, one round trip, not two.
         const QString create =
             withBookkeepingColumns(targetCreateStatement(SchemaReader::showCreateTable(m_source, sourceSchema.name)));
+        // A table that is missing now may have been dropped after rows were synced into it: a
+        // cursor left from then would skip every row before it in the new, empty table.
+        if (beforeNeedingEveryRow && !m_planOnly)
+            beforeNeedingEveryRow();
         change(result, create, u"creating "_qs + sourceSchema.name + u" in the target"_qs);
         result.created = true;
         result.notes << u"created the table from the source definition"_qs;
@@ -130,8 +134,8 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
                                                          "cannot be written: give it a default or drop it"_qs);
     }
     if (!additions.isEmpty()) {
-        if (beforeAddingColumns)
-            beforeAddingColumns();
+        if (beforeNeedingEveryRow)
+            beforeNeedingEveryRow();
         change(result, u"ALTER TABLE "_qs + table + u' ' + additions.join(u", "_qs),
                u"adding columns to "_qs + sourceSchema.name + u" in the target"_qs);
         result.notes << u"added column(s) "_qs + result.addedColumns.join(u", "_qs);

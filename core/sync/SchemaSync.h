@@ -35,11 +35,12 @@ public:
     // Plan only (tablesync --plan): the statements are listed, not run.
     void setPlanOnly(bool planOnly) { m_planOnly = planOnly; }
 
-    // `beforeAddingColumns` runs before the first ALTER that adds a source column (the
+    // `beforeNeedingEveryRow` runs before the CREATE of a missing table and before the first
+    // ALTER that adds a source column: every row must be read again then (the
     // incremental job resets its cursor there so the new column gets filled for every row).
     // `knownTarget`: the target's definition read already this run (RunOutlook); else it is read.
     Result apply(const TableSchema &sourceSchema, const TableSpec &spec,
-                 const std::function<void()> &beforeAddingColumns, const TableSchema *knownTarget = nullptr);
+                 const std::function<void()> &beforeNeedingEveryRow, const TableSchema *knownTarget = nullptr);
 
     // The CREATE TABLE text for the target: the source's, without foreign keys (the referenced
     // tables may not be synced) and without the AUTO_INCREMENT counter.

@@ -170,16 +170,17 @@ std::optional<CursorPosition> clockAndLastPosition(DbConnection &source, const S
                                                    const QList<ColumnInfo> &keys, double &time)
 {
     // NOW(6) is when the statement began, inside the snapshot and so after its start; the join
-    // gives the clock a row even when the table has none.
-    QStringList select{dialect.readExpression(modifier) + u" AS m"_qs};
-    QStringList order{dialect.quoteIdentifier(modifier.name) + u" DESC"_qs};
+    // gives the clock a row even when the table has none. ORDER BY names the table's columns
+    // through its alias: a bare name there would mean a select-list alias of the same name.
+    QStringList select{dialect.readExpression(modifier) + u" AS tablesync_newest_m"_qs};
+    QStringList order{u"src."_qs + dialect.quoteIdentifier(modifier.name) + u" DESC"_qs};
     for (int i = 0; i < keys.size(); ++i) {
-        select << dialect.readExpression(keys.at(i)) + u" AS k"_qs + QString::number(i);
-        order << dialect.quoteIdentifier(keys.at(i).name) + u" DESC"_qs;
+        select << dialect.readExpression(keys.at(i)) + u" AS tablesync_newest_k"_qs + QString::number(i);
+        order << u"src."_qs + dialect.quoteIdentifier(keys.at(i).name) + u" DESC"_qs;
     }
     QSqlQuery query =
         source.select(u"SELECT UNIX_TIMESTAMP(NOW(6)), newest.* FROM (SELECT 1) AS one LEFT JOIN (SELECT "_qs +
-                          select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table) + u" WHERE "_qs +
+                          select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table) + u" AS src WHERE "_qs +
                           dialect.quoteIdentifier(modifier.name) + u" IS NOT NULL ORDER BY "_qs + order.join(u", "_qs) +
                           u" LIMIT 1) AS newest ON TRUE"_qs,
                       {}, u"reading the source's clock and the newest "_qs + modifier.name + u" of "_qs + table);

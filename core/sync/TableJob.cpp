@@ -89,21 +89,23 @@ TableResult TableJob::run()
             m_result.elapsedMs = m_timer.elapsed();
             return m_result;
         }
-        bool columnsAdded = false;
+        bool everyRowAgain = false;
         SchemaSync schemaSync(m_context.source, m_context.target, m_context.dialect);
         Bookkeeping bookkeeping(m_context.target);
         const SchemaSync::Result schema = schemaSync.apply(source, m_spec, [&] {
-            // Rows already in the target need the new column filled: read them all again.
-            // The cursor goes before the ALTER, so a crash in between cannot skip the refill.
-            columnsAdded = true;
-            if (m_spec.isIncremental())
+            // A new column must be filled in the rows already there, and a table created anew
+            // (dropped in the target since its last sync) needs every row: read them all again.
+            // The cursor goes before the DDL, so a crash in between cannot skip the refill.
+            everyRowAgain = true;
+            const bool noCursor = m_context.outlook && m_context.outlook->knowsNoCursor(m_spec.table);
+            if (m_spec.isIncremental() && !noCursor)
                 bookkeeping.resetCursor(m_spec.table);
         });
         for (const QString &note : schema.notes)
             m_context.progress.onTableMessage(m_spec.table, u"schema: "_qs + note);
         for (const QString &drift : schema.drift)
             m_context.progress.onTableMessage(m_spec.table, u"schema drift: "_qs + drift);
-        if (columnsAdded && m_spec.isIncremental())
+        if (everyRowAgain && !schema.created && m_spec.isIncremental())
             m_context.progress.onTableMessage(m_spec.table, u"re-reading every row to fill the new column(s)"_qs);
 
         const WritingRows writing(m_context, triggers);
@@ -205,6 +207,7 @@ bool TableJob::finishQuietly()
     m_context.progress.onTableMessage(m_spec.table, u"nothing after "_qs + m_spec.modifier + u" = "_qs +
                                                         quiet->start.modifier + u" and the key read last"_qs);
     m_result.cursor = quiet->start.modifier;
+    m_result.sourceSnapshotTime = quiet->sourceTime;
     m_result.quiet = true;
     return true;
 }

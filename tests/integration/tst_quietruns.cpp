@@ -4,7 +4,10 @@
 // suspended, and many tables under concurrent writers, all with real transactions on the source.
 #include "TestSandbox.h"
 
+#include <QDateTime>
 #include <QTest>
+
+#include <cmath>
 
 #include <atomic>
 #include <random>
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void aTransactionOpenDuringAQuietRunIsReadWhenItCommits();
     void aNewSourceColumnStillReachesTheTarget();
     void triggersLeftSuspendedComeBackOnAQuietTable();
+    void aTargetTableDroppedByADbaIsFilledAgain();
     void manyTablesWithConcurrentWriters();
 
 private:
@@ -99,6 +103,9 @@ void TestQuietRuns::aTableWithNothingNewSendsNothingOfItsOwn()
     QCOMPARE(calm->rowsWritten, 0);
     QCOMPARE(calm->rowsRechecked, 0);
     QVERIFY2(!calm->cursor.isEmpty(), "a quiet table still reports its cursor");
+    // Its freshness: the source's clock when the run looked, not the time of its last change.
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000;
+    QVERIFY2(std::abs(calm->sourceSnapshotTime - now) < 30, qPrintable(QString::number(calm->sourceSnapshotTime, 'f')));
     QVERIFY2(quiet.log().contains(u"[calm] nothing after updated_at = "_qs), qPrintable(quiet.log()));
     QCOMPARE(stateOf(u"calm"_qs), before); // the stored state is not written again
 
@@ -193,6 +200,20 @@ void TestQuietRuns::triggersLeftSuspendedComeBackOnAQuietTable()
     QCOMPARE(m_db->target->scalar(u"SELECT COUNT(*) FROM _tablesync_triggers"_qs).toInt(), 0);
     // Restored, and quiet again from the next run on.
     QVERIFY(runSync(m_db->settings, {spec(u"trig"_qs)}).table(u"trig"_qs)->quiet);
+}
+
+// A DBA drops (or renames away) a synced table in the target: the next run creates it again, and
+// its cursor must not survive, or only the rows after it would come back.
+void TestQuietRuns::aTargetTableDroppedByADbaIsFilledAgain()
+{
+    createStamped(u"gone"_qs, 40);
+    settle({spec(u"gone"_qs)});
+    m_db->target->exec(u"DROP TABLE gone"_qs);
+    RunOutcome run = runSync(m_db->settings, {spec(u"gone"_qs)});
+    QVERIFY2(run.summary.allSucceeded(), qPrintable(run.log()));
+    QVERIFY(!run.table(u"gone"_qs)->quiet);
+    QCOMPARE(run.table(u"gone"_qs)->rowsWritten, 40);
+    expectIdentical(u"gone"_qs);
 }
 
 // Eight tables, writers on three of them (transactions of several statements, some held open

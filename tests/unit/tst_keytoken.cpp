@@ -12,6 +12,7 @@ class TestKeyToken : public QObject
 private Q_SLOTS:
     void roundTrips_data();
     void roundTrips();
+    void smallIntegersGiveTheTokenOfTheirValue();
     void rejectsTextItDidNotMake_data();
     void rejectsTextItDidNotMake();
 };
@@ -44,6 +45,18 @@ void TestKeyToken::roundTrips()
             QCOMPARE(back->at(i).typeId(), key.at(i).typeId());
     }
     QVERIFY(!token.contains(u'\n'));
+}
+
+// A TINYINT or SMALLINT key read by a prepared statement (char, short) and by a text-protocol
+// one (int) is the same key: one token, which decodes to an integer a statement can compare.
+void TestKeyToken::smallIntegersGiveTheTokenOfTheirValue()
+{
+    QCOMPARE(KeyToken::encode({QVariant::fromValue(char(5))}), KeyToken::encode({QVariant(5)}));
+    QCOMPARE(KeyToken::encode({QVariant::fromValue(short(-300))}), KeyToken::encode({QVariant(-300)}));
+    QCOMPARE(KeyToken::encode({QVariant::fromValue(ushort(65535))}), KeyToken::encode({QVariant(65535u)}));
+    const std::optional<QVariantList> back = KeyToken::decode(KeyToken::encode({QVariant::fromValue(char(5))}));
+    QVERIFY(back);
+    QCOMPARE(back->at(0).toLongLong(), 5);
 }
 
 void TestKeyToken::rejectsTextItDidNotMake_data()
