@@ -112,22 +112,19 @@ void PageReader::prepare()
         }
         return;
     }
-    // Each prepared lazily: a table read in one page never needs the second (a round trip).
-    m_firstQuery = m_source.newQuery();
+    // Prepared when a second page is needed: a table read in one page never needs it.
     m_afterQuery = m_source.newQuery();
 }
 
-QSqlQuery &PageReader::preparedQuery(bool first)
+QSqlQuery &PageReader::afterQuery()
 {
-    QSqlQuery &query = first ? m_firstQuery : m_afterQuery;
-    bool &prepared = first ? m_firstPrepared : m_afterPrepared;
-    if (!prepared) {
-        const QString sql = m_head + whereClause(first ? m_firstCondition : m_afterCondition) + m_orderBy;
-        if (!query.prepare(sql + u" LIMIT ?"_qs))
-            throw DbError::from(u"preparing to read "_qs + m_table + u" from the source"_qs, query.lastError());
-        prepared = true;
+    if (!m_afterPrepared) {
+        const QString sql = m_head + whereClause(m_afterCondition) + m_orderBy + u" LIMIT ?"_qs;
+        if (!m_afterQuery.prepare(sql))
+            throw DbError::from(u"preparing to read "_qs + m_table + u" from the source"_qs, m_afterQuery.lastError());
+        m_afterPrepared = true;
     }
-    return query;
+    return m_afterQuery;
 }
 
 void PageReader::setFirstPageRows(int rows)
@@ -157,18 +154,27 @@ bool PageReader::next(Page &page)
         readTextPage(page, first, limit);
         return page.rowCount() > 0;
     }
-    QSqlQuery &query = preparedQuery(first);
-    int position = 0;
+    // The first page is often the only one (a small table, a few changes): its values written
+    // into the text, it is one round trip, where a prepared statement's prepare, reset and
+    // execute are three. Later pages re-execute one prepared statement.
+    QSqlQuery firstPage;
     if (first) {
+        QVariantList values;
         if (m_lowerBound)
-            query.bindValue(position++, *m_lowerBound);
-    } else {
+            values << *m_lowerBound;
+        values << limit;
+        firstPage = m_source.select(m_head + whereClause(m_firstCondition) + m_orderBy + u" LIMIT ?"_qs, values,
+                                    u"reading "_qs + m_table + u" from the source"_qs);
+    }
+    QSqlQuery &query = first ? firstPage : afterQuery();
+    if (!first) {
+        int position = 0;
         for (int i = 0; i < m_keysetBindOrder.size(); ++i)
             query.bindValue(position++, m_lastKey.at(m_keysetBindOrder[i]));
+        query.bindValue(position, limit);
+        if (!query.exec())
+            throw DbError::from(u"reading "_qs + m_table + u" from the source"_qs, query.lastError());
     }
-    query.bindValue(position, limit);
-    if (!query.exec())
-        throw DbError::from(u"reading "_qs + m_table + u" from the source"_qs, query.lastError());
 
     page.values.reserve(qsizetype(limit) * page.columnCount);
     int rows = 0;

@@ -58,7 +58,7 @@ public:
 
 private:
     void prepare();
-    QSqlQuery &preparedQuery(bool first);
+    QSqlQuery &afterQuery();
     QString whereClause(const QString &condition) const; // with the condition of every page
     bool canReadText() const;
     void readTextPage(Page &page, bool first, int limit);
@@ -81,9 +81,7 @@ private:
     QString m_firstCondition; // of the first page: the lower bound, if any
     QString m_afterCondition; // of every later page: after the last key read
     QString m_condition;      // of every page (setCondition)
-    QSqlQuery m_firstQuery;
     QSqlQuery m_afterQuery;
-    bool m_firstPrepared = false;
     bool m_afterPrepared = false;
     bool m_preferText = false;
     std::unique_ptr<TextProtocolQuery> m_text; // while text pages are read; ended with the last page

@@ -51,7 +51,9 @@ public:
     QString columnDefinition(const ColumnInfo &column) const;
 
 private:
-    void change(Result &result, const QString &sql, const QString &what);
+    enum class Concurrency { Alone, Together };
+    // Runs (or, planning, only lists) one DDL statement; Alone: one at a time in the process.
+    void change(Result &result, const QString &sql, const QString &what, Concurrency concurrency = Concurrency::Alone);
 
     bool m_planOnly = false;
     DbConnection &m_source;
