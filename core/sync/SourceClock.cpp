@@ -136,33 +136,50 @@ double snapshotTime(DbConnection &source)
     return source.scalar(u"SELECT UNIX_TIMESTAMP(NOW(6))"_qs, {}, u"reading the source's clock"_qs).toDouble();
 }
 
+namespace {
+// The newest row in (modifier, key) order: its modifier and key columns (read exactly), then
+// `extra` when given. ORDER BY names the table's columns through its alias: a bare name there
+// could mean a select-list alias of the same name.
+QString newestRowStatement(const SqlDialect &dialect, const QString &table, const ColumnInfo &modifier,
+                           const QList<ColumnInfo> &keys, const QString &extra = QString())
+{
+    QStringList select{dialect.readExpression(modifier) + u" AS tablesync_newest_m"_qs};
+    QStringList order{u"src."_qs + dialect.quoteIdentifier(modifier.name) + u" DESC"_qs};
+    for (int i = 0; i < keys.size(); ++i) {
+        select << dialect.readExpression(keys.at(i)) + u" AS tablesync_newest_k"_qs + QString::number(i);
+        order << u"src."_qs + dialect.quoteIdentifier(keys.at(i).name) + u" DESC"_qs;
+    }
+    if (!extra.isEmpty())
+        select << extra;
+    return u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table) +
+           u" AS src WHERE "_qs + dialect.quoteIdentifier(modifier.name) + u" IS NOT NULL ORDER BY "_qs +
+           order.join(u", "_qs) + u" LIMIT 1"_qs;
+}
+
+// The position of that row, from `query`'s current row with the modifier at `first`.
+CursorPosition positionAt(const QSqlQuery &query, int first, qsizetype keyCount)
+{
+    QVariantList key;
+    for (int i = 0; i < keyCount; ++i)
+        key << query.value(first + 1 + i);
+    return CursorPosition{query.value(first).toString(), KeyToken::encode(key)};
+}
+} // namespace
+
 std::optional<CursorPosition> lastPosition(DbConnection &source, const SqlDialect &dialect, const QString &table,
                                            const ColumnInfo &modifier, const QList<ColumnInfo> &keys, double *time)
 {
-    QStringList select{dialect.readExpression(modifier)};
-    QStringList order{dialect.quoteIdentifier(modifier.name) + u" DESC"_qs};
-    for (const ColumnInfo &key : keys) {
-        select << dialect.readExpression(key);
-        order << dialect.quoteIdentifier(key.name) + u" DESC"_qs;
-    }
-    if (time)
-        select << u"UNIX_TIMESTAMP(SYSDATE(6))"_qs;
-    QSqlQuery query =
-        source.select(u"SELECT "_qs + select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table) +
-                          u" WHERE "_qs + dialect.quoteIdentifier(modifier.name) + u" IS NOT NULL ORDER BY "_qs +
-                          order.join(u", "_qs) + u" LIMIT 1"_qs,
-                      {}, u"reading the newest "_qs + modifier.name + u" of "_qs + table);
+    QSqlQuery query = source.select(
+        newestRowStatement(dialect, table, modifier, keys, time ? u"UNIX_TIMESTAMP(SYSDATE(6))"_qs : QString()), {},
+        u"reading the newest "_qs + modifier.name + u" of "_qs + table);
     if (!query.next()) {
         if (time)
             *time = snapshotTime(source);
         return std::nullopt;
     }
-    QVariantList key;
-    for (int i = 0; i < keys.size(); ++i)
-        key << query.value(i + 1);
     if (time)
         *time = query.value(int(keys.size()) + 1).toDouble();
-    return CursorPosition{query.value(0).toString(), KeyToken::encode(key)};
+    return positionAt(query, 0, keys.size());
 }
 
 std::optional<CursorPosition> clockAndLastPosition(DbConnection &source, const SqlDialect &dialect,
@@ -170,29 +187,17 @@ std::optional<CursorPosition> clockAndLastPosition(DbConnection &source, const S
                                                    const QList<ColumnInfo> &keys, double &time)
 {
     // NOW(6) is when the statement began, inside the snapshot and so after its start; the join
-    // gives the clock a row even when the table has none. ORDER BY names the table's columns
-    // through its alias: a bare name there would mean a select-list alias of the same name.
-    QStringList select{dialect.readExpression(modifier) + u" AS tablesync_newest_m"_qs};
-    QStringList order{u"src."_qs + dialect.quoteIdentifier(modifier.name) + u" DESC"_qs};
-    for (int i = 0; i < keys.size(); ++i) {
-        select << dialect.readExpression(keys.at(i)) + u" AS tablesync_newest_k"_qs + QString::number(i);
-        order << u"src."_qs + dialect.quoteIdentifier(keys.at(i).name) + u" DESC"_qs;
-    }
+    // gives the clock a row even when the table has none.
     QSqlQuery query =
-        source.select(u"SELECT UNIX_TIMESTAMP(NOW(6)), newest.* FROM (SELECT 1) AS one LEFT JOIN (SELECT "_qs +
-                          select.join(u", "_qs) + u" FROM "_qs + dialect.quoteIdentifier(table) + u" AS src WHERE "_qs +
-                          dialect.quoteIdentifier(modifier.name) + u" IS NOT NULL ORDER BY "_qs + order.join(u", "_qs) +
-                          u" LIMIT 1) AS newest ON TRUE"_qs,
+        source.select(u"SELECT UNIX_TIMESTAMP(NOW(6)), newest.* FROM (SELECT 1) AS one LEFT JOIN ("_qs +
+                          newestRowStatement(dialect, table, modifier, keys) + u") AS newest ON TRUE"_qs,
                       {}, u"reading the source's clock and the newest "_qs + modifier.name + u" of "_qs + table);
     if (!query.next())
         throw DbError(u"the source answered no row to a statement that always has one"_qs);
     time = query.value(0).toDouble();
     if (query.value(1).isNull()) // the subquery's modifier is never NULL for a row
         return std::nullopt;
-    QVariantList key;
-    for (int i = 0; i < keys.size(); ++i)
-        key << query.value(i + 2);
-    return CursorPosition{query.value(1).toString(), KeyToken::encode(key)};
+    return positionAt(query, 1, keys.size());
 }
 
 QString holderText(const SourceHorizon &horizon)
