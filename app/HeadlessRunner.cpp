@@ -95,8 +95,16 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
                     .arg(pool->timeoutsTotal));
         }
     });
-    connect(engine, &SyncEngine::nextRunScheduled, this,
-            [this](qint64 seconds) { log(QStringLiteral("next run in %1 s").arg(seconds)); });
+    connect(engine, &SyncEngine::nextRunScheduled, this, [this](qint64 seconds) {
+        if (m_loginRefused) {
+            log(QStringLiteral("next run in %1 s: after a refused login tablesync waits 5 min, then longer (up to an "
+                               "hour), so that it does not lock the account; restart the service after fixing the "
+                               "account or the .env to try at once")
+                    .arg(seconds));
+            return;
+        }
+        log(QStringLiteral("next run in %1 s").arg(seconds));
+    });
     connect(
         engine, &SyncEngine::stopped, this, [this] { Q_EMIT finished(m_exitStatus); }, Qt::SingleShotConnection);
 }
@@ -122,7 +130,18 @@ void HeadlessRunner::onRunFinished(const RunSummary &summary)
     const bool verificationStopped =
         std::any_of(summary.tables.cbegin(), summary.tables.cend(),
                     [](const TableResult &t) { return t.verified && t.outcome == TableOutcome::Stopped; });
-    m_exitStatus = summary.failedCount() > 0 ? 1 : summary.differingCount() > 0 ? 3 : verificationStopped ? 1 : 0;
+    // A refused login or a missing grant is a configuration problem (2), like a bad .env: the
+    // next run fails the same way until someone changes the account or the file.
+    m_exitStatus = summary.hasConfigurationProblem() ? 2
+                   : summary.failedCount() > 0       ? 1
+                   : summary.differingCount() > 0    ? 3
+                   : verificationStopped             ? 1
+                                                     : 0;
+    m_loginRefused = !summary.refusedLogin.isEmpty();
+    if (m_loginRefused)
+        log(u"error: "_qs + summary.refusedLogin);
+    if (!summary.missingPrivilege.isEmpty())
+        log(u"error: "_qs + summary.missingPrivilege);
     if (m_planOnly) {
         log(QStringLiteral("plan finished in %1 ms: %2 of %3 table(s) planned, %4 failed; nothing was written")
                 .arg(summary.elapsedMs)

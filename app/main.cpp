@@ -1,6 +1,7 @@
 // tablesync: one binary, two faces. With --headless it runs the sync engine on a
 // QCoreApplication and logs to stdout; otherwise it opens the desktop window.
 #include "HeadlessRunner.h"
+#include "HealthListener.h"
 #include "UnixSignalWatcher.h"
 
 #include "MainWindow.h"
@@ -36,26 +37,23 @@ int runHeadless(int argc, char **argv, const Settings &settings)
     QCoreApplication app(argc, argv);
     // The health server serves a running service. A single pass (--once, INTERVAL=0) goes without:
     // the server would be gone when the pass ends, and a one-off sync must not fail because the
-    // service on the same machine holds the port. It listens before anything syncs, so a taken
-    // port stops us at once.
+    // service on the same machine holds the port.
     const bool service = settings.intervalSeconds > 0;
     StatusBoard board(settings);
     HealthServer health(board);
     health.setAccessToken(settings.healthToken);
-    QString healthError;
-    if (service && !health.listen(settings.healthHost, settings.healthPort, healthError)) {
-        QTextStream(stderr) << "tablesync: " << healthError << Qt::endl;
-        return kExitBadConfiguration;
-    }
     HeadlessRunner runner(settings);
+    const auto log = [](const QString &line) {
+        QTextStream(stdout) << QDateTime::currentDateTime().toString(Qt::ISODateWithMs) << ' ' << line << Qt::endl;
+    };
+    HealthListener listener(health, settings.healthHost, settings.healthPort, log);
     if (service) {
         // HeadlessRunner keeps its SyncService to itself; its engine is what the board follows.
         const auto *syncService = runner.findChild<SyncService *>();
         Q_ASSERT(syncService);
         if (syncService)
             board.attach(syncService->engine());
-        QTextStream(stdout) << QDateTime::currentDateTime().toString(Qt::ISODateWithMs) << " health server on http://"
-                            << health.address() << "/ (/healthz, /status, /metrics, /dashboard)" << Qt::endl;
+        listener.start();
     }
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &runner, &HeadlessRunner::stop);

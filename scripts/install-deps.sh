@@ -24,11 +24,14 @@ packages=(
 # through (this kernel has no netem).
 # openssl: the sandbox makes the target server's throwaway CA and certificate with it (tst_tls);
 # ca-certificates happens to pull it in today, which is no promise.
+# gnome-keyring, libsecret-tools and dbus-daemon (dbus-run-session): a real Secret Service in a private D-Bus session
+# for tst_keychain (tests/support/with-keyring.sh); secret-tool reads back what the app stored.
 test_packages=(
     mariadb-server mariadb-client openssl python3
     docker-compose systemd desktop-file-utils appstream
     chromium
     xvfb xauth
+    gnome-keyring libsecret-tools dbus-daemon
 )
 [ "${1:-}" = --build-only ] || packages+=("${test_packages[@]}")
 missing=()

@@ -12,6 +12,7 @@ const QString kPage = u"window/page"_qs;
 const QString kSplitters = u"splitters/"_qs;
 const QString kRecent = u"profiles/recent"_qs;
 const QString kTrayNotice = u"tray/noticeShown"_qs;
+const QString kWindowHealthPort = u"health/windowPort"_qs;
 } // namespace
 
 QByteArray GuiSettings::windowGeometry()
@@ -80,6 +81,16 @@ void GuiSettings::addRecentProfile(const RecentProfile &profile)
 void GuiSettings::clearRecentProfiles()
 {
     QSettings().remove(kRecent);
+}
+
+int GuiSettings::windowHealthPort()
+{
+    return QSettings().value(kWindowHealthPort, 0).toInt();
+}
+
+void GuiSettings::setWindowHealthPort(int port)
+{
+    QSettings().setValue(kWindowHealthPort, port);
 }
 
 bool GuiSettings::trayNoticeShown()

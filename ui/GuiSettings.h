@@ -34,6 +34,12 @@ public:
     static void clearRecentProfiles();
     static bool trayNoticeShown();
     static void setTrayNoticeShown(bool shown);
+    // The port the window serves the health endpoints on while it is open; 0 (the default): it
+    // does not. Not HEALTH_PORT: that one belongs to the headless service, which must never find
+    // its port taken by the desktop app on the same machine.
+    static constexpr int kSuggestedWindowHealthPort = 8090;
+    static int windowHealthPort();
+    static void setWindowHealthPort(int port);
 };
 
 } // namespace tablesync

@@ -1,6 +1,8 @@
 #include "HealthEndpoint.h"
 
+#include "GuiSettings.h"
 #include "health/HealthServer.h"
+#include "sync/SyncEngine.h"
 #include "health/StatusBoard.h"
 
 namespace tablesync {
@@ -20,20 +22,28 @@ QString HealthEndpoint::apply(const Settings &settings)
     for (const TableSpec &spec : settings.tables)
         tables << spec.table;
     // The token is part of the key (a new token restarts the server); the key stays in memory.
+    const int port = GuiSettings::windowHealthPort();
     const QString key = QStringLiteral("%1:%2|%3|%4|%5")
                             .arg(settings.healthHost)
-                            .arg(settings.healthPort)
+                            .arg(port)
                             .arg(settings.intervalSeconds)
                             .arg(tables.join(u'\n'), settings.healthToken);
     if (key == m_key)
         return {};
     m_key = key;
+    const bool wasListening = m_server != nullptr;
     m_server.reset();
+    if (port <= 0) {
+        m_board.reset();
+        return wasListening ? tr("The window's health server stopped") : QString();
+    }
     m_board = std::make_unique<StatusBoard>(settings);
+    if (m_engine)
+        m_board->attach(m_engine);
     m_server = std::make_unique<HealthServer>(*m_board);
     m_server->setAccessToken(settings.healthToken);
     QString error;
-    if (!m_server->listen(settings.healthHost, settings.healthPort, error)) {
+    if (!m_server->listen(settings.healthHost, port, error)) {
         m_server.reset();
         return tr("Health server not started: %1").arg(error);
     }
@@ -42,6 +52,7 @@ QString HealthEndpoint::apply(const Settings &settings)
 
 void HealthEndpoint::attach(const SyncEngine *engine)
 {
+    m_engine = engine;
     if (m_board)
         m_board->attach(engine);
 }

@@ -3,6 +3,7 @@
 #include "config/Settings.h"
 
 #include <QObject>
+#include <QPointer>
 
 #include <memory>
 
@@ -12,10 +13,11 @@ class HealthServer;
 class StatusBoard;
 class SyncEngine;
 
-// The health server while the desktop app runs, as in headless mode: `/`, `/healthz`, `/status`,
-// `/metrics` and `/dashboard` on HEALTH_HOST:HEALTH_PORT of the open profile, following whichever
-// engine the run controller creates. A port in use (e.g. by the headless service on the same
-// machine) is reported, not fatal: the app works without it.
+// The window's health server, when the user turned it on: `/`, `/healthz`, `/status`, `/metrics`
+// and `/dashboard` as in headless mode, on HEALTH_HOST of the open profile but on the window's own
+// port (GuiSettings::windowHealthPort), following whichever engine the run controller creates.
+// Off by default, and never on HEALTH_PORT, which belongs to the headless service. A port in use
+// is reported, not fatal: the app works without it.
 class HealthEndpoint : public QObject
 {
     Q_OBJECT
@@ -23,12 +25,14 @@ public:
     explicit HealthEndpoint(QObject *parent = nullptr);
     ~HealthEndpoint() override;
 
-    // (Re)starts the server when the address or the table list changed. Returns a line for the
-    // user when something changed ("health server on http://127.0.0.1:8089/" or why not), else "".
+    // (Re)starts or stops the server when the port, the address or the table list changed. Returns a
+    // line for the user when something changed ("health server on http://127.0.0.1:8090/" or why
+    // not), else "".
     QString apply(const Settings &settings);
     void attach(const SyncEngine *engine);
 
 private:
+    QPointer<const SyncEngine> m_engine; // the one the board follows; a new board follows it too
     std::unique_ptr<StatusBoard> m_board;
     std::unique_ptr<HealthServer> m_server;
     QString m_key; // what the running server was made for

@@ -1,8 +1,11 @@
 #include "HealthForm.h"
 
+#include "GuiSettings.h"
+
 #include "Icons.h"
 #include "ProfileDocument.h"
 
+#include <QCheckBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -111,6 +114,33 @@ HealthForm::HealthForm(ProfileDocument *document, QWidget *parent)
     m_note->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(m_note);
 
+    auto *windowRow = new QHBoxLayout;
+    m_windowServer = new QCheckBox(tr("Also serve them from this &window while it is open, on port"), this);
+    m_windowServer->setObjectName(u"windowHealthServer"_qs);
+    m_windowPort = new QSpinBox(this);
+    m_windowPort->setObjectName(u"windowHealthPort"_qs);
+    m_windowPort->setRange(1, 65535);
+    m_windowPort->setGroupSeparatorShown(false);
+    m_windowPort->setAccessibleName(tr("Port of the window's health server"));
+    const int windowPort = GuiSettings::windowHealthPort();
+    m_windowServer->setChecked(windowPort > 0);
+    m_windowPort->setValue(windowPort > 0 ? windowPort : GuiSettings::kSuggestedWindowHealthPort);
+    m_windowPort->setEnabled(windowPort > 0);
+    m_windowServer->setToolTip(tr("A setting of this desktop app, not of the profile: the headless service keeps "
+                                  "HEALTH_PORT to itself, so both can run on one machine"));
+    windowRow->addWidget(m_windowServer);
+    windowRow->addWidget(m_windowPort);
+    windowRow->addStretch(1);
+    layout->addLayout(windowRow);
+    const auto applyWindowServer = [this] {
+        m_windowPort->setEnabled(m_windowServer->isChecked());
+        GuiSettings::setWindowHealthPort(m_windowServer->isChecked() ? m_windowPort->value() : 0);
+        updateNote();
+        Q_EMIT windowServerChanged();
+    };
+    connect(m_windowServer, &QCheckBox::toggled, this, applyWindowServer);
+    connect(m_windowPort, &QSpinBox::editingFinished, this, applyWindowServer);
+
     connect(m_document, &ProfileDocument::loaded, this, &HealthForm::loadFromDocument);
     connect(m_document, &ProfileDocument::valueChanged, this, &HealthForm::loadKey);
     loadFromDocument();
@@ -174,11 +204,11 @@ void HealthForm::updateNote()
         return;
     }
     m_note->setStyleSheet(QString());
-    m_note->setText(guarded ? tr("Served at %1 by the headless service and by this window while it runs; "
-                                 "/status, /metrics and /dashboard need the token.")
+    m_note->setText(guarded ? tr("Served at %1 by the headless service (tablesync --headless); /status, "
+                                 "/metrics and /dashboard need the token.")
                                   .arg(where.toHtmlEscaped())
-                            : tr("Served at %1 by the headless service and by this window while it runs, "
-                                 "to this machine only.")
+                            : tr("Served at %1 by the headless service (tablesync --headless), to this "
+                                 "machine only.")
                                   .arg(where.toHtmlEscaped()));
 }
 

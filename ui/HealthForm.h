@@ -2,6 +2,7 @@
 
 #include <QGroupBox>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -12,9 +13,11 @@ class ProfileDocument;
 
 // The profile's health server keys: HEALTH_HOST, HEALTH_PORT and the access token, typed in
 // (HEALTH_TOKEN, with a button that makes a random one) or read from a file (HEALTH_TOKEN_FILE).
-// The window serves the same endpoints as the headless service while it runs. A note says what
-// the token guards and warns when the server would be open to other machines without one; a bad
-// token is reported by the page's banner, as every setting is.
+// The headless service serves them on HEALTH_PORT; the window serves the same endpoints only when
+// asked to, on a port of its own (GuiSettings::windowHealthPort), so that the desktop app and the
+// service on one machine never compete for a port. A note says what the token guards and warns
+// when the server would be open to other machines without one; a bad token is reported by the
+// page's banner, as every setting is.
 class HealthForm : public QGroupBox
 {
     Q_OBJECT
@@ -24,6 +27,10 @@ public:
     // 32 random bytes as hex: far over the 16 characters the token needs, and only characters
     // that travel unchanged in an HTTP header.
     static QString randomToken();
+
+Q_SIGNALS:
+    // The window's own health server was turned on or off, or moved.
+    void windowServerChanged();
 
 private:
     QLineEdit *addLine(const QString &key, const QString &placeholder);
@@ -37,6 +44,8 @@ private:
     QLineEdit *m_token = nullptr;
     QLineEdit *m_tokenFile = nullptr;
     QLabel *m_note = nullptr;
+    QCheckBox *m_windowServer = nullptr;
+    QSpinBox *m_windowPort = nullptr;
 };
 
 } // namespace tablesync

@@ -5,6 +5,7 @@
 #include "ConnectionsPage.h"
 #include "GuiSettings.h"
 #include "HealthEndpoint.h"
+#include "HealthForm.h"
 #include "Icons.h"
 #include "LogModel.h"
 #include "LogPage.h"
@@ -78,11 +79,10 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
     connect(m_document, &ProfileDocument::loaded, this, &MainWindow::refreshSettings);
     connect(m_document, &ProfileDocument::dirtyChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ProfileDocument::filesChanged, this, &MainWindow::updateTitle);
-    connect(m_document, &ProfileDocument::passwordNotStored, this, [this](const QString &message) {
-        m_banner->showMessage(MessageBanner::Kind::Error, tr("A password was not stored"), message);
-    });
 
     connect(m_controller, &RunController::engineCreated, m_health, &HealthEndpoint::attach);
+    for (const HealthForm *form : findChildren<HealthForm *>())
+        connect(form, &HealthForm::windowServerChanged, this, &MainWindow::refreshSettings);
     connect(m_controller, &RunController::runStarted, m_runTables,
             [this](const QString &, const QStringList &tables) { m_runTables->onRunStarted(tables); });
     connect(m_controller, &RunController::tableSyncStarted, m_runTables, &RunTableModel::onTableStarted);

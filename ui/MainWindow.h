@@ -107,6 +107,8 @@ private:
     void openProfileDialog();
     void saveProfileAsDialog();
     bool maybeSave();
+    // Stores the profile's passwords in the keychain and reads them back; "" when that worked.
+    QString storePasswordsInKeychain();
     QMessageBox::StandardButton confirm(const QString &title, const QString &text,
                                         QMessageBox::StandardButtons buttons);
     void rebuildRecentMenu();

@@ -5,15 +5,18 @@
 
 #include "GuiSettings.h"
 #include "MessageBanner.h"
+#include "PasswordStore.h"
 #include "Plural.h"
 #include "ProfileDocument.h"
 #include "TableListModel.h"
 
 #include <QAction>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
+#include <QProgressDialog>
 #include <QStatusBar>
 
 namespace tablesync {
@@ -124,6 +127,28 @@ bool MainWindow::saveProfileAs(const QString &envPath, const QString &tablesPath
                "on the Tables page, then save again."));
         return false;
     }
+    if (m_document->passwordStorage() == ProfileDocument::PasswordStorage::Keychain) {
+        const QString problem = storePasswordsInKeychain();
+        if (!problem.isEmpty()) {
+            // A .env saved without its passwords would work until the app restarts, then every
+            // login would fail: nothing is written unless the passwords are somewhere for sure.
+            const auto answer =
+                confirm(tr("Passwords not stored"),
+                        tr("The OS keychain did not store the passwords: %1.\n\nNothing was saved. Save the "
+                           "passwords in the .env file instead (readable by you only)?")
+                            .arg(problem),
+                        QMessageBox::Save | QMessageBox::Cancel);
+            if (answer != QMessageBox::Save) {
+                m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile was not saved"),
+                                      tr("The OS keychain did not store the passwords: %1. The files on disk are "
+                                         "unchanged. Choose \"In the .env file\" under Passwords on the Options "
+                                         "page, or unlock the keychain, then save again.")
+                                          .arg(problem));
+                return false;
+            }
+            m_document->setPasswordStorage(ProfileDocument::PasswordStorage::EnvFile);
+        }
+    }
     QString error;
     if (!m_document->saveAs(envPath, tablesPath, &error)) {
         m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile was not saved"),
@@ -136,7 +161,10 @@ bool MainWindow::saveProfileAs(const QString &envPath, const QString &tablesPath
     m_document->settings(errors);
     if (errors.isEmpty()) {
         m_banner->hide();
-        statusBar()->showMessage(tr("Saved %1 and %2 (readable by you only)")
+        const bool keychain = m_document->passwordStorage() == ProfileDocument::PasswordStorage::Keychain;
+        statusBar()->showMessage((keychain ? tr("Saved %1 and %2 (readable by you only); the passwords are in the "
+                                                "OS keychain, read back to be sure")
+                                           : tr("Saved %1 and %2 (readable by you only)"))
                                      .arg(QDir::toNativeSeparators(envPath), QDir::toNativeSeparators(tablesPath)),
                                  6000);
     } else {
@@ -145,6 +173,28 @@ bool MainWindow::saveProfileAs(const QString &envPath, const QString &tablesPath
             tr("A headless run would refuse it until this is fixed: %1").arg(errors.first().toString()));
     }
     return true;
+}
+
+QString MainWindow::storePasswordsInKeychain()
+{
+    const QList<KeychainSecret> secrets = m_document->keychainSecrets();
+    if (secrets.isEmpty())
+        return {};
+    // The keychain may ask the user to unlock it, which takes as long as it takes: the window
+    // stays responsive behind a progress dialog that can be cancelled.
+    KeychainSave *save = m_passwords->save(secrets);
+    QProgressDialog progress(tr("Storing the passwords in the OS keychain…"), tr("Cancel"), 0, 0, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(400);
+    QEventLoop loop;
+    QString problem = tr("cancelled");
+    connect(save, &KeychainSave::finished, &loop, [&](const QString &answer) {
+        problem = answer;
+        loop.quit();
+    });
+    connect(&progress, &QProgressDialog::canceled, &loop, &QEventLoop::quit);
+    loop.exec();
+    return problem;
 }
 
 void MainWindow::saveProfileAsDialog()

@@ -11,7 +11,15 @@ namespace tablesync {
 
 namespace {
 const QStringList kPasswordKeys{u"SOURCE_DB_PASS"_qs, u"TARGET_DB_PASS"_qs};
+// Tells a headless run (and a person reading the .env) that the passwords are in the keychain.
+const QString kPasswordStoreKey = u"TABLESYNC_PASSWORD_STORE"_qs;
+
+// "SOURCE_DB_PASS" -> "SOURCE_DB_": the prefix of the other keys of the same connection.
+QString connectionPrefix(const QString &passwordKey)
+{
+    return passwordKey.left(passwordKey.size() - 4);
 }
+} // namespace
 
 ProfileDocument::ProfileDocument(PasswordStore *passwords, QObject *parent)
     : QObject(parent)
@@ -20,11 +28,6 @@ ProfileDocument::ProfileDocument(PasswordStore *passwords, QObject *parent)
 {
     connect(m_tables, &TableListModel::edited, this, [this] { setDirty(true); });
     connect(m_passwords, &PasswordStore::passwordRead, this, &ProfileDocument::onPasswordRead);
-    connect(m_passwords, &PasswordStore::writeFailed, this, [this](const QString &, const QString &error) {
-        Q_EMIT passwordNotStored(tr("The OS keychain did not store a password (%1). Keep passwords in the .env "
-                                    "file instead, or try again.")
-                                     .arg(error));
-    });
     connect(m_passwords, &PasswordStore::availabilityChanged, this, [this](PasswordStore::Availability a) {
         if (a != PasswordStore::Availability::Available)
             return;
@@ -47,7 +50,7 @@ QStringList ProfileDocument::knownKeys()
     keys << u"FETCH_LIMIT"_qs << u"INTERVAL"_qs << u"SYNC_WORKERS"_qs << u"SYNC_RETRIES"_qs << u"POOL_SIZE"_qs
          << u"MAX_OVERFLOW"_qs << u"POOL_TIMEOUT"_qs << u"POOL_RECYCLE"_qs << u"POOL_STATUS_INTERVAL"_qs
          << u"DB_CONNECT_TIMEOUT"_qs << u"DB_READ_TIMEOUT"_qs << u"DB_WRITE_TIMEOUT"_qs << u"HEALTH_HOST"_qs
-         << u"HEALTH_PORT"_qs << u"HEALTH_TOKEN"_qs << u"HEALTH_TOKEN_FILE"_qs;
+         << u"HEALTH_PORT"_qs << u"HEALTH_TOKEN"_qs << u"HEALTH_TOKEN_FILE"_qs << kPasswordStoreKey;
     return keys;
 }
 
@@ -99,28 +102,52 @@ ConfigErrors ProfileDocument::open(const QString &envPath, const QString &tables
     return errors;
 }
 
+KeychainEntry ProfileDocument::keychainEntry(const QString &passwordKey) const
+{
+    const QString prefix = connectionPrefix(passwordKey);
+    return KeychainEntry::forAccount(m_profile.env.value(prefix + u"USER"_qs), m_profile.env.value(prefix + u"HOST"_qs),
+                                     m_profile.env.value(prefix + u"PORT"_qs, u"3306"_qs).toInt());
+}
+
+QList<KeychainSecret> ProfileDocument::keychainSecrets() const
+{
+    QList<KeychainSecret> secrets;
+    for (const QString &key : kPasswordKeys) {
+        if (!m_profile.env.value(key).isEmpty())
+            secrets << KeychainSecret{keychainEntry(key), m_profile.env.value(key)};
+    }
+    return secrets;
+}
+
 void ProfileDocument::readPasswordsFromKeychain()
 {
     for (const QString &key : kPasswordKeys) {
         if (m_profile.env.value(key).isEmpty())
-            m_passwords->read(PasswordStore::entryKey(m_profile.envPath, key));
+            m_passwords->read(keychainEntry(key));
     }
 }
 
-void ProfileDocument::onPasswordRead(const QString &entry, const QString &password, bool found)
+void ProfileDocument::onPasswordRead(const KeychainEntry &entry, const QString &password, bool found)
 {
-    if (!found || !hasFiles())
+    if (!hasFiles())
         return;
     for (const QString &key : kPasswordKeys) {
-        // Only fills a password the user has not typed meanwhile; it is not an edit.
-        if (entry == PasswordStore::entryKey(m_profile.envPath, key) && m_profile.env.value(key).isEmpty()) {
-            m_profile.env.insert(key, password);
-            if (m_passwordStorage != PasswordStorage::Keychain) {
-                m_passwordStorage = PasswordStorage::Keychain;
-                Q_EMIT passwordStorageChanged();
-            }
-            Q_EMIT valueChanged(key);
+        if (!m_profile.env.value(key).isEmpty())
+            continue; // typed meanwhile, or found already
+        const KeychainEntry legacy = KeychainEntry::legacy(m_profile.envPath, key);
+        if (entry == keychainEntry(key) && !found) {
+            m_passwords->read(legacy); // a profile saved before entries were per account
+            continue;
         }
+        if (!found || (entry != keychainEntry(key) && entry != legacy))
+            continue;
+        // Fills a password the user has not typed meanwhile; it is not an edit.
+        m_profile.env.insert(key, password);
+        if (m_passwordStorage != PasswordStorage::Keychain) {
+            m_passwordStorage = PasswordStorage::Keychain;
+            Q_EMIT passwordStorageChanged();
+        }
+        Q_EMIT valueChanged(key);
     }
 }
 
@@ -178,11 +205,15 @@ bool ProfileDocument::save(QString *error)
 
 bool ProfileDocument::saveAs(const QString &envPath, const QString &tablesPath, QString *error)
 {
+    // With the keychain chosen, the caller has stored and read back the passwords there
+    // (keychainSecrets()) before this drops them from the file.
     QMap<QString, QString> values = m_profile.env;
     const bool keychain = m_passwordStorage == PasswordStorage::Keychain;
+    values.remove(kPasswordStoreKey);
     if (keychain) {
         for (const QString &key : kPasswordKeys)
             values.remove(key);
+        values.insert(kPasswordStoreKey, Settings::kKeychainStore.toString());
     }
     // Save As to a new place keeps the layout and comments of the file the profile came from.
     const QByteArray envText = ProfileWriter::renderEnv(m_profile.envText, values, knownKeys());
@@ -193,13 +224,8 @@ bool ProfileDocument::saveAs(const QString &envPath, const QString &tablesPath, 
     if (!ProfileWriter::writeFile(envPath, envText, error))
         return false;
     if (keychain) {
-        for (const QString &key : kPasswordKeys) {
-            const QString entry = PasswordStore::entryKey(envPath, key);
-            if (m_profile.env.value(key).isEmpty())
-                m_passwords->remove(entry);
-            else
-                m_passwords->write(entry, m_profile.env.value(key));
-        }
+        for (const QString &key : kPasswordKeys) // now kept per account
+            m_passwords->remove(KeychainEntry::legacy(m_profile.envPath, key));
     }
     const bool moved = envPath != m_profile.envPath || tablesPath != m_profile.tablesPath;
     m_profile.envPath = envPath;

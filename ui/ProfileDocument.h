@@ -9,6 +9,8 @@ namespace tablesync {
 
 class PasswordStore;
 class TableListModel;
+struct KeychainEntry;
+struct KeychainSecret;
 
 // The profile open in the window: the .env values and the table list as edited, the files they
 // came from, and whether they differ from what is on disk. Saving writes both files atomically
@@ -50,6 +52,8 @@ public:
 
     PasswordStorage passwordStorage() const { return m_passwordStorage; }
     void setPasswordStorage(PasswordStorage storage);
+    // The passwords to store in the keychain before a save with PasswordStorage::Keychain.
+    QList<KeychainSecret> keychainSecrets() const;
 
     // Every key the GUI edits, in the order a new .env lists them.
     static QStringList knownKeys();
@@ -62,13 +66,12 @@ Q_SIGNALS:
     void filesChanged();
     void saved();
     void passwordStorageChanged();
-    // The keychain refused a password: it is still in memory, but not stored anywhere.
-    void passwordNotStored(const QString &message);
 
 private:
     void setDirty(bool dirty);
     void readPasswordsFromKeychain();
-    void onPasswordRead(const QString &key, const QString &password, bool found);
+    void onPasswordRead(const KeychainEntry &entry, const QString &password, bool found);
+    KeychainEntry keychainEntry(const QString &passwordKey) const;
 
     PasswordStore *m_passwords = nullptr;
     TableListModel *m_tables = nullptr;

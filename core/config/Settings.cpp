@@ -93,6 +93,8 @@ constexpr KeySpec kKeys[] = {
     // Checked and read in readHealthToken(): at most one of the two, and a usable token.
     {.name = u"HEALTH_TOKEN", .text = &S::healthToken},
     {.name = u"HEALTH_TOKEN_FILE", .text = &S::healthTokenFile},
+    // Written by the desktop app: where this profile's passwords are, when not in the file.
+    {.name = u"TABLESYNC_PASSWORD_STORE", .text = &S::passwordStore},
 };
 // clang-format on
 
@@ -269,6 +271,36 @@ void readHealthToken(Settings &settings, const EnvFile &env, const QProcessEnvir
     }
 }
 
+// A profile saved by the desktop app with its passwords in the OS keychain has none in the .env.
+// A headless run cannot ask the keychain (a service has no desktop session), so it says exactly
+// that instead of trying a login without a password.
+void checkPasswordStore(const Settings &settings, const EnvFile &env, const QProcessEnvironment &processEnv,
+                        ConfigErrors &errors)
+{
+    const QString key = u"TABLESYNC_PASSWORD_STORE"_qs;
+    const Found where = lookup(key, env, processEnv);
+    if (settings.passwordStore.isEmpty() || settings.passwordStore == u"env"_qs)
+        return;
+    if (settings.passwordStore != Settings::kKeychainStore) {
+        errors << ConfigError{where.file, where.location,
+                              key + u": \""_qs + settings.passwordStore +
+                                  u"\" is not a password store; expected keychain or env"_qs};
+        return;
+    }
+    for (const ConnectionSettings *connection : {&settings.source, &settings.target}) {
+        if (!connection->password.isEmpty())
+            continue;
+        const QString passKey = connection->role.toUpper() + u"_DB_PASS"_qs;
+        errors << ConfigError{
+            where.file, where.location,
+            QStringLiteral("%1 is not in this file: %2=keychain says the tablesync desktop app keeps it in the OS "
+                           "keychain, which a headless run does not read. Give the run %1 in its environment "
+                           "(for the service: an EnvironmentFile readable only by its user), or keep passwords in "
+                           "the .env (in the desktop app: Options, Passwords, \"In the .env file\")")
+                .arg(passKey, key)};
+    }
+}
+
 } // namespace
 
 QString ConnectionSettings::displayName() const
@@ -318,6 +350,7 @@ Settings Settings::fromEnv(const EnvFile &env, const QProcessEnvironment &proces
     for (const auto &[prefix, connection] : connections)
         checkSslRequire(*connection, prefix, env, processEnv, errors);
     readHealthToken(settings, env, processEnv, errors);
+    checkPasswordStore(settings, env, processEnv, errors);
     settings.fetchLimit = std::max(settings.requestedFetchLimit, kMinFetchLimit);
     return settings;
 }

@@ -62,6 +62,11 @@ struct Settings
     // /dashboard need it as a bearer token. A secret: never logged, never served.
     QString healthToken;
     QString healthTokenFile; // HEALTH_TOKEN_FILE as given, when the token came from a file
+    // TABLESYNC_PASSWORD_STORE=keychain: the desktop app keeps this profile's passwords in the OS
+    // keychain (never in the .env); headless runs do not read the keychain, so a password then
+    // has to come from the process environment.
+    QString passwordStore;
+    static constexpr QStringView kKeychainStore = u"keychain";
     QList<TableSpec> tables;
     // What a run does: sync (the default), or compare source and target (--verify), fixing what
     // differs (--repair).

@@ -1,7 +1,9 @@
 #include "db/ConnectionPool.h"
 
 #include <algorithm>
+#include <mutex>
 
+#include "db/DbConnection.h"
 #include "db/DbError.h"
 #include "db/ThreadConnection.h"
 
@@ -78,6 +80,41 @@ void ConnectionPool::openFailed()
     --m_stats.open;
     --m_stats.checkedOut;
     m_slotFreed.wakeOne();
+}
+
+void ConnectionPool::logIn(DbConnection &connection)
+{
+    std::unique_lock<QMutex> gate(m_loginGate, std::defer_lock);
+    if (!m_loginProven.load())
+        gate.lock();
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_refusal)
+            throw *m_refusal;
+    }
+    try {
+        connection.open();
+    } catch (const DbError &e) {
+        if (DbError::isRefusedLogin(e.nativeCode())) {
+            QMutexLocker lock(&m_mutex);
+            m_refusal = e;
+            m_loginProven.store(false);
+        }
+        throw;
+    }
+    m_loginProven.store(true);
+}
+
+void ConnectionPool::forgetLoginRefusal()
+{
+    QMutexLocker lock(&m_mutex);
+    m_refusal.reset();
+}
+
+std::optional<DbError> ConnectionPool::loginRefusal() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_refusal;
 }
 
 void ConnectionPool::opened()

@@ -1,14 +1,19 @@
 #pragma once
 
 #include "config/Settings.h"
+#include "db/DbError.h"
 #include "db/PoolStats.h"
 
 #include <QMutex>
 #include <QSet>
 #include <QWaitCondition>
 
+#include <atomic>
+#include <optional>
+
 namespace tablesync {
 
+class DbConnection;
 class ThreadConnection;
 
 // The connection pool of one server, with SQLAlchemy QueuePool semantics: up to POOL_SIZE
@@ -29,6 +34,14 @@ public:
     PoolStats stats() const; // thread-safe snapshot
     int capacity() const { return m_stats.size + m_stats.maxOverflow; }
 
+    // Logins. A server that refused one login (DbError::isRefusedLogin) refuses the next too, and
+    // each attempt counts against the account (lockout, max_connect_errors, intrusion detection).
+    // So until a login has succeeded, threads log in one at a time, and after a refusal every
+    // checkout that needs a new connection fails with that refusal, without asking the server,
+    // until forgetLoginRefusal() (the engine calls it when a run starts).
+    void forgetLoginRefusal();
+    std::optional<DbError> loginRefusal() const;
+
 private:
     friend class ThreadConnection;
 
@@ -48,6 +61,8 @@ private:
     void roundTripMeasured(qint64 nanoseconds);
     // The client closes its idle connection (asked to, or going away); false if it is not idle.
     bool takeIdle(ThreadConnection *client);
+    // Opens `connection` under the login rules above; throws DbError.
+    void logIn(DbConnection &connection);
 
     ConnectionSettings m_settings;
     mutable QMutex m_mutex;
@@ -55,6 +70,9 @@ private:
     PoolStats m_stats;
     QSet<ThreadConnection *> m_idleClients;
     QList<qint64> m_roundTrips; // the last few, in nanoseconds, oldest first
+    QMutex m_loginGate;         // held by the one thread logging in while none has succeeded
+    std::atomic_bool m_loginProven{false};
+    std::optional<DbError> m_refusal; // guarded by m_mutex
 };
 
 } // namespace tablesync

@@ -54,6 +54,7 @@ void DbConnection::open()
 {
     close();
     QString error;
+    int errorCode = 0;
     {
         QMutexLocker lock(&openMutex());
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), m_connectionName);
@@ -74,13 +75,16 @@ void DbConnection::open()
         if (!m_settings.sslKey.isEmpty())
             options << u"SSL_KEY="_qs + m_settings.sslKey;
         db.setConnectOptions(options.join(u';'));
-        if (!db.open())
+        if (!db.open()) {
             error = db.lastError().databaseText().isEmpty() ? db.lastError().text() : db.lastError().databaseText();
+            errorCode = db.lastError().nativeErrorCode().toInt();
+        }
     }
     if (!error.isEmpty()) {
         close();
         throw DbError(QStringLiteral("cannot connect to the %1 server %2: %3")
-                          .arg(m_settings.role, m_settings.displayName(), error));
+                          .arg(m_settings.role, m_settings.displayName(), error),
+                      errorCode, error);
     }
     checkEncryption();
     applySessionSettings();

@@ -37,7 +37,7 @@ DbConnection &ThreadConnection::checkout()
         }
         if (!m_connection) {
             auto connection = std::make_unique<DbConnection>(m_pool.settings());
-            connection->open();
+            m_pool.logIn(*connection);
             m_connection = std::move(connection);
             m_age.start();
             m_pool.opened();

@@ -1,5 +1,6 @@
 #include "sync/SyncEngine.h"
 
+#include "sync/AccessAdvice.h"
 #include "sync/HorizonNotice.h"
 
 #include "db/ConnectionPool.h"
@@ -142,6 +143,8 @@ void SyncEngine::runOnce()
     m_noticedHolder = false;
     m_results = QList<std::optional<TableResult>>(m_queue.size());
     Q_EMIT runStarted(m_summary.loadId, int(m_queue.size()));
+    m_sourcePool->forgetLoginRefusal(); // each run may try to log in once more
+    m_targetPool->forgetLoginRefusal();
     m_bookkeeping.reset();
     m_outlook.reset(m_settings.tables);
     if (m_queue.isEmpty())
@@ -208,6 +211,7 @@ void SyncEngine::finishRun()
     m_summary.elapsedMs = m_runTimer.elapsed();
     m_summary.sourceRoundTripMs = m_sourcePool->stats().roundTripMs;
     m_summary.targetRoundTripMs = m_targetPool->stats().roundTripMs;
+    noticeConfigurationProblems();
     m_running = false;
     publishPoolStats();
     Q_EMIT runFinished(m_summary);
@@ -216,12 +220,40 @@ void SyncEngine::finishRun()
         Q_EMIT stopped();
     } else if (m_scheduled) {
         if (m_scheduleTimer) {
-            m_scheduleTimer->start(std::chrono::seconds(m_settings.intervalSeconds));
-            Q_EMIT nextRunScheduled(m_settings.intervalSeconds);
+            const qint64 seconds = secondsUntilNextRun();
+            m_scheduleTimer->start(std::chrono::seconds(seconds));
+            Q_EMIT nextRunScheduled(seconds);
         } else {
             Q_EMIT stopped();
         }
     }
+}
+
+void SyncEngine::noticeConfigurationProblems()
+{
+    const std::pair<const ConnectionPool *, const ConnectionSettings *> servers[] = {
+        {m_sourcePool.get(), &m_settings.source}, {m_targetPool.get(), &m_settings.target}};
+    for (const auto &[pool, server] : servers) {
+        if (const std::optional<DbError> refusal = pool->loginRefusal()) {
+            m_summary.refusedLogin =
+                AccessAdvice::forRefusedLogin(*server, refusal->nativeCode(), refusal->serverText());
+            break;
+        }
+    }
+    m_summary.missingPrivilege = AccessAdvice::forMissingPrivilege(m_summary);
+    m_refusedRuns = m_summary.refusedLogin.isEmpty() ? 0 : m_refusedRuns + 1;
+}
+
+qint64 SyncEngine::secondsUntilNextRun() const
+{
+    if (m_refusedRuns == 0)
+        return m_settings.intervalSeconds;
+    // A refused login is retried rarely: every attempt counts against the account, and the
+    // password does not fix itself. 5 min, 10, 20, 40, then hourly; "Sync now" tries at once.
+    constexpr qint64 kFirstBackoffSeconds = 5 * 60;
+    constexpr qint64 kLongestBackoffSeconds = 60 * 60;
+    const qint64 backoff = std::min(kLongestBackoffSeconds, kFirstBackoffSeconds << std::min(m_refusedRuns - 1, 4));
+    return std::max<qint64>(m_settings.intervalSeconds, backoff);
 }
 
 void SyncEngine::recordLoad()

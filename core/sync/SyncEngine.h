@@ -79,6 +79,8 @@ private:
     void onTableSyncFinished(int workerIndex, const TableResult &result);
     void noticeHorizon(const TableResult &result);
     void finishRun();
+    void noticeConfigurationProblems();
+    qint64 secondsUntilNextRun() const;
     void recordLoad();
     void publishPoolStats();
 
@@ -99,6 +101,7 @@ private:
     bool m_noticedNoProcess = false; // this run has said the source lacks PROCESS
     bool m_noticedStaleList = false; // this run has said the transaction list stayed stale
     bool m_noticedHolder = false;    // this run has named a long transaction
+    int m_refusedRuns = 0;           // consecutive runs in which a server refused the login
     RunSummary m_summary;
     QList<TableSpec> m_queue;
     int m_dispatched = 0;                        // tables handed to workers this run

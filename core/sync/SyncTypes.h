@@ -61,6 +61,12 @@ struct RunSummary
     // Each server's round trip at the end of the run (PoolStats::roundTripMs); negative: unknown.
     double sourceRoundTripMs = -1;
     double targetRoundTripMs = -1;
+    // Problems of configuration or grants, which the next run meets again unless someone acts:
+    // a server that refused the login (nothing was synced), a table the account may not read or
+    // write. Sentences saying what to check (AccessAdvice.h); empty when there were none.
+    QString refusedLogin;
+    QString missingPrivilege;
+    bool hasConfigurationProblem() const { return !refusedLogin.isEmpty() || !missingPrivilege.isEmpty(); }
 
     qint64 rowsWritten() const
     {

@@ -59,7 +59,7 @@ inline QByteArray envFor(const Settings &settings)
         values.insert(prefix + u"NAME"_qs, c->database);
     }
     values.insert(u"INTERVAL"_qs, u"0"_qs);
-    values.insert(u"HEALTH_PORT"_qs, QString::number(freePort())); // the window starts a health server
+    values.insert(u"HEALTH_PORT"_qs, QString::number(freePort())); // the headless service's port
     return u"# written by a GUI test\n"_qs.toUtf8() + ProfileWriter::renderEnv({}, values);
 }
 

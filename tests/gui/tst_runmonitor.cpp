@@ -4,6 +4,7 @@
 #include "GuiTestSupport.h"
 #include "TestSandbox.h"
 
+#include "GuiSettings.h"
 #include "LogFilterModel.h"
 #include "LogModel.h"
 #include "LogPage.h"
@@ -21,11 +22,14 @@
 #include "TrayController.h"
 #include "config/EnvFile.h"
 
+#include <QCheckBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProgressBar>
 #include <QTableView>
+#include <QSpinBox>
+#include <QTcpServer>
 #include <QTcpSocket>
 
 using namespace tablesync;
@@ -226,9 +230,23 @@ void TestRunMonitor::stopFinishesCleanly()
 // The window serves /, /status and the rest as the headless service does, following its engine.
 void TestRunMonitor::healthServerFollowsTheWindowsRuns()
 {
+    // By default the window leaves HEALTH_PORT to the headless service: both can run on one machine.
     ConfigErrors errors;
     const EnvFile env = EnvFile::load(m_env, errors);
-    const quint16 port = quint16(env.value(u"HEALTH_PORT"_qs).toInt());
+    const quint16 servicePort = quint16(env.value(u"HEALTH_PORT"_qs).toInt());
+    QTcpServer serviceStandIn;
+    QVERIFY2(serviceStandIn.listen(QHostAddress::LocalHost, servicePort), "the service's port is free");
+    serviceStandIn.close();
+
+    // Turned on, the window serves on a port of its own.
+    auto *serve = m_window->findChild<QCheckBox *>(u"windowHealthServer"_qs);
+    auto *windowPort = m_window->findChild<QSpinBox *>(u"windowHealthPort"_qs);
+    QVERIFY(serve && windowPort);
+    QCOMPARE(windowPort->value(), 8090); // suggested: next to the service's 8089, not on it
+    const quint16 port = quint16(test::freePort());
+    windowPort->setValue(port);
+    serve->click();
+    QCOMPARE(GuiSettings::windowHealthPort(), int(port));
     const auto get = [port](const QByteArray &path) {
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, port);

@@ -2,6 +2,7 @@
 // middle of a large incremental load, and a clean stop on SIGTERM.
 #include "TestSandbox.h"
 
+#include <QDeadlineTimer>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +22,9 @@ private Q_SLOTS:
     void badConfigurationExitsWithTwo_data();
     void badConfigurationExitsWithTwo();
     void failingTableExitsWithOneAndOthersSync();
+    void refusedLoginIsTriedOnceAndExitsWithTwo();
+    void refusedLoginBacksOffInTheService();
+    void missingGrantExitsWithTwo();
     void killedDuringIncrementalLoadConvergesOnRerun();
     void sigtermStopsCleanly();
 
@@ -35,6 +39,16 @@ private:
     void writeFile(const QString &name, const QByteArray &content);
     void writeEnv();
     void createBigTable(int rows);
+    // A source account, and an .env with the wrong password for it and `tables` tables.
+    void writeEnvWithWrongSourcePassword(int tables);
+    qint64 accessDeniedSoFar()
+    {
+        return m_db->source
+            ->scalar(u"SELECT VARIABLE_VALUE FROM "
+                     "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+                     "'ACCESS_DENIED_ERRORS'"_qs)
+            .toLongLong();
+    }
 
     QString m_binary;
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -141,6 +155,84 @@ void TestCli::failingTableExitsWithOneAndOthersSync()
     QVERIFY2(r.out.contains(u"FETCH_LIMIT"_qs), qPrintable(r.out)); // the raised minimum is logged
     QCOMPARE(m_db->target->count(u"ok"_qs), 2);
     QVERIFY(!r.out.contains(u"password"_qs, Qt::CaseInsensitive));
+}
+
+void TestCli::writeEnvWithWrongSourcePassword(int tables)
+{
+    Settings settings = withSelectOnlySourceUser(*m_db, u"cli_refused"_qs);
+    settings.source.password = u"not-the-password"_qs;
+    writeFile(u".env"_qs, connectionEnv(settings) +
+                              "INTERVAL=0\nSYNC_WORKERS=4\nHEALTH_PORT=" + QByteArray::number(freePort()) + "\n");
+    QByteArray json = "[";
+    for (int i = 0; i < tables; ++i)
+        json +=
+            (i ? ",\n" : "\n") + QByteArray(R"({"table": "t)") + QByteArray::number(i) + R"(", "primary_key": "id"})";
+    writeFile(u"tables.json"_qs, json + "\n]");
+}
+
+// A wrong password is a configuration problem: status 2, a sentence saying what to check, and one
+// failed login for the whole run, not one per table (each counts towards an account lockout).
+// Other tests may fail logins on the same server meanwhile: the margin of one allows for that,
+// while a login per table would be 20.
+void TestCli::refusedLoginIsTriedOnceAndExitsWithTwo()
+{
+    writeEnvWithWrongSourcePassword(20);
+    const qint64 before = accessDeniedSoFar();
+    const Result r = run({u"--once"_qs});
+    const qint64 refusals = accessDeniedSoFar() - before;
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(refusals >= 1 && refusals <= 2, qPrintable(QString::number(refusals)));
+    QVERIFY2(r.out.contains(u"error: the source server cli_refused@127.0.0.1:"_qs) &&
+                 r.out.contains(u"refused the login (Access denied for user 'cli_refused'"_qs) &&
+                 r.out.contains(u"check SOURCE_DB_USER and SOURCE_DB_PASS"_qs),
+             qPrintable(r.out));
+    QVERIFY(!r.out.contains(u"not-the-password"_qs));
+}
+
+// The service does not try a refused login again at every interval: it waits 5 minutes, and says so.
+void TestCli::refusedLoginBacksOffInTheService()
+{
+    writeEnvWithWrongSourcePassword(5);
+    const qint64 before = accessDeniedSoFar();
+    QProcess service;
+    service.setWorkingDirectory(m_dir->path());
+    service.start(m_binary, {u"--headless"_qs, u"--interval"_qs, u"1"_qs});
+    QVERIFY(service.waitForStarted());
+    QByteArray out;
+    QDeadlineTimer deadline(4000); // four intervals
+    while (!deadline.hasExpired() && service.state() == QProcess::Running) {
+        service.waitForReadyRead(200);
+        out += service.readAllStandardOutput();
+    }
+    const qint64 refusals = accessDeniedSoFar() - before;
+    ::kill(pid_t(service.processId()), SIGTERM);
+    QVERIFY(service.waitForFinished(30000));
+    out += service.readAllStandardOutput();
+    QVERIFY2(refusals >= 1 && refusals <= 2, qPrintable(QString::number(refusals)));
+    QCOMPARE(out.count(" started: 5 table(s)"), 1);
+    QVERIFY2(out.contains("next run in 300 s: after a refused login"), out.constData());
+}
+
+// Logged in, but without a grant a table needs: also status 2, naming the table and the grant.
+void TestCli::missingGrantExitsWithTwo()
+{
+    m_db->source->exec(u"CREATE TABLE granted (id INT PRIMARY KEY)"_qs);
+    m_db->source->exec(u"INSERT INTO granted VALUES (1)"_qs);
+    // A target account that may write only into its database's existing tables: no CREATE.
+    const QString account = u"'cli_nocreate'@'127.0.0.1'"_qs;
+    m_db->target->exec(u"DROP USER IF EXISTS "_qs + account);
+    m_db->target->exec(u"CREATE USER "_qs + account + u" IDENTIFIED BY 'cli_nocreate'"_qs);
+    m_db->target->exec(u"GRANT SELECT, INSERT, UPDATE, DELETE ON `"_qs + m_db->settings.target.database +
+                       u"`.* TO "_qs + account);
+    Settings settings = m_db->settings;
+    settings.target.user = settings.target.password = u"cli_nocreate"_qs;
+    writeFile(u".env"_qs, connectionEnv(settings) + "INTERVAL=0\nHEALTH_PORT=" + QByteArray::number(freePort()) + "\n");
+    writeFile(u"tables.json"_qs, R"([{"table": "granted", "primary_key": "id"}])");
+    const Result r = run({u"--once"_qs});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.out.contains(u"error: [granted] the account lacks a privilege"_qs) &&
+                 r.out.contains(u"CREATE command denied to user 'cli_nocreate'"_qs),
+             qPrintable(r.out));
 }
 
 void TestCli::createBigTable(int rows)
