@@ -26,12 +26,15 @@ packages=(
 # ca-certificates happens to pull it in today, which is no promise.
 # gnome-keyring, libsecret-tools and dbus-daemon (dbus-run-session): a real Secret Service in a private D-Bus session
 # for tst_keychain (tests/support/with-keyring.sh); secret-tool reads back what the app stored.
+# dunst (a notification service), trayer (a system tray) and x11-utils (xwininfo): the desktop
+# tst_desktop runs the window on (tests/support/with-desktop.sh).
 test_packages=(
     mariadb-server mariadb-client openssl python3
     docker-compose systemd desktop-file-utils appstream
     chromium
     xvfb xauth
     gnome-keyring libsecret-tools dbus-daemon
+    dunst trayer x11-utils
 )
 [ "${1:-}" = --build-only ] || packages+=("${test_packages[@]}")
 missing=()

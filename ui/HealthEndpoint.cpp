@@ -2,8 +2,8 @@
 
 #include "GuiSettings.h"
 #include "health/HealthServer.h"
-#include "sync/SyncEngine.h"
 #include "health/StatusBoard.h"
+#include "sync/SyncEngine.h"
 
 namespace tablesync {
 

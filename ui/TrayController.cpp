@@ -1,5 +1,6 @@
 #include "TrayController.h"
 
+#include "DesktopNotifier.h"
 #include "Icons.h"
 #include "Plural.h"
 #include "RunController.h"
@@ -15,7 +16,17 @@ TrayController::TrayController(RunController *controller, QAction *runNow, QActi
                                QAction *quit, QObject *parent)
     : QObject(parent)
     , m_controller(controller)
+    , m_notifier(new DesktopNotifier(this))
 {
+    connect(m_notifier, &DesktopNotifier::activated, this, &TrayController::activated);
+    connect(m_notifier, &DesktopNotifier::failed, this,
+            [this](const QString &title, const QString &text, DesktopNotifier::Urgency urgency) {
+                if (m_icon)
+                    m_icon->showMessage(title, text,
+                                        urgency == DesktopNotifier::Urgency::Critical ? QSystemTrayIcon::Critical
+                                                                                      : QSystemTrayIcon::Information,
+                                        8000);
+            });
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_menu = new QMenu;
         m_menu->addAction(open);
@@ -44,8 +55,7 @@ TrayController::TrayController(RunController *controller, QAction *runNow, QActi
 void TrayController::notify(const QString &title, const QString &text, bool critical)
 {
     m_lastNotification = title + u": "_qs + text;
-    if (m_icon)
-        m_icon->showMessage(title, text, critical ? QSystemTrayIcon::Critical : QSystemTrayIcon::Information, 8000);
+    m_notifier->notify(title, text, critical ? DesktopNotifier::Urgency::Critical : DesktopNotifier::Urgency::Normal);
 }
 
 void TrayController::onRunFinished(const RunSummary &summary)
@@ -59,7 +69,10 @@ void TrayController::onRunFinished(const RunSummary &summary)
                 firstError = t.error;
         }
     }
-    if (!failed.isEmpty() && failed != m_failedTables) {
+    if (!failed.isEmpty() && failed != m_failedTables && !summary.refusedLogin.isEmpty()) {
+        // One cause for every table: say it, not the list of tables it failed.
+        notify(tr("tablesync: login refused"), summary.refusedLogin, true);
+    } else if (!failed.isEmpty() && failed != m_failedTables) {
         notify(plural(failed.size(), tr("tablesync: %1 table failed"), tr("tablesync: %1 tables failed")),
                failed.join(u", "_qs) + u"\n"_qs + firstError.left(200), true);
     } else if (failed.isEmpty() && m_failing) {

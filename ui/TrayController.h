@@ -10,12 +10,14 @@ class QSystemTrayIcon;
 
 namespace tablesync {
 
+class DesktopNotifier;
 class RunController;
 
 // The tray icon: idle / running / error / paused at a glance, a menu with Run now, Pause/Resume
-// schedule, Open and Quit, and a notification when a table starts failing and when all tables
-// sync again (not on every failing run: one message per change). Without a system tray it does
-// nothing visible, and the window stays open instead.
+// schedule, Open and Quit; and a desktop notification when a table starts failing and when all
+// tables sync again (not on every failing run: one message per change). Notifications go to the
+// desktop's notification service (DesktopNotifier), with or without a tray; the tray's balloon
+// only stands in where no such service runs. Without a system tray the window stays open instead.
 class TrayController : public QObject
 {
     Q_OBJECT
@@ -41,6 +43,7 @@ private:
     void onRunFinished(const RunSummary &summary);
 
     RunController *m_controller = nullptr;
+    DesktopNotifier *m_notifier = nullptr;
     QSystemTrayIcon *m_icon = nullptr;
     QMenu *m_menu = nullptr;
     Status m_status = Status::Idle;

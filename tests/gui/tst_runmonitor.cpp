@@ -27,8 +27,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProgressBar>
-#include <QTableView>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
 

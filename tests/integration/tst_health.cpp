@@ -597,14 +597,16 @@ void TestHealth::binaryServesHealthAndSyncsDespiteATakenPort()
         QVERIFY(blocked.waitForStarted());
         QByteArray out;
         QTRY_VERIFY_WITH_TIMEOUT((out += blocked.readAllStandardOutput(), out.contains("next run in")), 60000);
-        QVERIFY2(out.contains(QByteArray("warning: health server: cannot listen on 127.0.0.1:" + QByteArray::number(taken))) &&
+        QVERIFY2(out.contains(
+                     QByteArray("warning: health server: cannot listen on 127.0.0.1:" + QByteArray::number(taken))) &&
                      out.contains("already in use") && out.contains("Syncing goes on without it"),
                  out.constData());
         QVERIFY2(out.contains("1 of 1 table(s) synced"), out.constData());
         squatter.close();
-        QTRY_VERIFY_WITH_TIMEOUT((out += blocked.readAllStandardOutput(),
-                                  out.contains(QByteArray("health server on http://127.0.0.1:" + QByteArray::number(taken)))),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (out += blocked.readAllStandardOutput(),
+             out.contains(QByteArray("health server on http://127.0.0.1:" + QByteArray::number(taken)))),
+            20000);
         QTRY_VERIFY(exchange(taken, get("/")).body.contains("We are Groot!"));
         ::kill(pid_t(blocked.processId()), SIGTERM);
         QVERIFY(blocked.waitForFinished(30000));

@@ -1,0 +1,58 @@
+#include "DesktopNotifier.h"
+
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
+#include <QVariantMap>
+
+namespace tablesync {
+
+namespace {
+const QString kService = u"org.freedesktop.Notifications"_qs;
+const QString kPath = u"/org/freedesktop/Notifications"_qs;
+const QString kInterface = u"org.freedesktop.Notifications"_qs;
+} // namespace
+
+DesktopNotifier::DesktopNotifier(QObject *parent)
+    : QObject(parent)
+{
+    QDBusConnection::sessionBus().connect(kService, kPath, kInterface, u"ActionInvoked"_qs, this,
+                                          SLOT(onActionInvoked(uint, QString)));
+}
+
+void DesktopNotifier::notify(const QString &title, const QString &body, Urgency urgency)
+{
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected()) {
+        Q_EMIT failed(title, body, urgency);
+        return;
+    }
+    QDBusMessage call = QDBusMessage::createMethodCall(kService, kPath, kInterface, u"Notify"_qs);
+    const QVariantMap hints{
+        {u"urgency"_qs, QVariant::fromValue(uchar(urgency))}, // the specification's type is a byte
+        {u"desktop-entry"_qs, u"tablesync"_qs},               // lets the desktop find the app's icon and name
+    };
+    // "default" is the action of a click on the notification itself: it opens the window.
+    call << u"tablesync"_qs << m_lastId << u"tablesync"_qs << title << body << QStringList{u"default"_qs, tr("Open")}
+         << hints << qint32(-1);
+    auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(call), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this,
+            [this, title, body, urgency](QDBusPendingCallWatcher *w) {
+                w->deleteLater();
+                const QDBusPendingReply<uint> reply = *w;
+                if (reply.isError()) {
+                    Q_EMIT failed(title, body, urgency);
+                    return;
+                }
+                m_lastId = reply.value();
+            });
+}
+
+void DesktopNotifier::onActionInvoked(uint id, const QString &action)
+{
+    if (id == m_lastId && action == u"default")
+        Q_EMIT activated();
+}
+
+} // namespace tablesync
