@@ -15,6 +15,7 @@
 #include "Plural.h"
 #include "PoolPage.h"
 #include "ProfileDocument.h"
+#include "ProfilePair.h"
 #include "RunController.h"
 #include "RunHistoryModel.h"
 #include "RunLogger.h"
@@ -111,8 +112,7 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
     restoreWindowState();
     const QList<GuiSettings::RecentProfile> recent = GuiSettings::recentProfiles();
     if (!envPath.isEmpty())
-        openProfile(envPath,
-                    tablesPath.isEmpty() ? QFileInfo(envPath).absoluteDir().filePath(u"tables.json"_qs) : tablesPath);
+        openProfile(envPath, tablesPath.isEmpty() ? ProfilePair::tablesPathToOpen(envPath) : tablesPath);
     else if (!recent.isEmpty() && QFileInfo::exists(recent.first().envPath))
         openProfile(recent.first().envPath, recent.first().tablesPath);
     else

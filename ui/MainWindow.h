@@ -61,6 +61,10 @@ public:
     using Confirm = std::function<QMessageBox::StandardButton(const QString &title, const QString &text,
                                                               QMessageBox::StandardButtons buttons)>;
     void setConfirmHandler(Confirm confirm) { m_confirm = std::move(confirm); }
+    // Test hook: picks the file Save As saves to instead of the file dialog (given where it starts).
+    using ChooseFile = std::function<QString(const QString &proposed)>;
+    void setSaveFileChooser(ChooseFile choose) { m_chooseSaveFile = std::move(choose); }
+    void saveProfileAsDialog();
 
     bool openProfile(const QString &envPath, const QString &tablesPath);
     bool saveProfile();
@@ -105,7 +109,6 @@ private:
     void createPages();
     void newProfile();
     void openProfileDialog();
-    void saveProfileAsDialog();
     bool maybeSave();
     // Stores the profile's passwords in the keychain and reads them back; "" when that worked.
     QString storePasswordsInKeychain();
@@ -161,6 +164,7 @@ private:
     QMenu *m_recentMenu = nullptr;
 
     Confirm m_confirm;
+    ChooseFile m_chooseSaveFile;
     bool m_quitting = false;
 };
 

@@ -8,6 +8,7 @@
 #include "PasswordStore.h"
 #include "Plural.h"
 #include "ProfileDocument.h"
+#include "ProfilePair.h"
 #include "TableListModel.h"
 
 #include <QAction>
@@ -94,12 +95,12 @@ void MainWindow::openProfileDialog()
     if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
         return;
     const QString env = dialog.selectedFiles().first();
-    QString tables = QFileInfo(env).absoluteDir().filePath(u"tables.json"_qs);
+    const QString tables = ProfilePair::tablesPathToOpen(env);
     if (!QFileInfo::exists(tables)) {
-        tables = QFileDialog::getOpenFileName(this, tr("Choose the profile's tables file"),
-                                              QFileInfo(env).absolutePath(), tr("JSON files (*.json);;All files (*)"));
-        if (tables.isEmpty())
-            return;
+        // Opened anyway: the Tables page says the file is missing, and Save creates it.
+        statusBar()->showMessage(tr("No tables file beside %1 yet; saving creates %2")
+                                     .arg(QDir::toNativeSeparators(env), QDir::toNativeSeparators(tables)),
+                                 8000);
     }
     openProfile(env, tables);
 }
@@ -199,16 +200,24 @@ QString MainWindow::storePasswordsInKeychain()
 
 void MainWindow::saveProfileAsDialog()
 {
-    const QString start = m_document->hasFiles() ? m_document->envPath() : QDir::home().filePath(u".env"_qs);
-    const QString env = QFileDialog::getSaveFileName(this, tr("Save the profile's .env file"), start,
-                                                     tr("Environment files (*.env .env*);;All files (*)"));
+    QString start = m_document->envPath();
+    if (start.isEmpty()) {
+        start = ProfilePair::proposedEnvPath(m_document->value(u"SOURCE_DB_NAME"_qs),
+                                             m_document->value(u"TARGET_DB_NAME"_qs));
+        QDir().mkpath(QFileInfo(start).absolutePath());
+    }
+    const QString env = m_chooseSaveFile
+                            ? m_chooseSaveFile(start)
+                            : QFileDialog::getSaveFileName(this, tr("Save the profile's .env file"), start,
+                                                           tr("Environment files (*.env .env*);;All files (*)"));
     if (env.isEmpty())
         return;
-    const QString tables = QFileInfo(env).absoluteDir().filePath(u"tables.json"_qs);
+    // Each .env gets a tables file of its own: two profiles in one folder never share their tables.
+    const QString tables = ProfilePair::tablesPathFor(env);
     if (QFileInfo::exists(tables) &&
         QFileInfo(tables).absoluteFilePath() != QFileInfo(m_document->tablesPath()).absoluteFilePath()) {
         const auto answer = confirm(
-            tr("Replace tables.json?"),
+            tr("Replace the tables file?"),
             tr("%1 already exists. Replace it with this profile's table list?").arg(QDir::toNativeSeparators(tables)),
             QMessageBox::Yes | QMessageBox::Cancel);
         if (answer != QMessageBox::Yes)

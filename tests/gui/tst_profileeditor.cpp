@@ -9,6 +9,7 @@
 #include "MainWindow.h"
 #include "MessageBanner.h"
 #include "ProfileDocument.h"
+#include "ProfilePair.h"
 #include "TableListModel.h"
 #include "TablesPage.h"
 #include "config/EnvFile.h"
@@ -20,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSpinBox>
 #include <QTableView>
 
@@ -59,6 +61,8 @@ private Q_SLOTS:
     void entryErrorsBlockSaving();
     void savesBothFilesAndReadsBack();
     void saveAsCreatesANewPair();
+    void twoProfilesInOneFolderKeepTheirOwnTables();
+    void aNewProfileIsProposedANamedPair();
     void newProfileShowsWhatToDo();
     void unsavedChangesArePrompted();
 
@@ -373,6 +377,53 @@ void TestProfileEditor::saveAsCreatesANewPair()
     QCOMPARE(EnvFile::load(env, errors).value(u"TARGET_DB_NAME"_qs), u"shop_copy"_qs);
     QCOMPARE(TablesFile::load(tables, errors).size(), 2);
     QVERIFY(errors.isEmpty());
+}
+
+// Save As into the folder of another profile: the new .env gets a tables file of its own, so
+// editing one profile's tables never changes the other's.
+void TestProfileEditor::twoProfilesInOneFolderKeepTheirOwnTables()
+{
+    const QString staging = m_dir->filePath(u"staging.env"_qs);
+    m_window->setSaveFileChooser([&](const QString &) { return staging; });
+    m_window->saveProfileAsDialog();
+    QCOMPARE(m_window->document()->envPath(), staging);
+    QCOMPARE(m_window->document()->tablesPath(), m_dir->filePath(u"staging.tables.json"_qs));
+
+    TableSpec spec;
+    spec.table = u"only_in_staging"_qs;
+    spec.primaryKey = {u"id"_qs};
+    m_window->document()->tables()->addTable(spec);
+    QVERIFY(m_window->saveProfile());
+    QCOMPARE(test::readText(m_tables), kTables); // the first profile's tables.json is untouched
+    QVERIFY(test::readText(m_dir->filePath(u"staging.tables.json"_qs)).contains("only_in_staging"));
+
+    // Opening either .env finds its own tables again.
+    QVERIFY(m_window->openProfile(m_env, ProfilePair::tablesPathToOpen(m_env)));
+    QCOMPARE(m_window->document()->tables()->rowCount(), 2);
+    QVERIFY(m_window->openProfile(staging, ProfilePair::tablesPathToOpen(staging)));
+    QCOMPARE(m_window->document()->tables()->rowCount(), 3);
+}
+
+void TestProfileEditor::aNewProfileIsProposedANamedPair()
+{
+    QTemporaryDir home; // the proposal creates ~/tablesync: not in the real home
+    const QByteArray realHome = qgetenv("HOME");
+    qputenv("HOME", home.path().toUtf8());
+    const auto restoreHome = qScopeGuard([&] { qputenv("HOME", realHome); });
+    m_window->document()->newProfile();
+    m_window->document()->setValue(u"SOURCE_DB_NAME"_qs, u"shop"_qs);
+    m_window->document()->setValue(u"TARGET_DB_NAME"_qs, u"shop copy"_qs);
+    QString proposed;
+    m_window->setSaveFileChooser([&](const QString &start) {
+        proposed = start;
+        return QString(); // cancelled
+    });
+    m_window->saveProfileAsDialog();
+    QCOMPARE(proposed, home.filePath(u"tablesync/shop-to-shop_copy.env"_qs));
+    QVERIFY(QFileInfo(home.filePath(u"tablesync"_qs)).isDir());
+    QCOMPARE(ProfilePair::tablesPathFor(proposed), home.filePath(u"tablesync/shop-to-shop_copy.tables.json"_qs));
+    QCOMPARE(ProfilePair::tablesPathFor(u"/p/.env"_qs), u"/p/tables.json"_qs);
+    QCOMPARE(ProfilePair::tablesPathFor(u"/p/.env.prod"_qs), u"/p/env.prod.tables.json"_qs);
 }
 
 void TestProfileEditor::newProfileShowsWhatToDo()

@@ -1,0 +1,45 @@
+#include "ProfilePair.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace tablesync::ProfilePair {
+
+QString tablesPathFor(const QString &envPath)
+{
+    const QFileInfo env(envPath);
+    QString name = env.fileName();
+    if (name == u".env")
+        return env.dir().filePath(u"tables.json"_qs);
+    if (name.endsWith(u".env"))
+        name.chop(4);
+    while (name.startsWith(u'.'))
+        name.remove(0, 1);
+    return env.dir().filePath((name.isEmpty() ? u"profile"_qs : name) + u".tables.json"_qs);
+}
+
+QString tablesPathToOpen(const QString &envPath)
+{
+    const QString own = tablesPathFor(envPath);
+    if (QFileInfo::exists(own))
+        return own;
+    const QString beside = QFileInfo(envPath).dir().filePath(u"tables.json"_qs);
+    return QFileInfo::exists(beside) ? beside : own;
+}
+
+QString proposedEnvPath(const QString &sourceDatabase, const QString &targetDatabase)
+{
+    const QString folder = QDir::home().filePath(u"tablesync"_qs);
+    QString name = sourceDatabase.isEmpty() && targetDatabase.isEmpty()
+                       ? u"profile"_qs
+                       : (sourceDatabase.isEmpty() ? u"source"_qs : sourceDatabase) + u"-to-"_qs +
+                             (targetDatabase.isEmpty() ? u"target"_qs : targetDatabase);
+    // Database names may hold characters a file name should not.
+    for (QChar &c : name) {
+        if (!c.isLetterOrNumber() && c != u'-' && c != u'_' && c != u'.')
+            c = u'_';
+    }
+    return QDir(folder).filePath(name + u".env"_qs);
+}
+
+} // namespace tablesync::ProfilePair
