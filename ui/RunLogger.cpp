@@ -25,10 +25,15 @@ RunLogger::RunLogger(RunController *controller, LogModel *log, QObject *parent)
     , m_log(log)
 {
     using Level = LogModel::Level;
-    connect(controller, &RunController::runStarted, log, [log](const QString &loadId, const QStringList &tables) {
-        log->append(Level::Info, {},
+    connect(controller, &RunController::runStarted, log,
+            [log, controller](const QString &loadId, const QStringList &tables) {
+                log->append(
+                    Level::Info, {},
                     plural(tables.size(), tr("run %2 started: %1 table"), tr("run %2 started: %1 tables")).arg(loadId));
-    });
+                // What the headless log says at its start (a misspelt key, a .env others can read).
+                for (const QString &warning : controller->settings().warnings())
+                    log->append(Level::Warning, {}, warning);
+            });
     connect(controller, &RunController::tableSyncStarted, log, [log](const QString &table, const QString &strategy) {
         log->append(Level::Info, table, tr("%1 sync started").arg(strategy));
     });

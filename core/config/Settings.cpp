@@ -1,6 +1,7 @@
 #include "config/Settings.h"
 
 #include "config/EnvFile.h"
+#include "config/EnvWarnings.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -351,13 +352,28 @@ Settings Settings::fromEnv(const EnvFile &env, const QProcessEnvironment &proces
         checkSslRequire(*connection, prefix, env, processEnv, errors);
     readHealthToken(settings, env, processEnv, errors);
     checkPasswordStore(settings, env, processEnv, errors);
+    settings.envWarnings = EnvWarnings::nearMisses(env, knownKeys());
+    if (const QString readable = EnvWarnings::readableSecrets(env); !readable.isEmpty())
+        settings.envWarnings << readable;
     settings.fetchLimit = std::max(settings.requestedFetchLimit, kMinFetchLimit);
     return settings;
 }
 
+QStringList Settings::knownKeys()
+{
+    QStringList keys;
+    for (const KeySpec &spec : kKeys) {
+        if (spec.scope == Scope::EachConnection)
+            keys << u"SOURCE_"_qs + spec.name << u"TARGET_"_qs + spec.name;
+        else
+            keys << spec.name.toString();
+    }
+    return keys;
+}
+
 QStringList Settings::warnings() const
 {
-    QStringList result;
+    QStringList result = envWarnings;
     if (requestedFetchLimit < kMinFetchLimit && fetchLimit != requestedFetchLimit) {
         result << QStringLiteral("FETCH_LIMIT=%1 is too small to be efficient (every batch costs a round trip "
                                  "and a commit); using %2 rows per batch instead")

@@ -82,6 +82,11 @@ struct Settings
 
     // Warnings worth logging (e.g. FETCH_LIMIT raised). Not errors.
     QStringList warnings() const;
+    // What fromEnv() noticed in the file: a misspelt key, passwords every user can read.
+    QStringList envWarnings;
+
+    // Every key fromEnv() reads, as written in a .env.
+    static QStringList knownKeys();
 };
 
 } // namespace tablesync

@@ -1,6 +1,8 @@
 #include "config/EnvFile.h"
 #include "config/Settings.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace tablesync;
@@ -72,6 +74,9 @@ private slots:
     void fetchLimitRaised_data();
     void fetchLimitRaised();
     void displayName();
+    void misspeltKeysAreNamed();
+    void passwordsEveryoneCanReadAreNamed();
+    void keychainProfileRunHeadlessSaysWhere();
 };
 
 void TestSettings::defaults()
@@ -377,6 +382,77 @@ void TestSettings::displayName()
     QVERIFY(!s.source.displayName().contains(u"hunter2"_qs));
     // An IPv6 address is bracketed so the port stays readable.
     QCOMPARE(s.target.displayName(), u"tu@[::1]:3306/tn"_qs);
+}
+
+void TestSettings::misspeltKeysAreNamed()
+{
+    ConfigErrors errors;
+    const Settings s = fromText(kRequired + "SYNC_WORKER=8\n"      // line 7
+                                            "LOG_LEVEL=debug\n"    // someone else's key: no word
+                                            "sync_workers=8\n"     // line 9
+                                            "TARGET_DB_HOTS=db2\n" // line 10
+                                            "DESTINATION__CREDENTIALS=x\n",
+                                errors);
+    QVERIFY2(errors.isEmpty(), qPrintable(describe(errors)));
+    QCOMPARE(s.workers, 4); // ignored, as the warning says
+    QCOMPARE(
+        s.warnings(),
+        (QStringList{
+            u"app.env, line 7: SYNC_WORKER is not a key tablesync reads, so it is ignored; did you mean SYNC_WORKERS?"_qs,
+            u"app.env, line 9: sync_workers is not a key tablesync reads, so it is ignored; did you mean SYNC_WORKERS?"_qs,
+            u"app.env, line 10: TARGET_DB_HOTS is not a key tablesync reads, so it is ignored; did you mean "
+            "TARGET_DB_HOST?"_qs}));
+}
+
+void TestSettings::passwordsEveryoneCanReadAreNamed()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"prod.env"_qs);
+    const auto warningsFor = [&path](const QByteArray &text, QFileDevice::Permissions permissions) {
+        QFile file(path);
+        file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        file.write(text);
+        file.close();
+        file.setPermissions(permissions);
+        ConfigErrors errors;
+        return Settings::fromEnv(EnvFile::load(path, errors), {}, errors).warnings();
+    };
+    const auto owner = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    const auto everyone = owner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
+    QCOMPARE(warningsFor(kRequired + "SOURCE_DB_PASS=secret\nTARGET_DB_PASS=x\n", everyone),
+             QStringList{path +
+                         u" holds SOURCE_DB_PASS, TARGET_DB_PASS and every user of this machine can read it: "
+                         "chmod 600 "_qs +
+                         path + u" (or 640 with the service's group)"_qs});
+    QCOMPARE(warningsFor(kRequired + "SOURCE_DB_PASS=secret\n", owner), QStringList());
+    QCOMPARE(warningsFor(kRequired + "SOURCE_DB_PASS=secret\n", owner | QFileDevice::ReadGroup), QStringList());
+    QCOMPARE(warningsFor(kRequired, everyone), QStringList()); // nothing secret in it
+}
+
+// The desktop app keeps the passwords in the keychain; a headless run is told so, and the
+// environment may still give them.
+void TestSettings::keychainProfileRunHeadlessSaysWhere()
+{
+    ConfigErrors errors;
+    fromText(kRequired + "TABLESYNC_PASSWORD_STORE=keychain\n", errors);
+    QCOMPARE(errors.size(), 2);
+    QCOMPARE(errors[0].toString(),
+             u"app.env, line 7: SOURCE_DB_PASS is not in this file: TABLESYNC_PASSWORD_STORE=keychain says the "
+             "tablesync desktop app keeps it in the OS keychain, which a headless run does not read. Give the run "
+             "SOURCE_DB_PASS in its environment (for the service: an EnvironmentFile readable only by its user), or "
+             "keep passwords in the .env (in the desktop app: Options, Passwords, \"In the .env file\")"_qs);
+    QVERIFY(errors[1].message.startsWith(u"TARGET_DB_PASS is not in this file"_qs));
+
+    errors.clear();
+    QProcessEnvironment environment;
+    environment.insert(u"SOURCE_DB_PASS"_qs, u"s"_qs);
+    environment.insert(u"TARGET_DB_PASS"_qs, u"t"_qs);
+    fromText(kRequired + "TABLESYNC_PASSWORD_STORE=keychain\n", errors, environment);
+    QVERIFY2(errors.isEmpty(), qPrintable(describe(errors)));
+
+    fromText(kRequired + "TABLESYNC_PASSWORD_STORE=vault\n", errors);
+    QCOMPARE(errors.size(), 1);
+    QVERIFY(errors[0].message.contains(u"\"vault\" is not a password store"_qs));
 }
 
 QTEST_GUILESS_MAIN(TestSettings)
