@@ -225,7 +225,24 @@ void ServerForm::onTested(int job, const ConnectionProbeResult &result)
     if (result.tableCount >= 0)
         details << plural(result.tableCount, tr("%1 table in the database"), tr("%1 tables in the database"));
     details << (result.sslCipher.isEmpty() ? tr("Not encrypted (no TLS)") : tr("TLS: %1").arg(result.sslCipher));
-    m_result->showMessage(MessageBanner::Kind::Success, tr("Connected to %1").arg(result.server), details.join(u'\n'));
+    const PrivilegeReport &rights = result.privileges;
+    if (result.privilegesKnown && !rights.partial.isEmpty())
+        details << tr("%1 granted on some tables only: every table in the list needs it")
+                       .arg(rights.partial.join(u", "_qs));
+    if (result.privilegesKnown && !rights.missingOptional.isEmpty())
+        details << tr("Without %1: %2.").arg(rights.missingOptional.join(u", "_qs), rights.optionalAdvice);
+    if (result.privilegesKnown && !rights.complete()) {
+        m_result->showMessage(
+            MessageBanner::Kind::Error,
+            tr("Connected to %1, but %2 lacks %3 there")
+                .arg(result.server, rights.account, rights.missing.join(u", "_qs)),
+            tr("A sync needs it. As an administrator of that server, run:\n%1").arg(rights.grantStatement) +
+                u"\n\n"_qs + details.join(u'\n'));
+        return;
+    }
+    m_result->showMessage(result.privilegesKnown && !rights.missingOptional.isEmpty() ? MessageBanner::Kind::Warning
+                                                                                      : MessageBanner::Kind::Success,
+                          tr("Connected to %1").arg(result.server), details.join(u'\n'));
 }
 
 } // namespace tablesync

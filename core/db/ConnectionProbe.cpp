@@ -87,6 +87,15 @@ ConnectionProbeResult run(const ConnectionSettings &settings)
                                             {}, u"counting tables"_qs)
                                     .toInt();
         }
+        if (!settings.database.isEmpty()) {
+            try {
+                result.privileges = PrivilegeCheck::run(connection, settings.role);
+                result.privilegesKnown = true;
+            } catch (const DbError &) {
+                // The login works; a server that hides information_schema's privilege tables
+                // only costs the check.
+            }
+        }
         result.ok = true;
     } catch (const DbError &e) {
         result.error = e.message();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Settings.h"
+#include "db/PrivilegeCheck.h"
 
 #include <QMetaType>
 #include <QString>
@@ -19,15 +20,17 @@ struct ConnectionProbeResult
     qint64 connectMs = 0;   // opening the connection, session setup included
     QString sslCipher;      // empty when the connection is not encrypted
     int tableCount = -1;    // base tables in the database
-    QString error;          // the server's or the client library's message
-    QString hint;           // what to check, in plain words
+    bool privilegesKnown = false;
+    PrivilegeReport privileges; // what the account may do there, against what the role needs
+    QString error;              // the server's or the client library's message
+    QString hint;               // what to check, in plain words
 };
 
 namespace ConnectionProbe {
 
-// Opens a connection exactly as the engine would, measures it and closes it, all on the calling
-// thread (QtSql's rule). Never throws. Call it off the GUI thread: a dead host takes up to
-// DB_CONNECT_TIMEOUT seconds.
+// Opens a connection exactly as the engine would, measures it, checks the account's privileges
+// for the role and closes it, all on the calling thread (QtSql's rule). Never throws. Call it off the GUI thread: a
+// dead host takes up to DB_CONNECT_TIMEOUT seconds.
 ConnectionProbeResult run(const ConnectionSettings &settings);
 
 // A plain-words hint for a connection error message (empty when there is nothing to add).

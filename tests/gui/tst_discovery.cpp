@@ -33,6 +33,7 @@ private Q_SLOTS:
     void cleanup();
     void testConnectionShowsServer();
     void testConnectionExplainsErrors();
+    void testConnectionNamesTheMissingGrants();
     void discoverListsTables();
     void addWithAClick();
     void listIsCheckedAgainstTheSource();
@@ -131,6 +132,42 @@ void TestDiscovery::testConnectionExplainsErrors()
     target->testConnection();
     QVERIFY(!target->isTesting());
     QCOMPARE(result->kind(), MessageBanner::Kind::Warning);
+}
+
+// Logging in is not enough: the test says which privileges the account lacks for its side, and
+// the GRANT that adds them.
+void TestDiscovery::testConnectionNamesTheMissingGrants()
+{
+    const QString account = u"'gui_reader'@'127.0.0.1'"_qs;
+    m_sandbox->target->exec(u"DROP USER IF EXISTS "_qs + account);
+    m_sandbox->target->exec(u"CREATE USER "_qs + account + u" IDENTIFIED BY 'gui_reader'"_qs);
+    m_sandbox->target->exec(u"GRANT SELECT, INSERT ON `"_qs + m_sandbox->settings.target.database + u"`.* TO "_qs +
+                            account);
+    for (const auto &[key, value] :
+         {std::pair{u"TARGET_DB_USER"_qs, u"gui_reader"_qs}, std::pair{u"TARGET_DB_PASS"_qs, u"gui_reader"_qs}}) {
+        auto *edit = m_window->findChild<QLineEdit *>(key);
+        edit->selectAll();
+        QTest::keyClicks(edit, value);
+    }
+    ServerForm *target = m_window->connectionsPage()->targetForm();
+    target->testConnection();
+    QTRY_VERIFY_WITH_TIMEOUT(!target->isTesting(), 20000);
+    MessageBanner *result = target->resultBanner();
+    QCOMPARE(result->kind(), MessageBanner::Kind::Error);
+    QVERIFY2(
+        result->text().contains(u"but 'gui_reader'@'127.0.0.1' lacks UPDATE, DELETE, CREATE, ALTER, DROP there"_qs),
+        qPrintable(result->text()));
+    const QString grant = u"GRANT UPDATE, DELETE, CREATE, ALTER, DROP ON `"_qs + m_sandbox->settings.target.database +
+                          u"`.* TO 'gui_reader'@'127.0.0.1';"_qs;
+    QVERIFY2(result->details().contains(grant), qPrintable(result->details()));
+    QVERIFY2(result->details().contains(u"Without TRIGGER"_qs), qPrintable(result->details()));
+
+    // Granted what it lacked, the same account passes.
+    m_sandbox->target->exec(u"GRANT UPDATE, DELETE, CREATE, ALTER, DROP, TRIGGER ON `"_qs +
+                            m_sandbox->settings.target.database + u"`.* TO "_qs + account);
+    target->testConnection();
+    QTRY_VERIFY_WITH_TIMEOUT(!target->isTesting(), 20000);
+    QVERIFY2(result->kind() == MessageBanner::Kind::Success, qPrintable(result->text() + result->details()));
 }
 
 void TestDiscovery::discoverListsTables()
