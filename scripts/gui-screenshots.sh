@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Screenshots of the desktop app for the README (not a test): starts the sandbox servers, loads the
+# Screenshots of the desktop app for README.md and docs/desktop-app.md (not a test): starts the sandbox servers, loads the
 # demo schema into databases of its own (screens_src, screens_tgt) plus one table without a key,
 # and runs the real window under Xvfb on the demo profile (packaging/demo/tables.json). The
 # driver (tests/gui/gui_screenshots.cpp) tests both connections, discovers the source, runs a sync

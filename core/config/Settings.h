@@ -75,7 +75,7 @@ struct Settings
     // Whether a run writes the target (rows, bookkeeping); --verify and --plan only read.
     bool writesTarget() const { return runMode == RunMode::Sync || runMode == RunMode::Repair; }
 
-    // Reads the keys of the table in README.md from `env`, each overridden by the same key in
+    // Reads the keys of the table in docs/configuration.md from `env`, each overridden by the same key in
     // `processEnv`. Missing required keys, bad numbers and out-of-range ports are appended to
     // `errors`, naming the file and line (or "environment" for a process variable).
     static Settings fromEnv(const EnvFile &env, const QProcessEnvironment &processEnv, ConfigErrors &errors);

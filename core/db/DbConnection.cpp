@@ -131,7 +131,7 @@ void DbConnection::restoreSessionSettings()
     // NO_AUTO_VALUE_ON_ZERO: an AUTO_INCREMENT key of 0 stays 0.
     // On the target, foreign keys are not checked: each table is made equal to its source table,
     // and the source's own foreign keys make the whole consistent once every table has synced
-    // (README: "Foreign keys on the target"). Checked, a child's rows could not
+    // (docs/how-sync-works.md: "Foreign keys on the target"). Checked, a child's rows could not
     // arrive before their parents', nor a parent's deletes before its children's.
     const bool target = m_settings.role == u"target";
     exec(u"SET NAMES utf8mb4, time_zone = '+00:00', "

@@ -84,7 +84,7 @@ void HealthServer::setAccessToken(const QString &token)
 std::optional<HealthServer::Reply> HealthServer::refusal(const QHttpServerRequest &request) const
 {
     // A browser cannot add a header when it follows a link, so the dashboard page alone also
-    // takes the token from its URL; its script then sends the header (README: "Access token").
+    // takes the token from its URL; its script then sends the header (docs/security.md: "Access token").
     QByteArray queryToken;
     if (request.url().path() == kDashboardPath)
         queryToken = request.query().queryItemValue(u"token"_qs, QUrl::FullyDecoded).toUtf8();

@@ -23,7 +23,7 @@ class GuardedTcpServer;
 class StatusBoard;
 
 // The health server: GET / ("We are Groot!"), /healthz, /status, /metrics and /dashboard, answered
-// from a StatusBoard in the same thread. See README.md ("Health server") for every answer.
+// from a StatusBoard in the same thread. See docs/health-and-metrics.md for every answer.
 class HealthServer : public QObject
 {
     Q_OBJECT

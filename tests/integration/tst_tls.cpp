@@ -132,7 +132,7 @@ void TestTls::withoutRequireTheClientFallsBackToPlainText()
 }
 
 // libmariadb checks the server's chain against SSL_CA whenever SSL_CA is given (but not the host
-// name: README, "TLS to the databases").
+// name: docs/security.md, "TLS to the databases").
 void TestTls::certificateFromAnotherCaIsRefused()
 {
     for (const bool required : {false, true}) {
