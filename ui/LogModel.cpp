@@ -29,6 +29,24 @@ void LogModel::append(Level level, const QString &table, const QString &message)
         m_tables.sort(Qt::CaseInsensitive);
         Q_EMIT tablesChanged();
     }
+    Q_EMIT appended(m_lines.constLast());
+}
+
+void LogModel::setLines(const QList<Line> &lines)
+{
+    beginResetModel();
+    m_lines = lines.mid(std::max<qsizetype>(0, lines.size() - kMaxLines));
+    endResetModel();
+    QStringList tables;
+    for (const Line &line : std::as_const(m_lines)) {
+        if (!line.table.isEmpty() && !tables.contains(line.table))
+            tables << line.table;
+    }
+    tables.sort(Qt::CaseInsensitive);
+    if (tables != m_tables) {
+        m_tables = tables;
+        Q_EMIT tablesChanged();
+    }
 }
 
 void LogModel::clear()

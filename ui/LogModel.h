@@ -28,6 +28,8 @@ public:
 
     void append(Level level, const QString &table, const QString &message);
     void clear();
+    // Replaces every line (a profile's log read back from its journal).
+    void setLines(const QList<Line> &lines);
     const Line &lineAt(int row) const { return m_lines.at(row); }
     // Tables that have log lines, for the filter.
     QStringList tables() const { return m_tables; }
@@ -42,6 +44,8 @@ public:
 
 Q_SIGNALS:
     void tablesChanged();
+    // A line was appended by append() (not by setLines()).
+    void appended(const tablesync::LogModel::Line &line);
 
 private:
     QList<Line> m_lines;

@@ -94,7 +94,19 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
     connect(m_controller, &RunController::tableSyncFinished, m_runTables, &RunTableModel::onTableFinished);
     connect(m_controller, &RunController::runFinished, this, [this](const RunSummary &summary) {
         m_runTables->onRunFinished();
-        m_history->addRun(m_controller->lastRunStartedAt(), summary, int(m_controller->settings().tables.size()));
+        const int configured = int(m_controller->settings().tables.size());
+        m_history->addRun(m_controller->lastRunStartedAt(), summary, configured);
+        m_journal.appendRun({m_controller->lastRunStartedAt(), summary, configured});
+    });
+    // The profile's history and log live on across restarts (ProfileJournal); a profile saved
+    // under a new name keeps what is on screen and journals from then on in its new place.
+    connect(m_log, &LogModel::appended, this, [this](const LogModel::Line &line) { m_journal.appendLog(line); });
+    connect(m_document, &ProfileDocument::filesChanged, this,
+            [this] { m_journal = ProfileJournal(m_document->envPath()); });
+    connect(m_document, &ProfileDocument::loaded, this, [this] {
+        m_history->setRuns(m_journal.loadRuns());
+        m_log->setLines(m_journal.loadLog());
+        m_runTables->restoreLastSuccesses(m_history->lastSuccesses());
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateRunActions);
     connect(m_controller, &RunController::scheduleChanged, this, &MainWindow::updateRunActions);
@@ -338,6 +350,7 @@ void MainWindow::refreshSettings()
         names << spec.table;
     }
     m_runTables->setTables(tables);
+    m_runTables->restoreLastSuccesses(m_history->lastSuccesses());
     m_verifyReport->setTables(names);
     updateRunActions();
 }

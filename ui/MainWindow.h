@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ProfileJournal.h"
+
 #include <QMainWindow>
 #include <QMessageBox>
 
@@ -163,6 +165,7 @@ private:
     QAction *m_showWindow = nullptr;
     QMenu *m_recentMenu = nullptr;
 
+    ProfileJournal m_journal; // the open profile's remembered runs and log
     Confirm m_confirm;
     ChooseFile m_chooseSaveFile;
     bool m_quitting = false;

@@ -23,6 +23,27 @@ void RunHistoryModel::addRun(const QDateTime &started, const RunSummary &summary
     }
 }
 
+void RunHistoryModel::setRuns(const QList<ProfileJournal::Run> &runs)
+{
+    beginResetModel();
+    m_runs.clear();
+    for (auto it = runs.crbegin(); it != runs.crend() && m_runs.size() < kMaxRuns; ++it)
+        m_runs << Run{it->started, it->summary, it->configuredTables};
+    endResetModel();
+}
+
+QHash<QString, QDateTime> RunHistoryModel::lastSuccesses() const
+{
+    QHash<QString, QDateTime> when;
+    for (const Run &run : m_runs) { // newest first: the first success seen is the last one
+        for (const TableResult &t : run.summary.tables) {
+            if (t.outcome == TableOutcome::Succeeded && !when.contains(t.table))
+                when.insert(t.table, run.started.addMSecs(run.summary.elapsedMs));
+        }
+    }
+    return when;
+}
+
 int RunHistoryModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_runs.size());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ProfileJournal.h"
 #include "sync/SyncTypes.h"
 
 #include <QAbstractTableModel>
@@ -7,8 +8,9 @@
 
 namespace tablesync {
 
-// The recent runs of this session, newest first: when, how long, how many tables synced or
-// failed, rows written and the load id (the `_dlt_loads` row in the target).
+// The recent runs of the profile, newest first (kept across restarts by ProfileJournal): when,
+// how long, how many tables synced, failed or were stopped, rows written and the load id (the
+// `_dlt_loads` row in the target).
 class RunHistoryModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -19,6 +21,10 @@ public:
     explicit RunHistoryModel(QObject *parent = nullptr);
 
     void addRun(const QDateTime &started, const RunSummary &summary, int configuredTables);
+    // Replaces every run; `runs` oldest first, as a journal lists them.
+    void setRuns(const QList<ProfileJournal::Run> &runs);
+    // When each table last synced, by the runs listed.
+    QHash<QString, QDateTime> lastSuccesses() const;
     const RunSummary &runAt(int row) const { return m_runs.at(row).summary; }
 
     int rowCount(const QModelIndex &parent = {}) const override;

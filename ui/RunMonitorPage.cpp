@@ -156,6 +156,18 @@ RunMonitorPage::RunMonitorPage(RunController *controller, RunTableModel *tables,
     updateHeader();
 }
 
+QString RunMonitorPage::timeLeft(qint64 elapsedSeconds) const
+{
+    // Only once there is something to go by: a few seconds in, and some of the rows done.
+    const RunTableModel::Work work = m_tables->work();
+    if (elapsedSeconds < 5 || work.done <= 0 || work.done >= work.rows)
+        return {};
+    const double rate = double(work.done) / double(elapsedSeconds);
+    const qint64 left = qint64(double(work.rows - work.done) / rate);
+    return tr(" · about %1 left%2")
+        .arg(countdown(std::max<qint64>(left, 1)), work.estimated ? tr(" (a guess)") : QString());
+}
+
 void RunMonitorPage::updateHeader()
 {
     const QLocale locale;
@@ -174,10 +186,10 @@ void RunMonitorPage::updateHeader()
         const qint64 elapsed = m_controller->lastRunStartedAt().secsTo(QDateTime::currentDateTime());
         headline = m_controller->state() == RunController::State::Stopping
                        ? tr("Stopping after the batches in flight…")
-                       : tr("Syncing: %1 of %2 tables finished · %3 rows · %4")
+                       : tr("Syncing: %1 of %2 tables finished · %3 rows · %4%5")
                              .arg(finished)
                              .arg(total)
-                             .arg(rows, countdown(elapsed));
+                             .arg(rows, countdown(elapsed), timeLeft(elapsed));
         m_overall->setValue(m_tables->overallProgress());
     } else if (m_history->rowCount() == 0) {
         headline = total == 0
@@ -185,13 +197,15 @@ void RunMonitorPage::updateHeader()
                        : plural(total, tr("Ready: %1 table, not synced yet"), tr("Ready: %1 tables, not synced yet"));
         m_overall->setValue(0);
     } else {
+        // A run that was stopped, or did not reach every table, is not a success: never the green check.
         const RunSummary &last = m_history->runAt(0);
-        shown = last.failedCount() > 0 ? TableRunState::Failed
-                : finished < total     ? TableRunState::Stopped
-                                       : TableRunState::Done;
-        headline = last.failedCount() > 0
-                       ? tr("Last run: %1 of %2 tables failed").arg(last.failedCount()).arg(total)
-                       : tr("Last run: %1 of %2 tables synced · %3 rows").arg(done).arg(total).arg(rows);
+        const bool stopped = m_tables->countIn(TableRunState::Stopped) > 0 || done + failed < total ||
+                             std::any_of(last.tables.cbegin(), last.tables.cend(),
+                                         [](const TableResult &t) { return t.outcome == TableOutcome::Stopped; });
+        shown = last.failedCount() > 0 ? TableRunState::Failed : stopped ? TableRunState::Stopped : TableRunState::Done;
+        headline = last.failedCount() > 0 ? tr("Last run: %1 of %2 tables failed").arg(last.failedCount()).arg(total)
+                   : stopped ? tr("Last run stopped: %1 of %2 tables synced · %3 rows").arg(done).arg(total).arg(rows)
+                             : tr("Last run: %1 of %2 tables synced · %3 rows").arg(done).arg(total).arg(rows);
         m_overall->setValue(m_tables->overallProgress());
     }
     m_headline->setText(headline);

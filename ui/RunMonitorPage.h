@@ -38,6 +38,8 @@ Q_SIGNALS:
 
 private:
     void updateHeader();
+    // " · about 3 min left", from the rows done so far; "" while there is too little to go by.
+    QString timeLeft(qint64 elapsedSeconds) const;
     void updateHorizonBanner();
 
     RunController *m_controller = nullptr;

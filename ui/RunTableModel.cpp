@@ -75,6 +75,17 @@ void RunTableModel::setTables(const QList<std::pair<QString, QString>> &tablesAn
     endResetModel();
 }
 
+void RunTableModel::restoreLastSuccesses(const QHash<QString, QDateTime> &when)
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const QDateTime last = when.value(m_rows.at(i).table);
+        if (last.isValid() && (!m_rows.at(i).lastSuccess.isValid() || last > m_rows.at(i).lastSuccess)) {
+            m_rows[i].lastSuccess = last;
+            rowChanged(i);
+        }
+    }
+}
+
 void RunTableModel::onRunStarted(const QStringList &tables)
 {
     for (const QString &table : tables) {
@@ -119,6 +130,7 @@ void RunTableModel::onTableFinished(const TableResult &result)
     Row &r = m_rows[i];
     r.rowsDone = result.rowsWritten;
     r.rowsRechecked = result.rowsRechecked;
+    r.lastRunWork = std::max(r.estimate, result.rowsWritten + result.rowsRechecked);
     if (result.horizon.checked)
         r.horizon = result.horizon;
     r.elapsedMs = result.elapsedMs;
@@ -165,18 +177,50 @@ void RunTableModel::tick()
     }
 }
 
+RunTableModel::Work RunTableModel::work() const
+{
+    // Each table weighs what it has to do in rows: its estimate once it runs, else what it did
+    // last time; a table never seen weighs the average of the others, so that a run of many small
+    // tables and one big one is not called 90% done while the big one has barely started.
+    QList<qint64> weights;
+    qint64 known = 0;
+    int knownCount = 0;
+    for (const Row &r : m_rows) {
+        const bool finished =
+            r.state == TableRunState::Done || r.state == TableRunState::Failed || r.state == TableRunState::Stopped;
+        qint64 weight = -1;
+        if (r.estimate > 0)
+            weight = std::max(r.estimate, r.rowsDone);
+        else if (finished)
+            weight = r.rowsDone;
+        else if (r.lastRunWork >= 0)
+            weight = std::max(r.lastRunWork, r.rowsDone);
+        if (weight >= 0) {
+            weight = std::max<qint64>(weight, 1);
+            known += weight;
+            ++knownCount;
+        }
+        weights << weight;
+    }
+    const qint64 unknownWeight = knownCount > 0 ? std::max<qint64>(1, known / knownCount) : 1;
+    Work total;
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows.at(i);
+        const qint64 weight = weights.at(i) >= 0 ? weights.at(i) : unknownWeight;
+        total.rows += weight;
+        total.estimated = total.estimated || weights.at(i) < 0;
+        if (r.state == TableRunState::Done || r.state == TableRunState::Failed || r.state == TableRunState::Stopped)
+            total.done += weight;
+        else if (r.state == TableRunState::Running)
+            total.done += std::min(r.rowsDone, weight);
+    }
+    return total;
+}
+
 int RunTableModel::overallProgress() const
 {
-    if (m_rows.isEmpty())
-        return 0;
-    double done = 0;
-    for (const Row &r : m_rows) {
-        if (r.state == TableRunState::Done || r.state == TableRunState::Failed || r.state == TableRunState::Stopped)
-            done += 1;
-        else if (r.state == TableRunState::Running && r.estimate > 0)
-            done += std::min(1.0, double(r.rowsDone) / double(r.estimate)) * 0.95;
-    }
-    return int(1000.0 * done / double(m_rows.size()));
+    const Work w = work();
+    return w.rows > 0 ? int(1000.0 * double(w.done) / double(w.rows)) : 0;
 }
 
 int RunTableModel::countIn(TableRunState state) const

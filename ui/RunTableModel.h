@@ -21,6 +21,7 @@ struct RunTableRow
     qint64 rowsDone = 0;
     qint64 rowsRechecked = 0; // read again after the safe cursor and found unchanged
     qint64 estimate = -1;
+    qint64 lastRunWork = -1; // rows the table's last finished run handled (or expected): its weight next time
     QElapsedTimer timer;
     qint64 elapsedMs = 0;
     QDateTime lastSuccess;
@@ -57,10 +58,21 @@ public:
     using Row = RunTableRow;
 
     explicit RunTableModel(QObject *parent = nullptr);
+    // Each table's last success as remembered from earlier sessions (RunHistoryModel::lastSuccesses).
+    void restoreLastSuccesses(const QHash<QString, QDateTime> &when);
 
     // The configured tables (names and strategies), kept in this order; history per name survives.
     void setTables(const QList<std::pair<QString, QString>> &tablesAndStrategies);
     // 0..1000: done tables count whole, running ones by their share of the estimate.
+    // How much of the run's work is done, in rows; `estimated`: some table's size is a guess.
+    struct Work
+    {
+        qint64 done = 0;
+        qint64 rows = 0;
+        bool estimated = false;
+    };
+    Work work() const;
+    // 0..1000, weighted by rows (work()).
     int overallProgress() const;
     int countIn(TableRunState state) const;
     qint64 rowsThisRun() const;

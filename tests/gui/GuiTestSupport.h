@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMap>
 #include <QSettings>
@@ -25,7 +26,12 @@ inline void useTemporarySettings(const QTemporaryDir &dir)
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(u"tablesync-tests"_qs);
-    QCoreApplication::setApplicationName(u"tablesync-gui-tests"_qs);
+    // One data directory per test program (test mode keeps it under ~/.qttest), emptied here: the
+    // profiles' remembered runs and logs (ProfileJournal) start afresh for every test function,
+    // and test programs running side by side never share one.
+    QCoreApplication::setApplicationName(u"tablesync-gui-tests-"_qs +
+                                         QFileInfo(QCoreApplication::applicationFilePath()).fileName());
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).removeRecursively();
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
     QSettings().clear();

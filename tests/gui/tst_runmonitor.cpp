@@ -23,11 +23,13 @@
 #include "config/EnvFile.h"
 
 #include <QCheckBox>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProgressBar>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -44,6 +46,8 @@ private Q_SLOTS:
     void runReachesDoneForEveryTable();
     void failureAndRecoveryAreReported();
     void stopFinishesCleanly();
+    void progressIsWeightedByRows();
+    void historyAndLogSurviveARestart();
     void healthServerFollowsTheWindowsRuns();
     void openSourceTransactionIsShownAndRowsAreRechecked();
     void withoutProcessTheMonitorSaysWhatToGrant();
@@ -221,10 +225,93 @@ void TestRunMonitor::stopFinishesCleanly()
         const auto state = TableRunState(model->index(row, 0).data(RunTableModel::StateRole).toInt());
         QVERIFY(state == TableRunState::Done || state == TableRunState::Stopped);
     }
+    // A stopped run is said to be one, with the stopped sign, never the green check of a success.
+    if (model->countIn(TableRunState::Stopped) > 0) {
+        auto *headline = m_window->findChild<QLabel *>(u"runHeadline"_qs);
+        QVERIFY2(headline->text().startsWith(u"Last run stopped"_qs), qPrintable(headline->text()));
+        QCOMPARE(m_window->historyModel()->index(0, RunHistoryModel::ResultColumn).data().toString(), u"stopped"_qs);
+    }
     // A stopped engine is retired; the next run gets a new one and completes.
     QTRY_VERIFY(m_window->runNowAction()->isEnabled());
     m_window->runNow();
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+}
+
+// Nine small tables done and a big one barely started is not "90%": the bar weighs rows, and a
+// table not started yet weighs what it did last time.
+void TestRunMonitor::progressIsWeightedByRows()
+{
+    RunTableModel model;
+    QList<std::pair<QString, QString>> tables;
+    QStringList names;
+    for (int i = 0; i < 10; ++i) {
+        tables.append({QStringLiteral("t%1").arg(i), u"full refresh"_qs});
+        names << tables.constLast().first;
+    }
+    model.setTables(tables);
+    model.onRunStarted(names);
+    for (int i = 0; i < 9; ++i) {
+        model.onTableStarted(names[i], u"full refresh"_qs);
+        TableResult done;
+        done.table = names[i];
+        done.rowsWritten = 100;
+        model.onTableFinished(done);
+    }
+    model.onTableStarted(u"t9"_qs, u"full refresh"_qs);
+    model.onBatchCommitted(u"t9"_qs, 10000, 1000000);
+    QVERIFY2(model.overallProgress() < 20, qPrintable(QString::number(model.overallProgress()))); // 1.1%, not 90%
+    TableResult big;
+    big.table = u"t9"_qs;
+    big.rowsWritten = 1000000;
+    model.onTableFinished(big);
+    QCOMPARE(model.overallProgress(), 1000);
+
+    // The next run: before the big table starts, it already weighs its million rows.
+    model.onRunStarted(names);
+    for (int i = 0; i < 9; ++i) {
+        model.onTableStarted(names[i], u"full refresh"_qs);
+        TableResult done;
+        done.table = names[i];
+        done.rowsWritten = 100;
+        model.onTableFinished(done);
+    }
+    QVERIFY2(model.overallProgress() < 5, qPrintable(QString::number(model.overallProgress())));
+    QVERIFY(!model.work().estimated);
+}
+
+// The desktop app keeps each profile's run history and log: after a restart the monitor still
+// knows the last success, and the Log page still shows the last run.
+void TestRunMonitor::historyAndLogSurviveARestart()
+{
+    QTRY_VERIFY(m_window->runNowAction()->isEnabled());
+    m_window->runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && m_window->historyModel()->rowCount() == 1,
+                             60000);
+    const QString loadId = m_window->historyModel()->runAt(0).loadId;
+    const int logLines = m_window->logModel()->rowCount();
+    QVERIFY(logLines > 3);
+
+    m_window.reset();
+    m_window = std::make_unique<MainWindow>(m_env, m_tables);
+    m_window->show();
+    QCOMPARE(m_window->historyModel()->rowCount(), 1);
+    QCOMPARE(m_window->historyModel()->runAt(0).loadId, loadId);
+    QCOMPARE(m_window->historyModel()->index(0, RunHistoryModel::ResultColumn).data().toString(), u"synced"_qs);
+    QCOMPARE(m_window->logModel()->rowCount(), logLines);
+    bool started = false;
+    for (int row = 0; row < logLines; ++row)
+        started = started || m_window->logModel()->lineAt(row).message.startsWith(u"run "_qs + loadId + u" started"_qs);
+    QVERIFY(started);
+    RunTableModel *model = m_window->runTableModel();
+    QTRY_COMPARE(model->rowCount(), 3);
+    for (int row = 0; row < model->rowCount(); ++row)
+        QVERIFY2(model->rowAt(row).lastSuccess.isValid(), qPrintable(model->rowAt(row).table));
+    // The log is a plain text file too, for tail -f.
+    QDir data(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + u"/profiles"_qs);
+    const QStringList profiles = data.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    QCOMPARE(profiles.size(), 1);
+    QVERIFY(test::readText(data.filePath(profiles.first() + u"/tablesync.log"_qs))
+                .contains(QByteArray(" INFO run " + loadId.toUtf8())));
 }
 
 // The window serves /, /status and the rest as the headless service does, following its engine.
