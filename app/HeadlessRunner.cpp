@@ -17,6 +17,7 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
     , m_out(stdout)
     , m_tableCount(int(settings.tables.size()))
     , m_planOnly(settings.runMode == Settings::RunMode::Plan)
+    , m_runMode(settings.runMode)
 {
     for (const QString &warning : settings.warnings())
         log(u"warning: "_qs + warning);
@@ -32,6 +33,13 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
         log(QStringLiteral("run %1 started: %2 table(s)").arg(loadId).arg(tables));
     });
     connect(engine, &SyncEngine::tableSyncStarted, this, [this](const QString &table, const QString &strategy) {
+        // --verify and --repair run through the same engine; their log says what they do.
+        if (m_runMode == Settings::RunMode::Verify || m_runMode == Settings::RunMode::Repair) {
+            log(QStringLiteral("[%1] %2 started")
+                    .arg(table,
+                         m_runMode == Settings::RunMode::Verify ? u"verification"_qs : u"verification and repair"_qs));
+            return;
+        }
         log((m_planOnly ? u"[%1] planning its %2 sync"_qs : u"[%1] %2 sync started"_qs).arg(table, strategy));
     });
     connect(engine, &SyncEngine::tableMessage, this, [this](const QString &table, const QString &message) {

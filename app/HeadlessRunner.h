@@ -37,7 +37,8 @@ private:
     QTextStream m_out;
     int m_exitStatus = 0;
     int m_tableCount = 0;
-    bool m_planOnly = false;     // --plan: tables are planned, nothing is synced
+    bool m_planOnly = false; // --plan: tables are planned, nothing is synced
+    Settings::RunMode m_runMode = Settings::RunMode::Sync;
     bool m_loginRefused = false; // the last run ended with a refused login (the engine backs off)
 };
 

@@ -34,7 +34,7 @@ QString hintFor(const QString &error, const ConnectionSettings &settings)
     if (has(u"(110)") || has(u"timed out") || has(u"timeout"))
         return u"No answer from %1 within %2 s: a firewall may drop the packets, or the host is down."_qs.arg(
             where, QString::number(settings.connectTimeoutSeconds));
-    if (has(u"(111)") || has(u"Connection refused"))
+    if (has(u"(111)") || has(u"(115)") || has(u"Connection refused"))
         return u"Nothing listens on %1. Is the server running, on this port, and bound to an address you can "
                "reach (bind-address)?"_qs.arg(where);
     if (has(u"Can't connect"))

@@ -50,6 +50,30 @@ bool DbConnection::isOpen() const
     return QSqlDatabase::contains(m_connectionName) && database().isOpen();
 }
 
+namespace {
+// libmariadb ends a failed connect with the socket's errno in brackets: "(115)" when a
+// non-blocking connect did not complete (refused, or nothing answering), "(111)" refused, "(110)"
+// timed out, "(113)" no route. A DBA should not have to look those up.
+QString connectErrorInWords(const QString &error, const ConnectionSettings &settings)
+{
+    static const std::pair<const char16_t *, const char16_t *> kErrnos[] = {
+        {u"(111)", u"connection refused"},
+        {u"(115)", u"the connection was not accepted"},
+        {u"(110)", u"no answer in time"},
+        {u"(113)", u"no route to the host"},
+    };
+    for (const auto &[code, words] : kErrnos) {
+        if (error.endsWith(QStringView(code))) {
+            return QStringLiteral("%1, %2: nothing accepts connections on %3:%4 (a server not running, another "
+                                  "port, or a firewall)")
+                .arg(error, QStringView(words).toString(), settings.host)
+                .arg(settings.port);
+        }
+    }
+    return error;
+}
+} // namespace
+
 void DbConnection::open()
 {
     close();
@@ -82,6 +106,7 @@ void DbConnection::open()
     }
     if (!error.isEmpty()) {
         close();
+        error = connectErrorInWords(error, m_settings);
         throw DbError(QStringLiteral("cannot connect to the %1 server %2: %3")
                           .arg(m_settings.role, m_settings.displayName(), error),
                       errorCode, error);

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void refusedLoginIsTriedOnceAndExitsWithTwo();
     void refusedLoginBacksOffInTheService();
     void missingGrantExitsWithTwo();
+    void logSaysWhatHappensInWords();
     void killedDuringIncrementalLoadConvergesOnRerun();
     void sigtermStopsCleanly();
 
@@ -233,6 +234,28 @@ void TestCli::missingGrantExitsWithTwo()
     QVERIFY2(r.out.contains(u"error: [granted] the account lacks a privilege"_qs) &&
                  r.out.contains(u"CREATE command denied to user 'cli_nocreate'"_qs),
              qPrintable(r.out));
+}
+
+// No errno numbers to look up, and a verification's log does not speak of syncing.
+void TestCli::logSaysWhatHappensInWords()
+{
+    m_db->source->exec(u"CREATE TABLE said (id INT PRIMARY KEY)"_qs);
+    m_db->source->exec(u"INSERT INTO said VALUES (1)"_qs);
+    writeFile(u"tables.json"_qs, R"([{"table": "said", "primary_key": "id"}])");
+    QCOMPARE(run({u"--once"_qs}).exitCode, 0);
+    const Result verify = run({u"--once"_qs, u"--verify"_qs});
+    QCOMPARE(verify.exitCode, 0);
+    QVERIFY2(verify.out.contains(u"[said] verification started"_qs) && !verify.out.contains(u"sync started"_qs),
+             qPrintable(verify.out));
+
+    Settings closed = m_db->settings;
+    closed.source.port = freePort(); // nothing listens there
+    writeFile(u".env"_qs, connectionEnv(closed) + "INTERVAL=0\nSYNC_RETRIES=0\n");
+    const Result refused = run({u"--once"_qs});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(
+        refused.out.contains(QStringLiteral("nothing accepts connections on 127.0.0.1:%1").arg(closed.source.port)),
+        qPrintable(refused.out));
 }
 
 void TestCli::createBigTable(int rows)
