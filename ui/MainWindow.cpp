@@ -28,6 +28,7 @@
 #include "VerifyController.h"
 #include "VerifyPage.h"
 #include "VerifyReportModel.h"
+#include "WheelGuard.h"
 #include "db/DbTaskRunner.h"
 
 #include <QAction>
@@ -121,6 +122,7 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
     });
 
     m_passwords->probe();
+    WheelGuard::protect(this);
     restoreWindowState();
     const QList<GuiSettings::RecentProfile> recent = GuiSettings::recentProfiles();
     if (!envPath.isEmpty())
@@ -155,6 +157,15 @@ void MainWindow::createActions()
     m_save = action(u"action-save"_qs, tr("&Save"), QKeySequence::Save, tr("Save the .env and tables.json"));
     m_saveAs = action(QString(), tr("Save &as…"), QKeySequence::SaveAs, tr("Save the profile to new files"));
     m_quit = action(QString(), tr("&Quit"), QKeySequence::Quit, tr("Stop syncing and quit tablesync"));
+    // Some platform themes bind no key to these standard keys; the documented ones always work.
+    for (const auto &[a, key] : {std::pair{m_saveAs, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)},
+                                 std::pair{m_quit, QKeySequence(Qt::CTRL | Qt::Key_Q)}}) {
+        QList<QKeySequence> keys = a->shortcuts();
+        keys.removeAll(QKeySequence());
+        if (!keys.contains(key))
+            keys << key;
+        a->setShortcuts(keys);
+    }
     m_runNow = action(u"action-run"_qs, tr("&Run now"), QKeySequence(Qt::Key_F5), tr("Sync every table now"));
     m_runNow->setObjectName(u"runNowAction"_qs);
     m_runNow->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_R)});

@@ -88,6 +88,7 @@ public:
     MessageBanner *banner() const { return m_banner; }
     QAction *runNowAction() const { return m_runNow; }
     QAction *stopAction() const { return m_stop; }
+    QAction *pauseAction() const { return m_pause; }
     VerifyController *verifyController() const { return m_verifier; }
     VerifyReportModel *verifyReport() const { return m_verifyReport; }
     VerifyActions *verifyActions() const { return m_verifyActions; }

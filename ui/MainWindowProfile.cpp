@@ -49,7 +49,10 @@ QMessageBox::StandardButton MainWindow::confirm(const QString &title, const QStr
 {
     if (m_confirm)
         return m_confirm(title, text, buttons);
-    return QMessageBox::question(this, title, text, buttons);
+    // Enter must not approve what changes files or the target: where Cancel is offered it is the
+    // default, except beside Discard (unsaved changes), where Save is.
+    const bool cautious = buttons.testFlag(QMessageBox::Cancel) && !buttons.testFlag(QMessageBox::Discard);
+    return QMessageBox::question(this, title, text, buttons, cautious ? QMessageBox::Cancel : QMessageBox::NoButton);
 }
 
 void MainWindow::newProfile()
@@ -150,6 +153,7 @@ bool MainWindow::saveProfileAs(const QString &envPath, const QString &tablesPath
             m_document->setPasswordStorage(ProfileDocument::PasswordStorage::EnvFile);
         }
     }
+    const bool firstSave = !m_document->hasFiles();
     QString error;
     if (!m_document->saveAs(envPath, tablesPath, &error)) {
         m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile was not saved"),
@@ -160,7 +164,18 @@ bool MainWindow::saveProfileAs(const QString &envPath, const QString &tablesPath
     rebuildRecentMenu();
     ConfigErrors errors;
     m_document->settings(errors);
-    if (errors.isEmpty()) {
+    if (errors.isEmpty() && firstSave && !m_document->tables()->tables().isEmpty()) {
+        // A new profile does not start writing to a server on its own: the first run creates
+        // and alters tables in the target, which the user should see coming.
+        m_pause->setChecked(true);
+        m_banner->showMessage(MessageBanner::Kind::Info, tr("Saved. Syncing has not started yet"),
+                              tr("The first run creates the %1 listed tables in %2 (or adds their missing columns) "
+                                 "and copies their rows. Preview run (Ctrl+L) shows exactly what it will do; Run "
+                                 "now (F5) starts it, and Resume schedule syncs every %3 s from then on.")
+                                  .arg(m_document->tables()->tables().size())
+                                  .arg(m_document->value(u"TARGET_DB_NAME"_qs))
+                                  .arg(m_document->value(u"INTERVAL"_qs, u"60"_qs)));
+    } else if (errors.isEmpty()) {
         m_banner->hide();
         const bool keychain = m_document->passwordStorage() == ProfileDocument::PasswordStorage::Keychain;
         statusBar()->showMessage((keychain ? tr("Saved %1 and %2 (readable by you only); the passwords are in the "

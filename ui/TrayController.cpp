@@ -103,7 +103,7 @@ void TrayController::update()
         break;
     case Status::Paused:
         tip = m_controller->problem().isEmpty() ? tr("tablesync: schedule paused")
-                                                : tr("tablesync: configuration needs attention");
+                                                : tr("tablesync: cannot sync: %1").arg(m_controller->problem());
         break;
     case Status::Idle:
         tip = tr("tablesync: idle");

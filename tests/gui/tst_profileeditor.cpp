@@ -20,10 +20,13 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTimer>
+#include <QWheelEvent>
 
 using namespace tablesync;
 
@@ -65,6 +68,10 @@ private Q_SLOTS:
     void aNewProfileIsProposedANamedPair();
     void newProfileShowsWhatToDo();
     void unsavedChangesArePrompted();
+    void saveAsHasItsShortcut();
+    void confirmationsDefaultToCancel();
+    void theWheelScrollsThePageNotTheSpinBox();
+    void aNewProfileWaitsBeforeItsFirstSync();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -424,6 +431,80 @@ void TestProfileEditor::aNewProfileIsProposedANamedPair()
     QCOMPARE(ProfilePair::tablesPathFor(proposed), home.filePath(u"tablesync/shop-to-shop_copy.tables.json"_qs));
     QCOMPARE(ProfilePair::tablesPathFor(u"/p/.env"_qs), u"/p/tables.json"_qs);
     QCOMPARE(ProfilePair::tablesPathFor(u"/p/.env.prod"_qs), u"/p/env.prod.tables.json"_qs);
+}
+
+void TestProfileEditor::saveAsHasItsShortcut()
+{
+    QString offered;
+    m_window->setSaveFileChooser([&](const QString &start) {
+        offered = start;
+        return QString();
+    });
+    m_window->activateWindow();
+    QTest::keyClick(m_window.get(), Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(offered, m_env); // Save As asked where to, starting from the current file
+}
+
+// Enter in a confirmation that changes files or the target answers Cancel.
+void TestProfileEditor::confirmationsDefaultToCancel()
+{
+    m_window->setConfirmHandler({}); // the real dialog
+    test::writeText(m_dir->filePath(u"other.tables.json"_qs), "[]\n");
+    m_window->setSaveFileChooser([&](const QString &) { return m_dir->filePath(u"other.env"_qs); });
+    QMessageBox::StandardButton defaultButton = QMessageBox::NoButton;
+    QTimer::singleShot(0, this, [&] {
+        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        defaultButton = box->standardButton(box->defaultButton());
+        QTest::keyClick(box, Qt::Key_Return);
+    });
+    m_window->saveProfileAsDialog(); // "Replace the tables file?"
+    QCOMPARE(defaultButton, QMessageBox::Cancel);
+    QCOMPARE(test::readText(m_dir->filePath(u"other.tables.json"_qs)), QByteArray("[]\n")); // not replaced
+    QVERIFY(!QFileInfo::exists(m_dir->filePath(u"other.env"_qs)));
+}
+
+void TestProfileEditor::theWheelScrollsThePageNotTheSpinBox()
+{
+    auto *interval = m_window->findChild<QSpinBox *>(u"INTERVAL"_qs);
+    QVERIFY(interval);
+    const int before = interval->value();
+    m_window->findChild<QLineEdit *>(u"SOURCE_DB_HOST"_qs)->setFocus();
+    const QPoint at = interval->rect().center();
+    QWheelEvent wheel(at, interval->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(interval, &wheel);
+    QCOMPARE(interval->value(), before); // passing over it changes nothing
+    interval->setFocus();
+    QApplication::sendEvent(interval, &wheel);
+    QVERIFY(interval->value() != before); // focused, it takes the wheel
+}
+
+// Saved for the first time, a new profile does not start writing to the target on its own.
+void TestProfileEditor::aNewProfileWaitsBeforeItsFirstSync()
+{
+    const QByteArray env = kEnv;
+    m_window->document()->newProfile();
+    ConfigErrors errors;
+    const EnvFile values = EnvFile::parse(env, u"t"_qs, errors);
+    for (const QString &key : values.keys())
+        m_window->document()->setValue(key, values.value(key));
+    TableSpec spec;
+    spec.table = u"customers"_qs;
+    spec.primaryKey = {u"id"_qs};
+    m_window->document()->tables()->addTable(spec);
+    QTemporaryDir elsewhere;
+    QVERIFY(m_window->saveProfileAs(elsewhere.filePath(u"new.env"_qs), elsewhere.filePath(u"new.tables.json"_qs)));
+    QVERIFY(m_window->pauseAction()->isChecked());
+    const QList<MessageBanner *> banners = m_window->findChildren<MessageBanner *>();
+    QVERIFY(std::any_of(banners.cbegin(), banners.cend(), [](const MessageBanner *b) {
+        return b->isVisible() && b->text().contains(u"Syncing has not started yet"_qs) &&
+               b->details().contains(u"creates the 1 listed tables in shop_copy"_qs);
+    }));
+    // A later save of the same profile leaves the schedule as the user set it.
+    m_window->pauseAction()->setChecked(false);
+    QVERIFY(m_window->saveProfile());
+    QVERIFY(!m_window->pauseAction()->isChecked());
 }
 
 void TestProfileEditor::newProfileShowsWhatToDo()
