@@ -63,13 +63,17 @@ DiscoveryPanel::DiscoveryPanel(TableListModel *configured, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setAlternatingRowColors(true);
     m_view->setAccessibleName(tr("Source tables"));
-    // The name keeps a readable width, rows and key fit their contents, the modifier takes the
-    // rest. The note column is hidden: the icon, the greying and the tooltip say the same.
-    m_view->header()->resizeSection(DiscoveryModel::NameColumn, 110);
-    m_view->header()->setSectionResizeMode(DiscoveryModel::RowsColumn, QHeaderView::ResizeToContents);
-    m_view->header()->setSectionResizeMode(DiscoveryModel::KeyColumn, QHeaderView::ResizeToContents);
+    // The name and the key keep a readable width (wider by dragging, the full text in the tooltip),
+    // the row estimate fits its digits, and the modifier takes the rest, so that all four stay in
+    // view in a narrow pane. The note column is hidden: the icon, the greying and the tooltip say the same.
+    QHeaderView *columns = m_view->header();
+    columns->setStretchLastSection(false);
+    columns->setMinimumSectionSize(40);
+    columns->resizeSection(DiscoveryModel::NameColumn, 100);
+    columns->setSectionResizeMode(DiscoveryModel::RowsColumn, QHeaderView::ResizeToContents);
+    columns->resizeSection(DiscoveryModel::KeyColumn, 80);
+    columns->setSectionResizeMode(DiscoveryModel::ModifierColumn, QHeaderView::Stretch);
     m_view->setColumnHidden(DiscoveryModel::NoteColumn, true);
-    m_view->header()->setStretchLastSection(true);
 
     m_empty = new EmptyState(u"action-discover"_qs, tr("Which tables does the source have?"),
                              tr("Discover lists the source's tables with their primary keys, row estimates and the "

@@ -21,13 +21,21 @@ EmptyState::EmptyState(const QString &iconName, const QString &title, const QStr
     m_text->setAlignment(Qt::AlignCenter);
     m_text->setWordWrap(true);
     m_text->setMaximumWidth(440);
+    // A wrapped label gets the height its width needs only when the layout gives it that width
+    // itself: placed with an alignment it is measured at one width and shown at another, and its
+    // last lines are cut off. So it fills a row between two stretches instead.
+    m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Minimum);
+    auto *textRow = new QHBoxLayout;
+    textRow->addStretch(0);
+    textRow->addWidget(m_text, 1);
+    textRow->addStretch(0);
     m_action->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
     layout->addWidget(picture);
     layout->addWidget(heading);
-    layout->addWidget(m_text, 0, Qt::AlignHCenter);
+    layout->addLayout(textRow);
     layout->addSpacing(8);
     layout->addWidget(m_action, 0, Qt::AlignHCenter);
     layout->addStretch(2);

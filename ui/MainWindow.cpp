@@ -42,6 +42,7 @@
 #include <QMenuBar>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -285,6 +286,10 @@ void MainWindow::createPages()
     m_statusText->setObjectName(u"statusText"_qs);
     m_statusProfile = new QLabel(this);
     m_statusProfile->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Long texts (a path, a problem) must never push into each other: the state takes what is
+    // left and is cut there (the whole text is in its tooltip), the profile's path is elided in
+    // the middle.
+    m_statusText->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addWidget(m_statusIcon);
     statusBar()->addWidget(m_statusText, 1);
     statusBar()->addPermanentWidget(m_statusProfile);
@@ -457,8 +462,11 @@ void MainWindow::updateTitle()
 {
     setWindowTitle(tr("%1[*] — tablesync").arg(m_document->displayName()));
     setWindowModified(m_document->isDirty());
-    m_statusProfile->setText(m_document->hasFiles() ? QDir::toNativeSeparators(m_document->tablesPath())
-                                                    : tr("not saved yet"));
+    const QString files = m_document->hasFiles() ? QDir::toNativeSeparators(m_document->tablesPath())
+                                                 : tr("not saved yet");
+    constexpr int kMostPathPixels = 360;
+    m_statusProfile->setText(m_statusProfile->fontMetrics().elidedText(files, Qt::ElideMiddle, kMostPathPixels));
+    m_statusProfile->setToolTip(files);
 }
 
 void MainWindow::updateRunActions()
@@ -478,7 +486,9 @@ void MainWindow::updateStatusBar()
     static const char16_t *const icons[] = {u"state-idle", u"state-running", u"state-failed", u"state-paused"};
     const auto status = m_tray->status();
     m_statusIcon->setPixmap(Icons::get(QString::fromUtf16(icons[int(status)])).pixmap(16, 16));
-    m_statusText->setText(m_tray->toolTip().section(u'\n', 0, 0).section(u": "_qs, 1));
+    const QString text = m_tray->toolTip().section(u'\n', 0, 0).section(u": "_qs, 1);
+    m_statusText->setText(text);
+    m_statusText->setToolTip(text);
 }
 
 void MainWindow::saveWindowState()
@@ -493,13 +503,20 @@ void MainWindow::saveWindowState()
 
 void MainWindow::restoreWindowState()
 {
+    // Never larger than the screen it opens on (a 1024x700 laptop panel, say), even when the
+    // saved geometry came from a bigger one.
+    const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1100, 720);
+    setMinimumSize(std::min(900, available.width()), std::min(600, available.height()));
     if (!restoreGeometry(GuiSettings::windowGeometry()))
-        resize(1100, 720);
+        resize(std::min(1100, available.width()), std::min(720, available.height()));
+    if (width() > available.width() || height() > available.height()) {
+        resize(std::min(width(), available.width()), std::min(height(), available.height()));
+        move(available.topLeft());
+    }
     QMainWindow::restoreState(GuiSettings::windowState());
     m_tablesPage->splitter()->restoreState(GuiSettings::splitterState(u"tables"_qs));
     m_monitor->splitter()->restoreState(GuiSettings::splitterState(u"monitor"_qs));
     m_verifyPage->splitter()->restoreState(GuiSettings::splitterState(u"verify"_qs));
-    setMinimumSize(900, 600);
 }
 
 } // namespace tablesync

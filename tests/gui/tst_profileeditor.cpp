@@ -517,6 +517,13 @@ void TestProfileEditor::newProfileShowsWhatToDo()
     QTRY_VERIFY(empty->isVisible());
     QVERIFY(m_window->connectionsPage()->banner()->text().contains(u"new profile"_qs, Qt::CaseInsensitive));
     QVERIFY(!m_window->runNowAction()->isEnabled());
+    // Its explanation is shown whole: a wrapped label as tall as its width needs.
+    for (const QLabel *label : empty->findChildren<QLabel *>()) {
+        if (label->wordWrap())
+            QVERIFY2(label->height() >= label->heightForWidth(label->width()), qPrintable(label->text()));
+    }
+    // A long problem in the status bar does not widen the window past a small screen.
+    QVERIFY2(m_window->minimumSizeHint().width() <= 1024, qPrintable(QString::number(m_window->minimumSizeHint().width())));
 }
 
 void TestProfileEditor::unsavedChangesArePrompted()
