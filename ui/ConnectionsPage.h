@@ -24,7 +24,10 @@ public:
     MessageBanner *banner() const { return m_banner; }
 
 private:
-    void updateBanner();
+    // `mayAppear`: false while the user types (a hidden banner stays hidden).
+    void updateBanner(bool mayAppear);
+    // A configuration message with the .env keys of the two servers named by their form labels.
+    static QString inFormWords(QString message);
 
     ProfileDocument *m_document = nullptr;
     MessageBanner *m_banner = nullptr;

@@ -40,9 +40,9 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QScreen>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QScreen>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -462,8 +462,8 @@ void MainWindow::updateTitle()
 {
     setWindowTitle(tr("%1[*] — tablesync").arg(m_document->displayName()));
     setWindowModified(m_document->isDirty());
-    const QString files = m_document->hasFiles() ? QDir::toNativeSeparators(m_document->tablesPath())
-                                                 : tr("not saved yet");
+    const QString files =
+        m_document->hasFiles() ? QDir::toNativeSeparators(m_document->tablesPath()) : tr("not saved yet");
     constexpr int kMostPathPixels = 360;
     m_statusProfile->setText(m_statusProfile->fontMetrics().elidedText(files, Qt::ElideMiddle, kMostPathPixels));
     m_statusProfile->setToolTip(files);

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void confirmationsDefaultToCancel();
     void theWheelScrollsThePageNotTheSpinBox();
     void aNewProfileWaitsBeforeItsFirstSync();
+    void theFormDoesNotJumpWhileTyping();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -507,6 +508,32 @@ void TestProfileEditor::aNewProfileWaitsBeforeItsFirstSync()
     QVERIFY(!m_window->pauseAction()->isChecked());
 }
 
+// Emptying a field while typing flags the field, not a banner that would push the form down; the
+// banner appears on opening (or saving) and names the fields by their labels.
+void TestProfileEditor::theFormDoesNotJumpWhileTyping()
+{
+    MessageBanner *banner = m_window->connectionsPage()->banner();
+    QVERIFY(!banner->isVisible());
+    auto *host = m_window->findChild<QLineEdit *>(u"TARGET_DB_HOST"_qs);
+    const int hostY = host->mapTo(m_window.get(), QPoint()).y();
+    host->selectAll();
+    QTest::keyClick(host, Qt::Key_Delete);
+    QTest::qWait(500); // past the validation's debounce
+    QVERIFY(m_window->findChild<QLabel *>(u"TARGET_DB_HOSTError"_qs)->isVisible());
+    QVERIFY(!banner->isVisible());
+    QCOMPARE(host->mapTo(m_window.get(), QPoint()).y(), hostY);
+
+    QVERIFY(m_window->saveProfile());
+    QTRY_VERIFY(banner->isVisible());
+    QVERIFY2(banner->details().contains(u"Host of the target server (TARGET_DB_HOST)"_qs),
+             qPrintable(banner->details()));
+    // Fixed while it is shown: it says so in place instead of vanishing under the cursor.
+    QTest::keyClicks(host, u"db-dst.internal"_qs);
+    QTest::qWait(500);
+    QVERIFY(banner->isVisible());
+    QCOMPARE(banner->kind(), MessageBanner::Kind::Success);
+}
+
 void TestProfileEditor::newProfileShowsWhatToDo()
 {
     m_window->document()->newProfile();
@@ -523,7 +550,8 @@ void TestProfileEditor::newProfileShowsWhatToDo()
             QVERIFY2(label->height() >= label->heightForWidth(label->width()), qPrintable(label->text()));
     }
     // A long problem in the status bar does not widen the window past a small screen.
-    QVERIFY2(m_window->minimumSizeHint().width() <= 1024, qPrintable(QString::number(m_window->minimumSizeHint().width())));
+    QVERIFY2(m_window->minimumSizeHint().width() <= 1024,
+             qPrintable(QString::number(m_window->minimumSizeHint().width())));
 }
 
 void TestProfileEditor::unsavedChangesArePrompted()
