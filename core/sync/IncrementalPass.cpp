@@ -293,7 +293,10 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
         rowsRead += page.rowCount();
         m_result.rowsWritten += changed;
         m_result.rowsRechecked += page.rowCount() - changed;
-        m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), rowsRead, -1);
+        // A first load knows its size (the table's estimate); a backlog after a cursor does not
+        // without a count, which would cost a scan of its own.
+        m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), rowsRead,
+                                            m_hasState ? -1 : m_source.estimatedRows);
         if (reader.atEnd())
             return true;
         if (m_context.stopRequested.load())
