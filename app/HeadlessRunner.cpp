@@ -18,6 +18,7 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
     , m_tableCount(int(settings.tables.size()))
     , m_planOnly(settings.runMode == Settings::RunMode::Plan)
     , m_runMode(settings.runMode)
+    , m_intervalSeconds(settings.intervalSeconds)
 {
     for (const QString &warning : settings.warnings())
         log(u"warning: "_qs + warning);
@@ -104,7 +105,7 @@ HeadlessRunner::HeadlessRunner(const Settings &settings, QObject *parent)
         }
     });
     connect(engine, &SyncEngine::nextRunScheduled, this, [this](qint64 seconds) {
-        if (m_loginRefused) {
+        if (m_loginRefused && seconds > m_intervalSeconds) {
             log(QStringLiteral("next run in %1 s: after a refused login tablesync waits 5 min, then longer (up to an "
                                "hour), so that it does not lock the account; restart the service after fixing the "
                                "account or the .env to try at once")

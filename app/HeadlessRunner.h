@@ -39,6 +39,7 @@ private:
     int m_tableCount = 0;
     bool m_planOnly = false; // --plan: tables are planned, nothing is synced
     Settings::RunMode m_runMode = Settings::RunMode::Sync;
+    qint64 m_intervalSeconds = 0;
     bool m_loginRefused = false; // the last run ended with a refused login (the engine backs off)
 };
 

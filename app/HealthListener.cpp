@@ -20,10 +20,16 @@ HealthListener::HealthListener(HealthServer &server, QString host, int port, Log
     });
 }
 
-void HealthListener::start()
+bool HealthListener::start(QString *error)
 {
-    if (!tryListen())
-        retryLater();
+    if (tryListen())
+        return true;
+    if (!m_lastError.contains(u"already in use"_qs)) { // HealthServer::listen's words for EADDRINUSE
+        *error = m_lastError;
+        return false;
+    }
+    retryLater();
+    return true;
 }
 
 void HealthListener::retryLater()
@@ -34,13 +40,14 @@ void HealthListener::retryLater()
 
 bool HealthListener::tryListen()
 {
-    QString error;
+    QString &error = m_lastError;
+    error.clear();
     if (m_server.listen(m_host, m_port, error)) {
         m_log(QStringLiteral("health server on http://%1/ (/healthz, /status, /metrics, /dashboard)")
                   .arg(m_server.address()));
         return true;
     }
-    if (m_failures++ == 0) {
+    if (m_failures++ == 0 && error.contains(u"already in use"_qs)) {
         m_log(QStringLiteral("warning: %1. Syncing goes on without it; tablesync keeps trying (at least every %2 s)")
                   .arg(error)
                   .arg(kLongestRetrySeconds));

@@ -11,9 +11,9 @@ namespace tablesync {
 class HealthServer;
 
 // Gets the service's health server listening and keeps it so. A port held by another program
-// (the desktop app, an instance that is still stopping) or an address not up yet at boot must
-// not stop the syncing: the service logs why once, syncs without the endpoint, tries again after
-// 1 s, 2 s, 4 s ... then every kLongestRetrySeconds, and logs when it is listening.
+// (the desktop app, an instance that is still stopping) must not stop the syncing: the service logs why once, syncs
+// without the endpoint, tries again after 1 s, 2 s, 4 s ... then every kLongestRetrySeconds, and logs when it is
+// listening.
 class HealthListener : public QObject
 {
     Q_OBJECT
@@ -22,7 +22,9 @@ public:
     using Log = std::function<void(const QString &line)>;
 
     HealthListener(HealthServer &server, QString host, int port, Log log, QObject *parent = nullptr);
-    void start();
+    // False, with `error`, for what waiting cannot fix (an address this machine cannot have or
+    // resolve): that is a configuration error. A port in use is retried.
+    bool start(QString *error);
 
 private:
     bool tryListen();
@@ -34,6 +36,7 @@ private:
     Log m_log;
     QTimer m_retry;
     int m_failures = 0;
+    QString m_lastError;
 };
 
 } // namespace tablesync

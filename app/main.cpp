@@ -53,7 +53,11 @@ int runHeadless(int argc, char **argv, const Settings &settings)
         Q_ASSERT(syncService);
         if (syncService)
             board.attach(syncService->engine());
-        listener.start();
+        QString healthError;
+        if (!listener.start(&healthError)) {
+            QTextStream(stderr) << "tablesync: " << healthError << Qt::endl;
+            return kExitBadConfiguration;
+        }
     }
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &runner, &HeadlessRunner::stop);

@@ -99,6 +99,15 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
         const int configured = int(m_controller->settings().tables.size());
         m_history->addRun(m_controller->lastRunStartedAt(), summary, configured);
         m_journal.appendRun({m_controller->lastRunStartedAt(), summary, configured});
+        if (!summary.refusedLogin.isEmpty() && !m_controller->isSchedulePaused()) {
+            // Every attempt counts against the account (lockout, max_password_errors): no more
+            // until the user has fixed the login and resumes.
+            m_pause->setChecked(true);
+            m_banner->showMessage(MessageBanner::Kind::Error, tr("Login refused: the schedule is paused"),
+                                  summary.refusedLogin +
+                                      tr(".\nFurther attempts would count against the account, so none is made "
+                                         "until you fix it and resume the schedule (or click Run now)."));
+        }
     });
     // The profile's history and log live on across restarts (ProfileJournal); a profile saved
     // under a new name keeps what is on screen and journals from then on in its new place.
@@ -106,6 +115,7 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
     connect(m_document, &ProfileDocument::filesChanged, this,
             [this] { m_journal = ProfileJournal(m_document->envPath()); });
     connect(m_document, &ProfileDocument::loaded, this, [this] {
+        ++m_documentGeneration;
         m_history->setRuns(m_journal.loadRuns());
         m_log->setLines(m_journal.loadLog());
         m_runTables->restoreLastSuccesses(m_history->lastSuccesses());
@@ -406,7 +416,7 @@ void MainWindow::runNow()
 
 void MainWindow::requestQuit()
 {
-    if (m_quitting || !maybeSave())
+    if (m_quitting || m_savingToKeychain || !maybeSave())
         return;
     if (m_controller->isRunning() || m_verifier->isRunning()) { // never both at once
         const bool syncing = m_controller->isRunning();

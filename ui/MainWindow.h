@@ -166,7 +166,9 @@ private:
     QAction *m_showWindow = nullptr;
     QMenu *m_recentMenu = nullptr;
 
-    ProfileJournal m_journal; // the open profile's remembered runs and log
+    ProfileJournal m_journal;         // the open profile's remembered runs and log
+    bool m_savingToKeychain = false;  // a save waits for the keychain (storePasswordsInKeychain)
+    quint64 m_documentGeneration = 0; // counts profiles opened or started, to notice a switch
     Confirm m_confirm;
     ChooseFile m_chooseSaveFile;
     bool m_quitting = false;

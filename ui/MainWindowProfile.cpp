@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QProgressDialog>
+#include <QScopeGuard>
 #include <QStatusBar>
 
 namespace tablesync {
@@ -131,8 +132,18 @@ bool MainWindow::saveProfileAs(const QString &envPath, const QString &tablesPath
                "on the Tables page, then save again."));
         return false;
     }
+    if (m_savingToKeychain)
+        return false; // a save waiting for the keychain is under way; it reports itself
     if (m_document->passwordStorage() == ProfileDocument::PasswordStorage::Keychain) {
+        const quint64 generation = m_documentGeneration;
         const QString problem = storePasswordsInKeychain();
+        if (generation != m_documentGeneration) {
+            // Another profile was opened (or a new one started) while the keychain answered:
+            // nothing of this one may go into those files.
+            m_banner->showMessage(MessageBanner::Kind::Error, tr("The profile was not saved"),
+                                  tr("Another profile was opened while the passwords were being stored."));
+            return false;
+        }
         if (!problem.isEmpty()) {
             // A .env saved without its passwords would work until the app restarts, then every
             // login would fail: nothing is written unless the passwords are somewhere for sure.
@@ -198,10 +209,15 @@ QString MainWindow::storePasswordsInKeychain()
         return {};
     // The keychain may ask the user to unlock it, which takes as long as it takes: the window
     // stays responsive behind a progress dialog that can be cancelled.
+    // Shown at once and window-modal, so that nothing in the window acts meanwhile; the flag
+    // covers what modality does not (the tray's menu).
+    m_savingToKeychain = true;
+    const auto done = qScopeGuard([this] { m_savingToKeychain = false; });
     KeychainSave *save = m_passwords->save(secrets);
     QProgressDialog progress(tr("Storing the passwords in the OS keychain…"), tr("Cancel"), 0, 0, this);
     progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(400);
+    progress.setMinimumDuration(0);
+    progress.show();
     QEventLoop loop;
     QString problem = tr("cancelled");
     connect(save, &KeychainSave::finished, &loop, [&](const QString &answer) {

@@ -190,6 +190,9 @@ void ProfileDocument::setPasswordStorage(PasswordStorage storage)
 Settings ProfileDocument::settings(ConfigErrors &errors) const
 {
     Profile profile = m_profile;
+    // The window reads the keychain itself (a password it could not read shows as empty in its
+    // field); the headless-only advice of TABLESYNC_PASSWORD_STORE would mislead here.
+    profile.env.remove(kPasswordStoreKey);
     profile.tables = m_tables->tables();
     return profile.settings(errors);
 }
@@ -224,8 +227,12 @@ bool ProfileDocument::saveAs(const QString &envPath, const QString &tablesPath, 
     if (!ProfileWriter::writeFile(envPath, envText, error))
         return false;
     if (keychain) {
-        for (const QString &key : kPasswordKeys) // now kept per account
-            m_passwords->remove(KeychainEntry::legacy(m_profile.envPath, key));
+        // Now kept per account: the old entry goes only where the password was just stored
+        // and read back (keychainSecrets()), never one still being read or never found.
+        for (const QString &key : kPasswordKeys) {
+            if (!m_profile.env.value(key).isEmpty())
+                m_passwords->remove(KeychainEntry::legacy(m_profile.envPath, key));
+        }
     }
     const bool moved = envPath != m_profile.envPath || tablesPath != m_profile.tablesPath;
     m_profile.envPath = envPath;

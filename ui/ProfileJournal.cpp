@@ -129,9 +129,12 @@ void ProfileJournal::appendRun(const Run &run)
     if (!isOpen())
         return;
     appendText(historyPath(), QString::fromUtf8(QJsonDocument(toJson(run)).toJson(QJsonDocument::Compact)));
-    // Rewritten only now and then: when the file holds twice what is kept.
+    // Rewritten only now and then: once the file is large enough to hold more than is kept.
+    constexpr qint64 kTrimAboveBytes = 2 * 1024 * 1024;
+    if (QFileInfo(historyPath()).size() < kTrimAboveBytes)
+        return;
     const QStringList lines = readLines(historyPath());
-    if (lines.size() > 2 * kKeptRuns) {
+    if (lines.size() > kKeptRuns) {
         QSaveFile file(historyPath());
         if (file.open(QIODevice::WriteOnly)) {
             file.write((lines.mid(lines.size() - kKeptRuns).join(u'\n') + u'\n').toUtf8());
@@ -202,12 +205,22 @@ void ProfileJournal::appendLog(const LogModel::Line &line)
 {
     if (!isOpen())
         return;
-    if (QFileInfo(logPath()).size() > kLogBytes) {
+    if (m_log && m_log->size() > kLogBytes) {
+        m_log.reset();
         QFile::remove(logPath() + u".2"_qs);
         QFile::rename(logPath() + u".1"_qs, logPath() + u".2"_qs);
         QFile::rename(logPath(), logPath() + u".1"_qs);
     }
-    appendText(logPath(), formatLine(line));
+    if (!m_log) {
+        m_log = std::make_unique<QFile>(logPath());
+        if (!m_log->open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
+            m_log.reset();
+            return; // not remembered; the window's log still shows it
+        }
+        m_log->setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner); // errors may quote data
+    }
+    m_log->write((formatLine(line) + u'\n').toUtf8());
+    m_log->flush(); // `tail -f` sees each line as it comes
 }
 
 QList<LogModel::Line> ProfileJournal::loadLog(int maxLines) const

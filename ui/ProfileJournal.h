@@ -4,8 +4,11 @@
 #include "sync/SyncTypes.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QList>
 #include <QString>
+
+#include <memory>
 
 namespace tablesync {
 
@@ -52,6 +55,7 @@ private:
     QString historyPath() const;
 
     QString m_dir;
+    std::unique_ptr<QFile> m_log; // kept open between lines: a sync logs many
 };
 
 } // namespace tablesync

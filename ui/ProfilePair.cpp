@@ -1,5 +1,7 @@
 #include "ProfilePair.h"
 
+#include "config/ProfileFiles.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -7,15 +9,7 @@ namespace tablesync::ProfilePair {
 
 QString tablesPathFor(const QString &envPath)
 {
-    const QFileInfo env(envPath);
-    QString name = env.fileName();
-    if (name == u".env")
-        return env.dir().filePath(u"tables.json"_qs);
-    if (name.endsWith(u".env"))
-        name.chop(4);
-    while (name.startsWith(u'.'))
-        name.remove(0, 1);
-    return env.dir().filePath((name.isEmpty() ? u"profile"_qs : name) + u".tables.json"_qs);
+    return ProfileFiles::tablesPathFor(envPath);
 }
 
 QString tablesPathToOpen(const QString &envPath)

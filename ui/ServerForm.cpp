@@ -231,6 +231,16 @@ void ServerForm::onTested(int job, const ConnectionProbeResult &result)
                        .arg(rights.partial.join(u", "_qs));
     if (result.privilegesKnown && !rights.missingOptional.isEmpty())
         details << tr("Without %1: %2.").arg(rights.missingOptional.join(u", "_qs), rights.optionalAdvice);
+    if (result.privilegesKnown && !rights.complete() && rights.throughRoles) {
+        m_result->showMessage(MessageBanner::Kind::Warning,
+                              tr("Connected to %1; %2 may lack %3 there")
+                                  .arg(result.server, rights.account, rights.missing.join(u", "_qs)),
+                              tr("The account has roles, and what they grant could not all be read. If a sync "
+                                 "fails for want of it, an administrator of that server can run:\n%1")
+                                      .arg(rights.grantStatement) +
+                                  u"\n\n"_qs + details.join(u'\n'));
+        return;
+    }
     if (result.privilegesKnown && !rights.complete()) {
         m_result->showMessage(
             MessageBanner::Kind::Error,

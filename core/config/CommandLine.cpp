@@ -1,6 +1,7 @@
 #include "config/CommandLine.h"
 
 #include "config/EnvFile.h"
+#include "config/ProfileFiles.h"
 #include "config/TablesFile.h"
 
 #include <QFileInfo>
@@ -28,7 +29,8 @@ QString CommandLine::helpText()
            "  --headless              run without a window; sync every INTERVAL seconds until SIGTERM/SIGINT\n"
            "  --once                  one pass over all tables, then exit (same as INTERVAL=0)\n"
            "  --env FILE              the .env file (default ./.env; the process environment overrides it)\n"
-           "  --tables FILE           the tables.json file (default ./tables.json)\n"
+           "  --tables FILE           the tables.json file (default: NAME.tables.json beside\n"
+           "                          --env NAME.env when there is one, else ./tables.json)\n"
            "  --interval SECONDS      seconds between syncs (overrides INTERVAL)\n"
            "  --table NAME            only this table of tables.json (repeatable)\n"
            "  --verify                compare every row of source and target (the _dlt_ columns aside),\n"
@@ -49,6 +51,7 @@ QString CommandLine::helpText()
 std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QString &error)
 {
     CommandLine cl;
+    bool tablesGiven = false;
     // Hand-written rather than QCommandLineParser: it would print and exit on its own, and
     // we want every message and exit status under our control (and testable).
     for (int i = 1; i < arguments.size(); ++i) {
@@ -94,6 +97,7 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
         } else if (arg == u"--tables") {
             if (!value(cl.tablesPath))
                 return std::nullopt;
+            tablesGiven = true;
         } else if (arg == u"--table") {
             if (!value(v))
                 return std::nullopt;
@@ -136,6 +140,13 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
     if (cl.plan && (cl.verify || cl.repair)) {
         error = u"--plan cannot be combined with --verify or --repair: run them one after the other"_qs;
         return std::nullopt;
+    }
+    // --env prod.env without --tables: the desktop app saves prod.env with prod.tables.json, and a
+    // tables.json that happens to be in the current folder belongs to another profile.
+    if (cl.envGiven && !tablesGiven) {
+        const QString paired = ProfileFiles::tablesPathFor(cl.envPath);
+        if (QFileInfo::exists(paired))
+            cl.tablesPath = paired;
     }
     return cl;
 }

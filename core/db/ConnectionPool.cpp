@@ -1,7 +1,6 @@
 #include "db/ConnectionPool.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "db/DbConnection.h"
 #include "db/DbError.h"
@@ -84,9 +83,9 @@ void ConnectionPool::openFailed()
 
 void ConnectionPool::logIn(DbConnection &connection)
 {
-    std::unique_lock<QMutex> gate(m_loginGate, std::defer_lock);
-    if (!m_loginProven.load())
-        gate.lock();
+    // One login at a time: new connections are rare (a pool keeps its own), and a password
+    // rotated since the last one must cost one refused attempt, not one per thread.
+    QMutexLocker gate(&m_loginGate);
     {
         QMutexLocker lock(&m_mutex);
         if (m_refusal)
@@ -98,11 +97,9 @@ void ConnectionPool::logIn(DbConnection &connection)
         if (DbError::isRefusedLogin(e.nativeCode())) {
             QMutexLocker lock(&m_mutex);
             m_refusal = e;
-            m_loginProven.store(false);
         }
         throw;
     }
-    m_loginProven.store(true);
 }
 
 void ConnectionPool::forgetLoginRefusal()

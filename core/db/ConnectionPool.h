@@ -8,7 +8,6 @@
 #include <QSet>
 #include <QWaitCondition>
 
-#include <atomic>
 #include <optional>
 
 namespace tablesync {
@@ -36,9 +35,9 @@ public:
 
     // Logins. A server that refused one login (DbError::isRefusedLogin) refuses the next too, and
     // each attempt counts against the account (lockout, max_connect_errors, intrusion detection).
-    // So until a login has succeeded, threads log in one at a time, and after a refusal every
-    // checkout that needs a new connection fails with that refusal, without asking the server,
-    // until forgetLoginRefusal() (the engine calls it when a run starts).
+    // So threads log in one at a time, and after a refusal every checkout that needs a new
+    // connection fails with that refusal, without asking the server, until forgetLoginRefusal()
+    // (the engine calls it when a run starts).
     void forgetLoginRefusal();
     std::optional<DbError> loginRefusal() const;
 
@@ -69,9 +68,8 @@ private:
     QWaitCondition m_slotFreed;
     PoolStats m_stats;
     QSet<ThreadConnection *> m_idleClients;
-    QList<qint64> m_roundTrips; // the last few, in nanoseconds, oldest first
-    QMutex m_loginGate;         // held by the one thread logging in while none has succeeded
-    std::atomic_bool m_loginProven{false};
+    QList<qint64> m_roundTrips;       // the last few, in nanoseconds, oldest first
+    QMutex m_loginGate;               // held by the one thread logging in
     std::optional<DbError> m_refusal; // guarded by m_mutex
 };
 

@@ -34,15 +34,17 @@ Needs needsOf(const QString &role)
 // information_schema names them as 'user'@'host' and 'role'.
 QStringList grantees(DbConnection &connection, QString *account)
 {
+    // The host follows the last @: a user name may hold one of its own ('ops@corp'@'%').
     *account = connection
-                   .scalar(u"SELECT CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', "
+                   .scalar(u"SELECT CONCAT('''', LEFT(CURRENT_USER(), LENGTH(CURRENT_USER()) - "
+                           "LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1), '''@''', "
                            "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')"_qs,
                            {}, u"reading the account's name"_qs)
                    .toString();
     QStringList names{*account};
-    QSqlQuery roles =
-        connection.select(u"SELECT CONCAT('''', ROLE_NAME, '''') FROM information_schema.ENABLED_ROLES"_qs, {},
-                          u"reading the account's roles"_qs);
+    QSqlQuery roles = connection.select(
+        u"SELECT CONCAT('''', ROLE_NAME, '''') FROM information_schema.ENABLED_ROLES WHERE ROLE_NAME IS NOT NULL"_qs,
+        {}, u"reading the account's roles"_qs);
     while (roles.next())
         names << roles.value(0).toString();
     return names;
@@ -54,6 +56,7 @@ PrivilegeReport run(DbConnection &connection, const QString &role)
 {
     PrivilegeReport report;
     const QStringList names = grantees(connection, &report.account);
+    report.throughRoles = names.size() > 1;
     QVariantList values;
     QStringList marks;
     for (const QString &name : names) {

@@ -18,6 +18,9 @@ struct PrivilegeReport
     QStringList missingOptional; // worth having (PROCESS on the source, TRIGGER on the target)
     QString grantStatement;      // the GRANT that adds what is missing; empty when nothing is
     QString optionalAdvice;      // what the optional privileges are for, when one is missing
+    // The account has roles: what they grant is read as MariaDB names them, which other servers
+    // (MySQL 8's 'role'@'host') may not match, so "missing" is a doubt, not a verdict.
+    bool throughRoles = false;
 
     bool complete() const { return missing.isEmpty(); }
 };

@@ -173,7 +173,7 @@ void TestCli::writeEnvWithWrongSourcePassword(int tables)
 
 // A wrong password is a configuration problem: status 2, a sentence saying what to check, and one
 // failed login for the whole run, not one per table (each counts towards an account lockout).
-// Other tests may fail logins on the same server meanwhile: the margin of one allows for that,
+// ACCESS_DENIED_ERRORS counts the whole server: other tests' denials meanwhile fit in the margin,
 // while a login per table would be 20.
 void TestCli::refusedLoginIsTriedOnceAndExitsWithTwo()
 {
@@ -182,7 +182,7 @@ void TestCli::refusedLoginIsTriedOnceAndExitsWithTwo()
     const Result r = run({u"--once"_qs});
     const qint64 refusals = accessDeniedSoFar() - before;
     QCOMPARE(r.exitCode, 2);
-    QVERIFY2(refusals >= 1 && refusals <= 2, qPrintable(QString::number(refusals)));
+    QVERIFY2(refusals >= 1 && refusals <= 4, qPrintable(QString::number(refusals)));
     QVERIFY2(r.out.contains(u"error: the source server cli_refused@127.0.0.1:"_qs) &&
                  r.out.contains(u"refused the login (Access denied for user 'cli_refused'"_qs) &&
                  r.out.contains(u"check SOURCE_DB_USER and SOURCE_DB_PASS"_qs),
@@ -209,7 +209,7 @@ void TestCli::refusedLoginBacksOffInTheService()
     ::kill(pid_t(service.processId()), SIGTERM);
     QVERIFY(service.waitForFinished(30000));
     out += service.readAllStandardOutput();
-    QVERIFY2(refusals >= 1 && refusals <= 2, qPrintable(QString::number(refusals)));
+    QVERIFY2(refusals >= 1 && refusals <= 4, qPrintable(QString::number(refusals))); // 4 runs x 5 tables before
     QCOMPARE(out.count(" started: 5 table(s)"), 1);
     QVERIFY2(out.contains("next run in 300 s: after a refused login"), out.constData());
 }

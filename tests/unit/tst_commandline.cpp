@@ -1,6 +1,7 @@
 // The command line of DESIGN.md, parsed in-process, and how it overrides the files.
 #include "config/CommandLine.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,6 +17,7 @@ private Q_SLOTS:
     void rejects();
     void overridesApplyToSettings();
     void environmentAloneIsEnoughWithoutDefaultEnvFile();
+    void envAloneFindsItsPairedTables();
 
 private:
     static std::optional<CommandLine> parse(const QStringList &args, QString *error = nullptr)
@@ -147,6 +149,21 @@ void TestCommandLine::environmentAloneIsEnoughWithoutDefaultEnvFile()
     cl->loadSettings(environment, errors);
     QCOMPARE(errors.size(), 1);
     QVERIFY(errors[0].toString().contains(dir.filePath(u".env"_qs)));
+}
+
+// The desktop app saves prod.env with prod.tables.json: --env prod.env alone runs that pair, not
+// a tables.json of another profile; --tables always wins, and without a pair the default stays.
+void TestCommandLine::envAloneFindsItsPairedTables()
+{
+    QTemporaryDir dir;
+    const QString env = dir.filePath(u"prod.env"_qs);
+    QCOMPARE(parse({u"--env"_qs, env})->tablesPath, u"tables.json"_qs); // no pair yet
+    QFile paired(dir.filePath(u"prod.tables.json"_qs));
+    QVERIFY(paired.open(QIODevice::WriteOnly));
+    paired.close();
+    QCOMPARE(parse({u"--env"_qs, env})->tablesPath, dir.filePath(u"prod.tables.json"_qs));
+    QCOMPARE(parse({u"--env"_qs, env, u"--tables"_qs, u"x.json"_qs})->tablesPath, u"x.json"_qs);
+    QCOMPARE(parse({u"--env"_qs, dir.filePath(u".env"_qs)})->tablesPath, u"tables.json"_qs);
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)
