@@ -120,7 +120,7 @@ TablesPage::TablesPage(ProfileDocument *document, DbTaskRunner *runner, QWidget 
     m_splitter->addWidget(m_discovery);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({560, 400}); // the list first; a restored state replaces this
+    m_splitter->setSizes({600, 360}); // the list first; a restored state replaces this
     m_splitter->setChildrenCollapsible(false);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_splitter);
