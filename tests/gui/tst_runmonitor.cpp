@@ -249,14 +249,17 @@ void TestRunMonitor::progressIsWeightedByRows()
         names << tables.constLast().first;
     }
     model.setTables(tables);
+    const auto finishTheSmallOnes = [&] {
+        for (int i = 0; i < 9; ++i) {
+            model.onTableStarted(names[i], u"full refresh"_qs);
+            TableResult done;
+            done.table = names[i];
+            done.rowsWritten = 100;
+            model.onTableFinished(done);
+        }
+    };
     model.onRunStarted(names);
-    for (int i = 0; i < 9; ++i) {
-        model.onTableStarted(names[i], u"full refresh"_qs);
-        TableResult done;
-        done.table = names[i];
-        done.rowsWritten = 100;
-        model.onTableFinished(done);
-    }
+    finishTheSmallOnes();
     model.onTableStarted(u"t9"_qs, u"full refresh"_qs);
     model.onBatchCommitted(u"t9"_qs, 10000, 1000000);
     QVERIFY2(model.overallProgress() < 20, qPrintable(QString::number(model.overallProgress()))); // 1.1%, not 90%
@@ -268,13 +271,7 @@ void TestRunMonitor::progressIsWeightedByRows()
 
     // The next run: before the big table starts, it already weighs its million rows.
     model.onRunStarted(names);
-    for (int i = 0; i < 9; ++i) {
-        model.onTableStarted(names[i], u"full refresh"_qs);
-        TableResult done;
-        done.table = names[i];
-        done.rowsWritten = 100;
-        model.onTableFinished(done);
-    }
+    finishTheSmallOnes();
     QVERIFY2(model.overallProgress() < 5, qPrintable(QString::number(model.overallProgress())));
     QVERIFY(!model.work().estimated);
 }
