@@ -15,6 +15,7 @@
 #include "TableListModel.h"
 #include "TablesPage.h"
 
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -178,6 +179,14 @@ void TestDiscovery::discoverListsTables()
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->tablesPage()->isDiscovering(), 20000);
     DiscoveryModel *model = m_window->tablesPage()->discoveryPanel()->model();
     QCOMPARE(model->rowCount(), 4);
+
+    // At 1024 px wide, every column of the pane is in view, the modifier included.
+    QTreeView *view = m_window->tablesPage()->discoveryPanel()->view();
+    QHeaderView *columns = view->header();
+    QVERIFY(columns->sectionViewportPosition(DiscoveryModel::ModifierColumn) +
+                columns->sectionSize(DiscoveryModel::ModifierColumn) <=
+            view->viewport()->width());
+    QVERIFY(columns->sectionSize(DiscoveryModel::ModifierColumn) >= 60);
 
     const int orders = rowOf(u"orders"_qs);
     QVERIFY(orders >= 0);

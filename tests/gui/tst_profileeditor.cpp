@@ -549,6 +549,10 @@ void TestProfileEditor::newProfileShowsWhatToDo()
         if (label->wordWrap())
             QVERIFY2(label->height() >= label->heightForWidth(label->width()), qPrintable(label->text()));
     }
+    // The status bar says why nothing can sync, not only that something needs attention.
+    const QString status = m_window->findChild<QLabel *>(u"statusText"_qs)->text();
+    QVERIFY2(status.startsWith(u"cannot sync: "_qs) && status.contains(u"problems in the profile"_qs),
+             qPrintable(status));
     // A long problem in the status bar does not widen the window past a small screen.
     QVERIFY2(m_window->minimumSizeHint().width() <= 1024,
              qPrintable(QString::number(m_window->minimumSizeHint().width())));
