@@ -1,5 +1,6 @@
 #include "DesktopNotifier.h"
 
+#include <QDBusAbstractInterface>
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
@@ -14,11 +15,26 @@ const QString kPath = u"/org/freedesktop/Notifications"_qs;
 const QString kInterface = u"org.freedesktop.Notifications"_qs;
 } // namespace
 
+// The service's ActionInvoked signal as a declared Qt signal, so that it is connected type-checked:
+// QDBusAbstractInterface relays a D-Bus signal to the Qt signal of the same name and arguments.
+class NotificationsInterface : public QDBusAbstractInterface
+{
+    Q_OBJECT
+public:
+    explicit NotificationsInterface(QObject *parent)
+        : QDBusAbstractInterface(kService, kPath, kInterface.toLatin1().constData(), QDBusConnection::sessionBus(),
+                                 parent)
+    {}
+
+Q_SIGNALS:
+    void ActionInvoked(uint id, const QString &action);
+};
+
 DesktopNotifier::DesktopNotifier(QObject *parent)
     : QObject(parent)
 {
-    QDBusConnection::sessionBus().connect(kService, kPath, kInterface, u"ActionInvoked"_qs, this,
-                                          SLOT(onActionInvoked(uint, QString)));
+    auto *service = new NotificationsInterface(this);
+    connect(service, &NotificationsInterface::ActionInvoked, this, &DesktopNotifier::onActionInvoked);
 }
 
 void DesktopNotifier::notify(const QString &title, const QString &body, Urgency urgency)
@@ -56,3 +72,5 @@ void DesktopNotifier::onActionInvoked(uint id, const QString &action)
 }
 
 } // namespace tablesync
+
+#include "DesktopNotifier.moc"

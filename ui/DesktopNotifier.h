@@ -27,11 +27,9 @@ Q_SIGNALS:
     // No notification service took it (none on the bus, or it refused): `title` and `body` as given.
     void failed(const QString &title, const QString &body, tablesync::DesktopNotifier::Urgency urgency);
 
-private Q_SLOTS:
-    // A D-Bus signal, connected by name (QDBusConnection::connect needs a slot).
+private:
     void onActionInvoked(uint id, const QString &action);
 
-private:
     uint m_lastId = 0;
 };
 

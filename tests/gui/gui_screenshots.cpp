@@ -1,8 +1,7 @@
-// Not a test: takes the screenshots of README.md and docs/desktop-app.md. scripts/gui-screenshots.sh runs it under Xvfb on the
-// demo profile. It drives the real window as a user would (test both connections, discover the
-// source, run a sync) and saves a picture of each page once there is something to see. Then it
-// makes drift in the target behind the tool's back (--target-sql) and photographs the Verify
-// page's report of it.
+// Not a test: takes the screenshots of README.md and docs/desktop-app.md. scripts/gui-screenshots.sh runs it under Xvfb
+// on the demo profile. It drives the real window as a user would (test both connections, discover the source, run a
+// sync) and saves a picture of each page once there is something to see. Then it makes drift in the target behind the
+// tool's back (--target-sql) and photographs the Verify page's report of it.
 #include "ConnectionsPage.h"
 #include "MainWindow.h"
 #include "PlanDialog.h"
