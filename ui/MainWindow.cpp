@@ -435,6 +435,39 @@ void MainWindow::requestQuit()
     m_controller->shutDown(); // shutDownFinished quits
 }
 
+void MainWindow::fitOnScreen()
+{
+    if (!screen())
+        return;
+    const QRect available = screen()->availableGeometry();
+    // The frame (title bar, borders) is known once the window system has the window; before
+    // that the margins are zero and only the inside is fitted.
+    const QRect inner = geometry();
+    const QRect outer = frameGeometry();
+    const QMargins frame(inner.left() - outer.left(), inner.top() - outer.top(), outer.right() - inner.right(),
+                         outer.bottom() - inner.bottom());
+    const QSize room = available.marginsRemoved(frame).size();
+    setMinimumSize(minimumSize().boundedTo(room));
+    if (width() > room.width() || height() > room.height())
+        resize(size().boundedTo(room));
+    const QRect fitted = frameGeometry();
+    if (!available.contains(fitted)) {
+        // move() places the frame's top-left corner.
+        move(std::clamp(fitted.left(), available.left(),
+                        std::max(available.left(), available.right() + 1 - fitted.width())),
+             std::clamp(fitted.top(), available.top(),
+                        std::max(available.top(), available.bottom() + 1 - fitted.height())));
+    }
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    // Once shown, the frame is known (on X11 it may arrive a moment later, hence once more after).
+    fitOnScreen();
+    QTimer::singleShot(0, this, &MainWindow::fitOnScreen);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveWindowState();
@@ -519,10 +552,7 @@ void MainWindow::restoreWindowState()
     setMinimumSize(std::min(900, available.width()), std::min(600, available.height()));
     if (!restoreGeometry(GuiSettings::windowGeometry()))
         resize(std::min(1100, available.width()), std::min(720, available.height()));
-    if (width() > available.width() || height() > available.height()) {
-        resize(std::min(width(), available.width()), std::min(height(), available.height()));
-        move(available.topLeft());
-    }
+    fitOnScreen();
     QMainWindow::restoreState(GuiSettings::windowState());
     m_tablesPage->splitter()->restoreState(GuiSettings::splitterState(u"tables"_qs));
     m_monitor->splitter()->restoreState(GuiSettings::splitterState(u"monitor"_qs));

@@ -105,6 +105,7 @@ public Q_SLOTS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void createActions();
@@ -124,6 +125,8 @@ private:
     void updateStatusBar();
     void saveWindowState();
     void restoreWindowState();
+    // Shrinks and moves the window, frame included, into its screen's available area.
+    void fitOnScreen();
 
     PasswordStore *m_passwords = nullptr;
     ProfileDocument *m_document = nullptr;

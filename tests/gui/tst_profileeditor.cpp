@@ -5,6 +5,7 @@
 
 #include "ConnectionsPage.h"
 #include "EmptyState.h"
+#include "GuiSettings.h"
 #include "HealthForm.h"
 #include "MainWindow.h"
 #include "MessageBanner.h"
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void theWheelScrollsThePageNotTheSpinBox();
     void aNewProfileWaitsBeforeItsFirstSync();
     void theFormDoesNotJumpWhileTyping();
+    void theWindowOpensWithinItsScreen();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -573,4 +575,32 @@ void TestProfileEditor::unsavedChangesArePrompted()
 }
 
 QTEST_MAIN(TestProfileEditor)
+// Run by ctest once on the offscreen platform's own screen and once on a 1024x700 laptop panel
+// (tests/gui/laptop-screen.json): the window opens whole on either, also where the size saved
+// last time came from a bigger screen.
+void TestProfileEditor::theWindowOpensWithinItsScreen()
+{
+    for (const bool savedOnABiggerScreen : {false, true}) {
+        m_window.reset();
+        if (savedOnABiggerScreen) {
+            QWidget big;
+            big.setGeometry(0, 0, 1920, 1200);
+            GuiSettings::setWindowGeometry(big.saveGeometry());
+        }
+        auto window = std::make_unique<MainWindow>(m_env, m_tables);
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        const QRect available = window->screen()->availableGeometry();
+        QVERIFY2(available.contains(window->frameGeometry()),
+                 qPrintable(u"window %1x%2%3 at %4,%5 on a screen of %6x%7"_qs.arg(window->frameGeometry().width())
+                                .arg(window->frameGeometry().height())
+                                .arg(savedOnABiggerScreen ? u" (saved on a bigger screen)"_qs : QString())
+                                .arg(window->frameGeometry().x())
+                                .arg(window->frameGeometry().y())
+                                .arg(available.width())
+                                .arg(available.height())));
+        QVERIFY(window->width() >= std::min(900, available.width() - 40)); // and not shrunk to nothing
+    }
+}
+
 #include "tst_profileeditor.moc"

@@ -16,7 +16,9 @@
 
 #include <QAction>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTableView>
 #include <QTimer>
 
@@ -228,8 +230,26 @@ void TestVerifyPage::verifyReportsDriftAndRepairFixesIt()
     QVERIFY2(logText().contains(u"[items] differs: 0 row(s) missing, 1 extra, 1 different"_qs), qPrintable(logText()));
     QVERIFY(m_window->runNowAction()->isEnabled()); // syncs may run again
 
-    // Repair says what it will do; declined, nothing happens.
+    // Repair asks first, in the real dialog, where Enter answers Cancel: nothing happens.
     QVERIFY(actions->repairAction()->isEnabled());
+    m_window->setConfirmHandler({});
+    QMessageBox::StandardButton defaultButton = QMessageBox::NoButton;
+    QTimer::singleShot(0, this, [&] {
+        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        defaultButton = box->standardButton(box->defaultButton());
+        QTest::keyClick(box, Qt::Key_Return);
+    });
+    actions->repairAction()->trigger();
+    QCOMPARE(defaultButton, QMessageBox::Cancel);
+    QVERIFY(!verifier->isRunning());
+    QCOMPARE(target.count(u"items"_qs), 60001);
+
+    // It says what it will do; declined, nothing happens.
+    m_window->setConfirmHandler([this](const QString &, const QString &text, QMessageBox::StandardButtons) {
+        m_confirmations << text;
+        return m_repairAnswer;
+    });
     m_repairAnswer = QMessageBox::Cancel;
     actions->repairAction()->trigger();
     QCOMPARE(m_confirmations.size(), 1);
