@@ -121,6 +121,11 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
         m_runTables->restoreLastSuccesses(m_history->lastSuccesses());
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateRunActions);
+    // Queued: after the run's own runFinished handlers (history, journal) have seen it.
+    connect(m_controller, &RunController::runFinished, this, &MainWindow::continueAfterRunsStopped,
+            Qt::QueuedConnection);
+    connect(m_verifier, &VerifyController::verificationFinished, this, &MainWindow::continueAfterRunsStopped,
+            Qt::QueuedConnection);
     connect(m_controller, &RunController::scheduleChanged, this, &MainWindow::updateRunActions);
     connect(m_tray, &TrayController::statusChanged, this, &MainWindow::updateStatusBar);
     connect(m_tray, &TrayController::activated, m_showWindow, &QAction::trigger);
@@ -207,7 +212,10 @@ void MainWindow::createActions()
 
     connect(m_new, &QAction::triggered, this, [this] {
         if (maybeSave())
-            newProfile();
+            afterStoppingRuns(tr("Stop it and start a new profile?"), [this] {
+                if (maybeSave())
+                    newProfile();
+            });
     });
     connect(m_open, &QAction::triggered, this, &MainWindow::openProfileDialog);
     connect(m_save, &QAction::triggered, this, &MainWindow::saveProfile);

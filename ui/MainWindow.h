@@ -69,6 +69,10 @@ public:
     void saveProfileAsDialog();
 
     bool openProfile(const QString &envPath, const QString &tablesPath);
+    // Opens another profile as the user asked for it: offers to save changes, and stops a sync or
+    // verification of the open profile first (asked; the batches in flight are committed), so a
+    // run is never shown, remembered or journaled under a profile it does not belong to.
+    void requestOpenProfile(const QString &envPath, const QString &tablesPath);
     bool saveProfile();
     bool saveProfileAs(const QString &envPath, const QString &tablesPath);
     void showPage(Page page);
@@ -114,6 +118,10 @@ private:
     void newProfile();
     void openProfileDialog();
     bool maybeSave();
+    // Runs `next` once no sync or verification is running: at once when none is, otherwise after
+    // asking (`question`) and stopping them; not at all when the user keeps them running.
+    void afterStoppingRuns(const QString &question, std::function<void()> next);
+    void continueAfterRunsStopped();
     // Stores the profile's passwords in the keychain and reads them back; "" when that worked.
     QString storePasswordsInKeychain();
     QMessageBox::StandardButton confirm(const QString &title, const QString &text,
@@ -169,9 +177,10 @@ private:
     QAction *m_showWindow = nullptr;
     QMenu *m_recentMenu = nullptr;
 
-    ProfileJournal m_journal;         // the open profile's remembered runs and log
-    bool m_savingToKeychain = false;  // a save waits for the keychain (storePasswordsInKeychain)
-    quint64 m_documentGeneration = 0; // counts profiles opened or started, to notice a switch
+    std::function<void()> m_afterRunsStop; // what waits for the runs being stopped
+    ProfileJournal m_journal;              // the open profile's remembered runs and log
+    bool m_savingToKeychain = false;       // a save waits for the keychain (storePasswordsInKeychain)
+    quint64 m_documentGeneration = 0;      // counts profiles opened or started, to notice a switch
     Confirm m_confirm;
     ChooseFile m_chooseSaveFile;
     bool m_quitting = false;

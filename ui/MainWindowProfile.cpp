@@ -9,7 +9,9 @@
 #include "Plural.h"
 #include "ProfileDocument.h"
 #include "ProfilePair.h"
+#include "RunController.h"
 #include "TableListModel.h"
+#include "VerifyController.h"
 
 #include <QAction>
 #include <QDir>
@@ -21,6 +23,8 @@
 #include <QScopeGuard>
 #include <QStatusBar>
 
+#include <utility>
+
 namespace tablesync {
 
 void MainWindow::rebuildRecentMenu()
@@ -30,10 +34,8 @@ void MainWindow::rebuildRecentMenu()
     for (const GuiSettings::RecentProfile &profile : recent) {
         QAction *a = m_recentMenu->addAction(QDir::toNativeSeparators(profile.envPath));
         a->setToolTip(QDir::toNativeSeparators(profile.tablesPath));
-        connect(a, &QAction::triggered, this, [this, profile] {
-            if (maybeSave())
-                openProfile(profile.envPath, profile.tablesPath);
-        });
+        connect(a, &QAction::triggered, this,
+                [this, profile] { requestOpenProfile(profile.envPath, profile.tablesPath); });
     }
     if (!recent.isEmpty()) {
         m_recentMenu->addSeparator();
@@ -106,7 +108,46 @@ void MainWindow::openProfileDialog()
                                      .arg(QDir::toNativeSeparators(env), QDir::toNativeSeparators(tables)),
                                  8000);
     }
-    openProfile(env, tables);
+    requestOpenProfile(env, tables);
+}
+
+void MainWindow::requestOpenProfile(const QString &envPath, const QString &tablesPath)
+{
+    if (!maybeSave())
+        return;
+    afterStoppingRuns(tr("Stop it and open %1?").arg(QDir::toNativeSeparators(envPath)), [this, envPath, tablesPath] {
+        if (maybeSave()) // edits made while the run was stopping
+            openProfile(envPath, tablesPath);
+    });
+}
+
+void MainWindow::afterStoppingRuns(const QString &question, std::function<void()> next)
+{
+    if (!m_controller->isRunning() && !m_verifier->isRunning()) {
+        next();
+        return;
+    }
+    const bool syncing = m_controller->isRunning(); // never both at once
+    const auto answer =
+        confirm(syncing ? tr("A sync is running") : tr("A verification is running"),
+                question + u' ' +
+                    (syncing ? tr("The batches in flight are committed first, and the next run resumes from there.")
+                             : tr("The chunk being compared finishes first (a repair commits chunk by chunk).")),
+                QMessageBox::Yes | QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    m_afterRunsStop = std::move(next);
+    statusBar()->showMessage(syncing ? tr("Stopping the sync…") : tr("Stopping the verification…"));
+    m_controller->stop();
+    m_verifier->stop();
+}
+
+void MainWindow::continueAfterRunsStopped()
+{
+    if (!m_afterRunsStop || m_controller->isRunning() || m_verifier->isRunning())
+        return;
+    statusBar()->clearMessage();
+    std::exchange(m_afterRunsStop, {})();
 }
 
 bool MainWindow::saveProfile()

@@ -28,6 +28,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProgressBar>
+#include <QScopeGuard>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void runReachesDoneForEveryTable();
     void failureAndRecoveryAreReported();
     void stopFinishesCleanly();
+    void openingAnotherProfileStopsItsRunFirst();
     void progressIsWeightedByRows();
     void historyAndLogSurviveARestart();
     void healthServerFollowsTheWindowsRuns();
@@ -77,6 +79,9 @@ void TestRunMonitor::initTestCase()
     source.exec(
         u"INSERT INTO order_lines WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
         "SELECT i DIV 5, i MOD 5, i FROM n"_qs);
+    // Long enough (200 batches) that a stop always lands in the middle of it.
+    source.exec(u"CREATE TABLE big_items (id INT PRIMARY KEY, updated_at DATETIME(6) NOT NULL, KEY (updated_at))"_qs);
+    source.exec(u"INSERT INTO big_items SELECT seq, TIMESTAMPADD(SECOND, seq, '2024-01-01') FROM seq_1_to_100000"_qs);
     m_env = m_dir.filePath(u".env"_qs);
     m_tables = m_dir.filePath(u"tables.json"_qs);
     QByteArray env = test::envFor(m_sandbox->settings);
@@ -235,6 +240,58 @@ void TestRunMonitor::stopFinishesCleanly()
     QTRY_VERIFY(m_window->runNowAction()->isEnabled());
     m_window->runNow();
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->runController()->isRunning() && allIn(TableRunState::Done), 60000);
+}
+
+// Opening another profile while a sync runs asks, stops the run (its batch in flight committed)
+// and only then opens: the run is shown, remembered and journaled as the first profile's, never
+// the second's, and it is remembered as stopped.
+void TestRunMonitor::openingAnotherProfileStopsItsRunFirst()
+{
+    const QString bigEnv = m_dir.filePath(u"big.env"_qs);
+    const QString bigTables = m_dir.filePath(u"big.tables.json"_qs);
+    QFile::remove(bigEnv);
+    QVERIFY(QFile::copy(m_env, bigEnv));
+    test::writeText(bigTables, "[{\"table\": \"big_items\", \"primary_key\": \"id\", \"modifier\": \"updated_at\", "
+                               "\"batch_size\": 500}]\n");
+    auto cleanTarget = qScopeGuard([this] { m_sandbox->target->exec(u"DROP TABLE IF EXISTS big_items"_qs); });
+    QVERIFY(m_window->openProfile(bigEnv, bigTables));
+    QTRY_VERIFY(m_window->runNowAction()->isEnabled());
+    QSignalSpy batches(m_window->runController(), &RunController::batchCommitted);
+    m_window->runNow();
+    QVERIFY(batches.wait(30000));
+
+    QStringList asked;
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    m_window->setConfirmHandler([&](const QString &title, const QString &, QMessageBox::StandardButtons) {
+        asked << title;
+        return answer;
+    });
+    // Declined: the run goes on, the profile stays.
+    m_window->requestOpenProfile(m_env, m_tables);
+    QCOMPARE(asked, QStringList{u"A sync is running"_qs});
+    QVERIFY(m_window->runController()->isRunning());
+    // Accepted: stopped first, opened after.
+    answer = QMessageBox::Yes;
+    m_window->requestOpenProfile(m_env, m_tables);
+    QCOMPARE(m_window->document()->envPath(), bigEnv);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->document()->envPath(), m_env, 60000);
+    QVERIFY(!m_window->runController()->isRunning());
+    QCOMPARE(m_window->historyModel()->rowCount(), 0); // nothing of the other profile's run
+    for (int row = 0; row < m_window->logModel()->rowCount(); ++row)
+        QVERIFY2(m_window->logModel()->lineAt(row).table != u"big_items"_qs,
+                 qPrintable(LogModel::format(m_window->logModel()->lineAt(row))));
+    const qint64 copied = m_sandbox->target->count(u"big_items"_qs);
+    QVERIFY2(copied > 0 && copied < 100000, qPrintable(QString::number(copied)));
+
+    // The first profile remembers its run, as stopped.
+    m_window->requestOpenProfile(bigEnv, bigTables);
+    QCOMPARE(m_window->document()->envPath(), bigEnv);
+    QCOMPARE(m_window->historyModel()->rowCount(), 1);
+    QCOMPARE(m_window->historyModel()->index(0, RunHistoryModel::ResultColumn).data().toString(), u"stopped"_qs);
+    bool logged = false;
+    for (int row = 0; row < m_window->logModel()->rowCount(); ++row)
+        logged = logged || m_window->logModel()->lineAt(row).table == u"big_items"_qs;
+    QVERIFY(logged);
 }
 
 // Nine small tables done and a big one barely started is not "90%": the bar weighs rows, and a
