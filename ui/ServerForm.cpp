@@ -231,6 +231,12 @@ void ServerForm::onTested(int job, const ConnectionProbeResult &result)
                        .arg(rights.partial.join(u", "_qs));
     if (result.privilegesKnown && !rights.missingOptional.isEmpty())
         details << tr("Without %1: %2.").arg(rights.missingOptional.join(u", "_qs), rights.optionalAdvice);
+    if (result.privilegesKnown && !rights.complete() && !rights.rolesNotEnabled.isEmpty()) {
+        details.prepend(
+            tr("Roles granted but not enabled at login do not count (tablesync never runs SET ROLE): "
+               "%1. To make one the account's default role: SET DEFAULT ROLE `%2` FOR %3;")
+                .arg(rights.rolesNotEnabled.join(u", "_qs), rights.rolesNotEnabled.first(), rights.account));
+    }
     if (result.privilegesKnown && !rights.complete() && rights.throughRoles) {
         m_result->showMessage(MessageBanner::Kind::Warning,
                               tr("Connected to %1; %2 may lack %3 there")

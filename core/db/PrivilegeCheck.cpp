@@ -1,6 +1,7 @@
 #include "db/PrivilegeCheck.h"
 
 #include "db/DbConnection.h"
+#include "db/DbError.h"
 
 #include <QSet>
 #include <QSqlQuery>
@@ -50,6 +51,23 @@ QStringList grantees(DbConnection &connection, QString *account)
     return names;
 }
 
+// Roles the account could enable but does not at login. Servers without roles have no such view.
+QStringList rolesNotEnabled(DbConnection &connection)
+{
+    QStringList roles;
+    try {
+        QSqlQuery query = connection.select(
+            u"SELECT ROLE_NAME FROM information_schema.APPLICABLE_ROLES WHERE ROLE_NAME NOT IN (SELECT ROLE_NAME "
+            "FROM information_schema.ENABLED_ROLES WHERE ROLE_NAME IS NOT NULL) ORDER BY ROLE_NAME"_qs,
+            {}, u"reading the account's roles"_qs);
+        while (query.next())
+            roles << query.value(0).toString();
+    } catch (const DbError &) {
+        // Nothing to add to the report: only a hint depends on it.
+    }
+    return roles;
+}
+
 } // namespace
 
 PrivilegeReport run(DbConnection &connection, const QString &role)
@@ -91,6 +109,7 @@ PrivilegeReport run(DbConnection &connection, const QString &role)
     if (!report.missingOptional.isEmpty())
         report.optionalAdvice = needs.optionalAdvice;
     if (!report.missing.isEmpty()) {
+        report.rolesNotEnabled = rolesNotEnabled(connection);
         const QString database = connection.scalar(u"SELECT DATABASE()"_qs, {}, u"reading the database"_qs).toString();
         report.grantStatement =
             QStringLiteral("GRANT %1 ON `%2`.* TO %3;")

@@ -21,6 +21,9 @@ struct PrivilegeReport
     // The account has roles: what they grant is read as MariaDB names them, which other servers
     // (MySQL 8's 'role'@'host') may not match, so "missing" is a doubt, not a verdict.
     bool throughRoles = false;
+    // Roles granted to the account but not enabled when it logs in (not its default role):
+    // tablesync never runs SET ROLE, so what they grant does not count.
+    QStringList rolesNotEnabled;
 
     bool complete() const { return missing.isEmpty(); }
 };
