@@ -237,13 +237,13 @@ void ServerForm::onTested(int job, const ConnectionProbeResult &result)
                "%1. To make one the account's default role: SET DEFAULT ROLE `%2` FOR %3;")
                 .arg(rights.rolesNotEnabled.join(u", "_qs), rights.rolesNotEnabled.first(), rights.account));
     }
-    if (result.privilegesKnown && !rights.complete() && rights.throughRoles) {
+    if (result.privilegesKnown && rights.complete() && !rights.uncertain.isEmpty()) {
         m_result->showMessage(MessageBanner::Kind::Warning,
                               tr("Connected to %1; %2 may lack %3 there")
-                                  .arg(result.server, rights.account, rights.missing.join(u", "_qs)),
-                              tr("The account has roles, and what they grant could not all be read. If a sync "
-                                 "fails for want of it, an administrator of that server can run:\n%1")
-                                      .arg(rights.grantStatement) +
+                                  .arg(result.server, rights.account, rights.uncertain.join(u", "_qs)),
+                              tr("Not sure: %1. If a sync fails for want of it, an administrator of that server "
+                                 "can run:\n%2")
+                                      .arg(rights.uncertainWhy, rights.grantStatement) +
                                   u"\n\n"_qs + details.join(u'\n'));
         return;
     }

@@ -2,7 +2,9 @@
 
 #include "db/DbConnection.h"
 #include "db/DbError.h"
+#include "db/GrantStatement.h"
 
+#include <QMap>
 #include <QSet>
 #include <QSqlQuery>
 
@@ -31,24 +33,126 @@ Needs needsOf(const QString &role)
             "from a dump may have some); without it such a table fails"_qs};
 }
 
-// The grantees whose privileges this session has: the account itself and its enabled roles.
-// information_schema names them as 'user'@'host' and 'role'.
-QStringList grantees(DbConnection &connection, QString *account)
+// The roles this session has enabled (its default role and the roles granted to that).
+QStringList enabledRoles(DbConnection &connection)
+{
+    QStringList roles;
+    QSqlQuery query =
+        connection.select(u"SELECT ROLE_NAME FROM information_schema.ENABLED_ROLES WHERE ROLE_NAME IS NOT NULL"_qs, {},
+                          u"reading the account's roles"_qs);
+    while (query.next())
+        roles << query.value(0).toString();
+    return roles;
+}
+
+QString currentAccount(DbConnection &connection)
 {
     // The host follows the last @: a user name may hold one of its own ('ops@corp'@'%').
-    *account = connection
-                   .scalar(u"SELECT CONCAT('''', LEFT(CURRENT_USER(), LENGTH(CURRENT_USER()) - "
-                           "LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1), '''@''', "
-                           "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')"_qs,
-                           {}, u"reading the account's name"_qs)
-                   .toString();
-    QStringList names{*account};
-    QSqlQuery roles = connection.select(
-        u"SELECT CONCAT('''', ROLE_NAME, '''') FROM information_schema.ENABLED_ROLES WHERE ROLE_NAME IS NOT NULL"_qs,
-        {}, u"reading the account's roles"_qs);
-    while (roles.next())
-        names << roles.value(0).toString();
-    return names;
+    return connection
+        .scalar(u"SELECT CONCAT('''', LEFT(CURRENT_USER(), LENGTH(CURRENT_USER()) - "
+                "LENGTH(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)) - 1), '''@''', "
+                "SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')"_qs,
+                {}, u"reading the account's name"_qs)
+        .toString();
+}
+
+// Database-level grants that match the database, by the name or pattern they were granted on.
+// The server applies one of them only (per account, and per enabled role with the roles granted
+// to it, merged where they name the same pattern): an exact name before any pattern, and between
+// equals whichever its table lists first. So a privilege is sure only when every candidate
+// grants it.
+class DatabaseGrants
+{
+public:
+    void add(const QString &pattern, const QString &privilege) { m_byPattern[pattern].insert(privilege); }
+    void addAll(const QString &pattern, const QStringList &privileges)
+    {
+        for (const QString &privilege : privileges)
+            add(pattern, privilege);
+    }
+
+    void resolveInto(QSet<QString> *sure, QSet<QString> *doubtful) const
+    {
+        QList<QSet<QString>> candidates;
+        for (auto it = m_byPattern.cbegin(); it != m_byPattern.cend(); ++it) {
+            if (!hasWildcard(it.key()))
+                candidates << it.value();
+        }
+        if (candidates.isEmpty())
+            candidates = m_byPattern.values();
+        if (candidates.isEmpty())
+            return;
+        QSet<QString> all = candidates.first();
+        QSet<QString> every = candidates.first();
+        for (const QSet<QString> &privileges : candidates) {
+            all.unite(privileges);
+            every.intersect(privileges);
+        }
+        sure->unite(every);
+        doubtful->unite(all.subtract(every));
+    }
+
+private:
+    static bool hasWildcard(const QString &pattern)
+    {
+        for (qsizetype i = 0; i < pattern.size(); ++i) {
+            if (pattern[i] == u'\\')
+                ++i; // an escaped character is itself
+            else if (pattern[i] == u'%' || pattern[i] == u'_')
+                return true;
+        }
+        return false;
+    }
+
+    QMap<QString, QSet<QString>> m_byPattern;
+};
+
+struct Granted
+{
+    QSet<QString> whole; // on every table of the database, surely
+    QSet<QString> some;  // on some tables or columns only
+    DatabaseGrants account;
+    DatabaseGrants roles;
+};
+
+// What the enabled roles grant, from SHOW GRANTS (MariaDB lists the enabled roles' grants there).
+// Returns the roles whose grants were found; a server that lists none of them (MySQL 8 without
+// USING) leaves them unread.
+QSet<QString> readRoleGrants(DbConnection &connection, const QStringList &roles, const QString &database,
+                             const QStringList &allPrivileges, Granted *granted)
+{
+    QSet<QString> read;
+    try {
+        QSqlQuery lines = connection.select(u"SHOW GRANTS"_qs, {}, u"reading the roles' grants"_qs);
+        while (lines.next()) {
+            const auto grant = GrantStatement::parse(lines.value(0).toString());
+            if (!grant || !grant->granteeIsRole() || !roles.contains(grant->granteeUser))
+                continue;
+            read.insert(grant->granteeUser);
+            if (!grant->coversDatabase(database))
+                continue;
+            QStringList privileges;
+            for (const QString &privilege : grant->privileges)
+                privileges << (privilege == u"ALL PRIVILEGES" || privilege == u"ALL" ? allPrivileges
+                                                                                     : QStringList{privilege});
+            switch (grant->scope) {
+            case GrantStatement::Scope::Global:
+                granted->whole.unite(QSet<QString>(privileges.begin(), privileges.end()));
+                break;
+            case GrantStatement::Scope::Database:
+                granted->roles.addAll(grant->databasePattern, privileges);
+                break;
+            case GrantStatement::Scope::Table:
+                granted->some.unite(QSet<QString>(privileges.begin(), privileges.end()));
+                break;
+            }
+            for (const QString &privilege : grant->columnPrivileges)
+                granted->some.insert(privilege);
+        }
+    } catch (const DbError &) {
+        // Left unread: the report says the roles' grants are uncertain.
+    }
+    return read;
 }
 
 // Roles the account could enable but does not at login. Servers without roles have no such view.
@@ -73,47 +177,74 @@ QStringList rolesNotEnabled(DbConnection &connection)
 PrivilegeReport run(DbConnection &connection, const QString &role)
 {
     PrivilegeReport report;
-    const QStringList names = grantees(connection, &report.account);
-    report.throughRoles = names.size() > 1;
-    QVariantList values;
-    QStringList marks;
-    for (const QString &name : names) {
-        values << name;
-        marks << u"?"_qs;
-    }
-    const QString in = marks.join(u", "_qs);
-    // A database-level grant names a pattern (GRANT ... ON `shop\_%`.*), matched as LIKE matches it.
-    QSqlQuery granted = connection.select(
-        u"SELECT PRIVILEGE_TYPE, 'whole' FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN ("_qs + in +
-            u") UNION SELECT PRIVILEGE_TYPE, 'whole' FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN ("_qs +
-            in +
-            u") AND DATABASE() LIKE TABLE_SCHEMA UNION SELECT PRIVILEGE_TYPE, 'some' FROM "
-            "information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN ("_qs +
-            in + u") AND TABLE_SCHEMA = DATABASE()"_qs,
-        values + values + values, u"reading the account's privileges"_qs);
-    QSet<QString> whole;
-    QSet<QString> some;
-    while (granted.next())
-        (granted.value(1).toString() == u"whole" ? whole : some).insert(granted.value(0).toString());
-
+    report.account = currentAccount(connection);
+    const QStringList roles = enabledRoles(connection);
+    const QString database = connection.scalar(u"SELECT DATABASE()"_qs, {}, u"reading the database"_qs).toString();
     const Needs needs = needsOf(role);
+
+    // The account's own grants, as information_schema names its grantee: 'user'@'host'. A
+    // database grant names a name or pattern (GRANT ... ON `shop\_%`.*), matched as LIKE matches it.
+    QSqlQuery own = connection.select(
+        u"SELECT PRIVILEGE_TYPE, 'global', '' FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ? "
+        "UNION ALL SELECT PRIVILEGE_TYPE, 'database', TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES "
+        "WHERE GRANTEE = ? AND DATABASE() LIKE TABLE_SCHEMA "
+        "UNION ALL SELECT PRIVILEGE_TYPE, 'some', '' FROM information_schema.TABLE_PRIVILEGES "
+        "WHERE GRANTEE = ? AND TABLE_SCHEMA = DATABASE() "
+        "UNION ALL SELECT PRIVILEGE_TYPE, 'some', '' FROM information_schema.COLUMN_PRIVILEGES "
+        "WHERE GRANTEE = ? AND TABLE_SCHEMA = DATABASE()"_qs,
+        {report.account, report.account, report.account, report.account}, u"reading the account's privileges"_qs);
+    Granted granted;
+    while (own.next()) {
+        const QString privilege = own.value(0).toString();
+        const QString scope = own.value(1).toString();
+        if (scope == u"global")
+            granted.whole.insert(privilege);
+        else if (scope == u"database")
+            granted.account.add(own.value(2).toString(), privilege);
+        else
+            granted.some.insert(privilege);
+    }
+    bool rolesUnread = false;
+    if (!roles.isEmpty()) {
+        const QSet<QString> read =
+            readRoleGrants(connection, roles, database, needs.required + needs.optional, &granted);
+        rolesUnread = read.size() < QSet<QString>(roles.begin(), roles.end()).size();
+    }
+    QSet<QString> doubtful;
+    granted.account.resolveInto(&granted.whole, &doubtful);
+    granted.roles.resolveInto(&granted.whole, &doubtful);
+
     for (const QString &privilege : needs.required) {
-        if (whole.contains(privilege))
+        if (granted.whole.contains(privilege))
             continue;
-        (some.contains(privilege) ? report.partial : report.missing) << privilege;
+        if (doubtful.contains(privilege))
+            report.uncertain << privilege;
+        else if (rolesUnread)
+            report.uncertain << privilege;
+        else if (granted.some.contains(privilege))
+            report.partial << privilege;
+        else
+            report.missing << privilege;
+    }
+    if (!report.uncertain.isEmpty()) {
+        report.uncertainWhy =
+            rolesUnread ? u"the account's roles could not all be read (this server does not list what they grant)"_qs
+                        : u"several database grants match and the server applies only one of them (an exact "
+                          "name before a pattern)"_qs;
     }
     for (const QString &privilege : needs.optional) {
-        if (!whole.contains(privilege))
+        if (!granted.whole.contains(privilege))
             report.missingOptional << privilege;
     }
     if (!report.missingOptional.isEmpty())
         report.optionalAdvice = needs.optionalAdvice;
-    if (!report.missing.isEmpty()) {
+    if (!report.missing.isEmpty())
         report.rolesNotEnabled = rolesNotEnabled(connection);
-        const QString database = connection.scalar(u"SELECT DATABASE()"_qs, {}, u"reading the database"_qs).toString();
+    const QStringList toGrant = report.missing.isEmpty() ? report.uncertain : report.missing;
+    if (!toGrant.isEmpty()) {
         report.grantStatement =
             QStringLiteral("GRANT %1 ON `%2`.* TO %3;")
-                .arg(report.missing.join(u", "_qs), QString(database).replace(u'`', u"``"_qs), report.account);
+                .arg(toGrant.join(u", "_qs), QString(database).replace(u'`', u"``"_qs), report.account);
     }
     return report;
 }

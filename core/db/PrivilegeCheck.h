@@ -7,20 +7,24 @@ namespace tablesync {
 
 class DbConnection;
 
-// Which of the privileges a role needs the logged-in account has on the connection's database,
-// read from information_schema (the account's own grants, its enabled roles', global and on the
-// database; table-level grants count as "some tables only"). Read-only: nothing is created to find out.
+// Which of the privileges a role needs the logged-in account has on the connection's database:
+// the account's own grants from information_schema, its enabled roles' from SHOW GRANTS (an
+// account sees only its own grants in information_schema). Global grants count; of several
+// database grants that match (an exact name and a pattern, say) the server applies one only, so
+// only what all of them grant counts as sure; table and column grants count as "some tables
+// only". Read-only: nothing is created to find out.
 struct PrivilegeReport
 {
     QString account;             // CURRENT_USER(), as GRANT statements name it: 'user'@'host'
     QStringList missing;         // required and not granted
     QStringList partial;         // granted on some tables only
     QStringList missingOptional; // worth having (PROCESS on the source, TRIGGER on the target)
-    QString grantStatement;      // the GRANT that adds what is missing; empty when nothing is
+    QString grantStatement;      // the GRANT that adds what is missing (else uncertain); empty when neither
     QString optionalAdvice;      // what the optional privileges are for, when one is missing
-    // The account has roles: what they grant is read as MariaDB names them, which other servers
-    // (MySQL 8's 'role'@'host') may not match, so "missing" is a doubt, not a verdict.
-    bool throughRoles = false;
+    // Required and perhaps granted, perhaps not: the server's answer could not be read exactly
+    // (why says which case). Not "missing": nothing is known to be lacking.
+    QStringList uncertain;
+    QString uncertainWhy;
     // Roles granted to the account but not enabled when it logs in (not its default role):
     // tablesync never runs SET ROLE, so what they grant does not count.
     QStringList rolesNotEnabled;

@@ -192,6 +192,7 @@ void TestDiscovery::privilegesThroughRolesCount()
     auto dropAccount = qScopeGuard([&] {
         server.exec(u"DROP USER IF EXISTS "_qs + account);
         server.exec(u"DROP ROLE IF EXISTS gui_sync_writer"_qs);
+        server.exec(u"DROP ROLE IF EXISTS gui_sync_deleter"_qs);
         server.exec(u"DROP DATABASE IF EXISTS `"_qs + database + u'`');
         m_sandbox->source->exec(u"DROP TABLE IF EXISTS roled_items"_qs);
     });
@@ -204,32 +205,75 @@ void TestDiscovery::privilegesThroughRolesCount()
     }
     ServerForm *target = m_window->connectionsPage()->targetForm();
     MessageBanner *result = target->resultBanner();
+    const auto testConnection = [&] {
+        target->testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(!target->isTesting(), 20000);
+    };
 
     // Granted, not enabled at login: its privileges are not the session's.
-    target->testConnection();
-    QTRY_VERIFY_WITH_TIMEOUT(!target->isTesting(), 20000);
+    testConnection();
     QCOMPARE(result->kind(), MessageBanner::Kind::Error);
     QVERIFY2(result->text().contains(u"lacks INSERT, UPDATE, DELETE, CREATE, ALTER, DROP"_qs),
              qPrintable(result->text()));
     QVERIFY2(result->details().contains(u"SET DEFAULT ROLE `gui_sync_writer` FOR 'gui_roled'@'127.0.0.1';"_qs),
              qPrintable(result->details()));
 
-    // The account's default role: enabled at every login, and a sync may rely on it. What the
-    // role grants is not in the account's information_schema view, so it is not called missing.
+    // The account's default role: enabled at every login, what it grants counts (read from
+    // SHOW GRANTS, since information_schema shows an account only its own grants).
     server.exec(u"SET DEFAULT ROLE gui_sync_writer FOR "_qs + account);
-    target->testConnection();
-    QTRY_VERIFY_WITH_TIMEOUT(!target->isTesting(), 20000);
-    QVERIFY2(result->kind() != MessageBanner::Kind::Error, qPrintable(result->text() + result->details()));
-    QVERIFY2(!result->details().contains(u"SET DEFAULT ROLE"_qs), qPrintable(result->details()));
+    testConnection();
+    QVERIFY2(result->kind() == MessageBanner::Kind::Success, qPrintable(result->text() + result->details()));
 
-    // And a sync through it works: the role's privileges are the session's.
-    Settings settings = m_sandbox->settings;
-    settings.target.user = u"gui_roled"_qs;
-    settings.target.password = u"gui_roled"_qs;
-    settings.target.database = database;
+    // Unescaped, `_` in a granted database name is a wildcard; escaped, the name is exact.
+    const QString exact = QString(database).replace(u"_"_qs, u"\\_"_qs);
+
+    // A role of the role counts too; a grant on another database does not.
+    server.exec(u"REVOKE DELETE, DROP ON `"_qs + database + u"`.* FROM gui_sync_writer"_qs);
+    server.exec(u"DROP ROLE IF EXISTS gui_sync_deleter"_qs);
+    server.exec(u"CREATE ROLE gui_sync_deleter"_qs);
+    server.exec(u"GRANT DELETE ON `"_qs + database + u"`.* TO gui_sync_deleter"_qs);
+    server.exec(u"GRANT DROP ON `mysql`.* TO gui_sync_deleter"_qs);
+    server.exec(u"GRANT gui_sync_deleter TO gui_sync_writer"_qs);
+    testConnection();
+    QCOMPARE(result->kind(), MessageBanner::Kind::Error);
+    QVERIFY2(result->text().endsWith(u"lacks DROP there"_qs), qPrintable(result->text()));
+
+    // Of the database grants that match, the server applies one: an exact name before a pattern.
+    // With DROP granted on the exact name, that grant is all the roles give on the database.
+    server.exec(u"GRANT DROP ON `"_qs + exact + u"`.* TO gui_sync_deleter"_qs);
+    testConnection();
+    QCOMPARE(result->kind(), MessageBanner::Kind::Error);
+    QVERIFY2(result->text().endsWith(u"lacks INSERT, UPDATE, DELETE, CREATE, ALTER there"_qs),
+             qPrintable(result->text()));
+    Settings roled = m_sandbox->settings;
+    roled.target.user = u"gui_roled"_qs;
+    roled.target.password = u"gui_roled"_qs;
+    roled.target.database = database;
     m_sandbox->source->exec(u"CREATE TABLE IF NOT EXISTS roled_items (id INT PRIMARY KEY, v INT)"_qs);
     m_sandbox->source->exec(u"REPLACE INTO roled_items VALUES (1, 10), (2, 20)"_qs);
-    const test::RunOutcome synced = test::runSync(settings, {test::tableSpec(u"roled_items"_qs, {u"id"_qs})});
+    const QList<TableSpec> tables{test::tableSpec(u"roled_items"_qs, {u"id"_qs})};
+    const test::RunOutcome denied = test::runSync(roled, tables); // the server agrees
+    QVERIFY2(!denied.summary.allSucceeded() && denied.log().contains(u"CREATE command denied"_qs),
+             qPrintable(denied.log()));
+    server.exec(u"REVOKE DROP ON `"_qs + exact + u"`.* FROM gui_sync_deleter"_qs);
+
+    // Two patterns that both match: which one applies is the server's choice, so what only one
+    // of them grants is uncertain, neither sure nor missing.
+    server.exec(u"REVOKE DELETE ON `"_qs + database + u"`.* FROM gui_sync_deleter"_qs);
+    server.exec(u"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, TRIGGER ON `"_qs +
+                database.left(database.size() - 3) + u"%`.* TO gui_sync_deleter"_qs);
+    testConnection();
+    QCOMPARE(result->kind(), MessageBanner::Kind::Warning);
+    QVERIFY2(result->text().endsWith(u"may lack DELETE, DROP there"_qs), qPrintable(result->text()));
+    QVERIFY2(result->details().contains(u"several database grants match"_qs), qPrintable(result->details()));
+
+    // Granted in both: sure.
+    server.exec(u"GRANT DELETE, DROP ON `"_qs + database + u"`.* TO gui_sync_writer"_qs);
+    testConnection();
+    QVERIFY2(result->kind() == MessageBanner::Kind::Success, qPrintable(result->text() + result->details()));
+
+    // And a sync through the roles works: their privileges are the session's.
+    const test::RunOutcome synced = test::runSync(roled, tables);
     QVERIFY2(synced.summary.allSucceeded(), qPrintable(synced.log()));
     QCOMPARE(server.scalar(u"SELECT COUNT(*) FROM `"_qs + database + u"`.roled_items"_qs).toInt(), 2);
 }
