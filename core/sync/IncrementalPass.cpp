@@ -1,6 +1,7 @@
 #include "sync/IncrementalPass.h"
 
 #include "db/DbConnection.h"
+#include "db/DbError.h"
 #include "db/SqlDialect.h"
 #include "sync/BatchWriter.h"
 #include "sync/KeyOrderFirstLoad.h"
@@ -12,6 +13,7 @@
 #include "sync/TableJob.h"
 
 #include <QDateTime>
+#include <QSqlRecord>
 
 namespace tablesync {
 
@@ -266,7 +268,7 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
         // Into an empty table, LOAD DATA's inserts are what is needed (a page meeting rows already
         // there falls back to upserts by itself).
         return copyPipelined(reader, start ? u"large first load from initial_value"_qs : u"large first load"_qs,
-                             targetIsEmpty());
+                             targetIsEmpty(), start ? estimateBacklog(*start) : m_source.estimatedRows);
     }
 
     BatchWriter writer(m_context.target, m_context.dialect, m_source.name, m_written, m_keyIndexes, m_context.loadId,
@@ -276,7 +278,15 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
     writer.setUpdateOnlyChanged(true);
     Page page;
     qint64 rowsRead = 0;
+    // A first load knows its size (the table's estimate); a backlog is estimated once a full page
+    // shows there is one.
+    qint64 estimate = m_hasState ? -1 : m_source.estimatedRows;
+    bool backlogEstimated = false;
     while (reader.next(page)) {
+        if (start && m_hasState && !reader.atEnd() && !backlogEstimated) {
+            backlogEstimated = true;
+            estimate = estimateBacklog(*start);
+        }
         const qint64 changedBefore = writer.rowsChanged();
         m_context.aboutToWriteRows(); // an upsert fires triggers even when it changes nothing
         m_context.target.beginTransaction();
@@ -293,22 +303,42 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
         rowsRead += page.rowCount();
         m_result.rowsWritten += changed;
         m_result.rowsRechecked += page.rowCount() - changed;
-        // A first load knows its size (the table's estimate); a backlog after a cursor does not
-        // without a count, which would cost a scan of its own.
         m_context.progress.onBatchCommitted(m_spec.table, page.rowCount(), rowsRead,
-                                            m_hasState ? -1 : m_source.estimatedRows);
+                                            estimate < 0 ? -1 : std::max(estimate, rowsRead));
         if (reader.atEnd())
             return true;
         if (m_context.stopRequested.load())
             return false;
         // A full page and more to come: a backlog worth the extra writer connections.
-        if (canPipeline)
-            return copyPipelined(reader, u"a backlog of changes"_qs, /*bulkLoad=*/false);
+        if (canPipeline) {
+            return copyPipelined(reader, u"a backlog of changes"_qs, /*bulkLoad=*/false, estimate, rowsRead);
+        }
     }
     return true;
 }
 
-bool IncrementalPass::copyPipelined(PageReader &reader, const QString &why, bool bulkLoad)
+qint64 IncrementalPass::estimateBacklog(const CursorPosition &start)
+{
+    try {
+        QSqlQuery plan = m_context.source.select(u"EXPLAIN SELECT 1 FROM "_qs +
+                                                     m_context.dialect.quoteIdentifier(m_source.name) + u" WHERE "_qs +
+                                                     m_context.dialect.quoteIdentifier(m_modifier.name) + u" >= ?"_qs,
+                                                 {bindable(start.modifier)}, u"estimating the backlog"_qs);
+        if (!plan.next())
+            return -1;
+        const QSqlRecord columns = plan.record();
+        if (plan.value(columns.indexOf(u"type"_qs)).toString() != u"range")
+            return -1;
+        bool ok = false;
+        const qint64 rows = plan.value(columns.indexOf(u"rows"_qs)).toLongLong(&ok);
+        return ok ? rows : -1;
+    } catch (const DbError &) {
+        return -1; // only progress depends on it
+    }
+}
+
+bool IncrementalPass::copyPipelined(PageReader &reader, const QString &why, bool bulkLoad, qint64 estimatedTotal,
+                                    qint64 rowsBefore)
 {
     m_context.progress.onTableMessage(
         m_spec.table, why + QStringLiteral(": reading and writing in parallel with %1 writer connection(s)")
@@ -328,7 +358,8 @@ bool IncrementalPass::copyPipelined(PageReader &reader, const QString &why, bool
         });
     bool stopped = false;
     m_context.aboutToWriteRows();
-    const qint64 rows = copy.run(reader, -1, stopped);
+    copy.setRowsBefore(rowsBefore);
+    const qint64 rows = copy.run(reader, estimatedTotal, stopped);
     m_result.rowsWritten += copy.rowsChanged();
     m_result.rowsRechecked += rows - copy.rowsChanged();
     return !stopped;

@@ -39,7 +39,10 @@ private:
     Bookkeeping::CursorState decideInSnapshot(const std::optional<CursorPosition> &start, QList<CursorMark> history);
     // Reads from `start` and writes; false when a stop cut it short.
     bool copyFrom(PageReader &reader, const std::optional<CursorPosition> &start);
-    bool copyPipelined(PageReader &reader, const QString &why, bool bulkLoad);
+    // `estimatedTotal`: the rows of the whole pass (-1: unknown); `rowsBefore`: read and written
+    // by this pass before the pipeline took over.
+    bool copyPipelined(PageReader &reader, const QString &why, bool bulkLoad, qint64 estimatedTotal,
+                       qint64 rowsBefore = 0);
     // The (modifier, key...) values to read after, when the start is after a key.
     std::optional<QVariantList> resumeKey(const std::optional<CursorPosition> &start) const;
     CursorPosition positionOfLastRow(const Page &page) const;
@@ -48,6 +51,10 @@ private:
     bool decisionDiffersFromStored() const;
     QVariant bindable(const QString &modifierText) const;
     bool worthPipelining() const;
+    // The rows from `start` on as the optimizer estimates them from the modifier's index (one
+    // EXPLAIN: no scan, no count): the size of a backlog. -1 when the read would not use that
+    // index (the estimate would then be the whole table's) or the server does not say.
+    qint64 estimateBacklog(const CursorPosition &start);
     bool targetIsEmpty();
     void describeStart(const std::optional<CursorPosition> &start);
     void warnOfAFutureStamp(const QString &newest, double serverTime);

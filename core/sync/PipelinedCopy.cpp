@@ -168,7 +168,7 @@ void PipelinedCopy::committed(DbConnection &connection, const Batch &batch, qint
         QMutexLocker lock(&m_mutex);
         m_rowsWritten += batch.page.rowCount();
         m_rowsChanged += rowsChanged;
-        rowsSoFar = m_rowsWritten;
+        rowsSoFar = m_rowsBefore + m_rowsWritten;
     }
     if (m_markOf) {
         QMutexLocker lock(&m_markMutex);

@@ -55,6 +55,9 @@ public:
 
     // Without this, no mark is kept (a copy into a staging table needs none).
     void setProgressMark(MarkOf markOf, MarkSaver saver);
+    // Rows of the same table already written before this copy took over: progress reports count
+    // on from there (run() still returns only its own).
+    void setRowsBefore(qint64 rows) { m_rowsBefore = rows; }
 
     // Reads every page from `reader` and writes it. Returns the rows written. Throws the first
     // DbError of any thread after all threads stopped. `stopped` tells whether a stop cut it short.
@@ -96,6 +99,7 @@ private:
     qint64 m_rowsWritten = 0;
     qint64 m_rowsChanged = 0;
     qint64 m_estimatedTotal = 0;
+    qint64 m_rowsBefore = 0;
     // Mark bookkeeping: committed batches past the contiguous prefix, and the prefix's end.
     std::map<qint64, QString> m_committedAhead;
     qint64 m_nextToSave = 0;

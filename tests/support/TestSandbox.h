@@ -256,6 +256,8 @@ struct RunOutcome
     RunSummary summary;
     QStringList messages;                // "[table] message" lines, as the headless log would show them
     QHash<QString, qint64> comparedRows; // the last progress of a comparison (a batch of no rows)
+    // Per table, each committed batch's rows so far and estimated total (-1: none), in order.
+    QHash<QString, QList<QPair<qint64, qint64>>> batches;
 
     const TableResult *table(const QString &name) const
     {
@@ -281,9 +283,11 @@ inline RunOutcome runSync(Settings settings, const QList<TableSpec> &tables)
             outcome.messages << u'[' + r.table + u"] FAILED: "_qs + r.error;
     });
     QObject::connect(&engine, &SyncEngine::batchCommitted,
-                     [&](const QString &table, qint64 rowsInBatch, qint64 rowsSoFar, qint64) {
+                     [&](const QString &table, qint64 rowsInBatch, qint64 rowsSoFar, qint64 estimatedTotal) {
                          if (rowsInBatch == 0)
                              outcome.comparedRows[table] = rowsSoFar;
+                         else
+                             outcome.batches[table].append({rowsSoFar, estimatedTotal});
                      });
     QObject::connect(&engine, &SyncEngine::runFinished, [&](const RunSummary &s) { outcome.summary = s; });
     QSignalSpy finished(&engine, &SyncEngine::runFinished);
