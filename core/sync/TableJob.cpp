@@ -10,11 +10,13 @@
 #include "sync/KeyOrderFirstLoad.h"
 #include "sync/RunOutlook.h"
 #include "sync/SchemaSync.h"
+#include "sync/TableLock.h"
 #include "sync/TablePlanner.h"
 #include "sync/TableVerifier.h"
 #include "sync/TriggerSuspension.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace tablesync {
 
@@ -68,6 +70,20 @@ TableResult TableJob::run()
         if (m_context.settings.runMode == Settings::RunMode::Sync && m_spec.isIncremental() && finishQuietly()) {
             m_result.elapsedMs = m_timer.elapsed();
             return m_result;
+        }
+        // From here on the table's target side may change: one tablesync process at a time.
+        std::optional<TableLock> lock;
+        if (m_context.settings.runMode != Settings::RunMode::Plan) {
+            lock.emplace(m_context.target, m_context.settings.target.database, m_spec.table);
+            if (!lock->acquired()) {
+                m_result.outcome = TableOutcome::Failed;
+                m_result.error = QStringLiteral("another tablesync is working on target table %1 right now (%2); "
+                                                "left to it this run. Two services or a service and the desktop "
+                                                "app syncing one target? Let one of them do it.")
+                                     .arg(m_spec.table, lock->holder());
+                m_result.elapsedMs = m_timer.elapsed();
+                return m_result;
+            }
         }
         // Triggers a killed run left suspended come back first, whatever happens to the table next;
         // the target's triggers must not act on tablesync's writes (TriggerSuspension.h).

@@ -16,6 +16,8 @@ private Q_SLOTS:
     void leftoverStagingTablesOfAKilledRunAreDropped();
     void hostileAndLongTableNamesAreQuoted();
     void concurrentReaderSeesOldOrNewContentOnly();
+    void aTableAnotherProcessWorksOnIsLeftToIt();
+    void twoEnginesAtOnceNeverMixTheirWork();
 
 private:
     std::unique_ptr<SandboxPair> m_db;
@@ -138,6 +140,82 @@ void TestFullRefresh::concurrentReaderSeesOldOrNewContentOnly()
         QVERIFY2(state == u"60000:old:old" || state == u"45000:new:new", qPrintable(seen.join(u", "_qs)));
     }
     QCOMPARE(seen.last(), u"45000:new:new"_qs);
+}
+
+// A target table another tablesync session holds (its lock, as a process syncing it holds it)
+// is left alone this run, saying who holds it; the other tables sync; the next run takes it.
+void TestFullRefresh::aTableAnotherProcessWorksOnIsLeftToIt()
+{
+    TestDb &src = *m_db->source;
+    for (const QString &table : {u"held"_qs, u"free"_qs}) {
+        src.exec(u"CREATE TABLE "_qs + table + u" (id INT PRIMARY KEY, v INT)"_qs);
+        src.exec(u"INSERT INTO "_qs + table + u" SELECT seq, seq FROM seq_1_to_100"_qs);
+    }
+    const QList<TableSpec> tables{tableSpec(u"held"_qs, {u"id"_qs}), tableSpec(u"free"_qs, {u"id"_qs})};
+    TestDb other(m_db->settings.target); // another process's connection
+    const QString name = u"tablesync:"_qs + m_db->settings.target.database + u".held"_qs;
+    QCOMPARE(other.scalar(u"SELECT GET_LOCK(?, 0)"_qs, {name}).toInt(), 1);
+    const qint64 otherId = other.scalar(u"SELECT CONNECTION_ID()"_qs).toLongLong();
+
+    const RunOutcome blocked = runSync(m_db->settings, tables);
+    QCOMPARE(blocked.table(u"held"_qs)->outcome, TableOutcome::Failed);
+    const QString error = blocked.table(u"held"_qs)->error;
+    QVERIFY2(error.contains(u"another tablesync is working on target table held right now (connection "_qs +
+                            QString::number(otherId) + u" of tablesync@"_qs),
+             qPrintable(error));
+    QCOMPARE(blocked.table(u"free"_qs)->outcome, TableOutcome::Succeeded);
+    QCOMPARE(m_db->target
+                 ->scalar(u"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                          "AND TABLE_NAME LIKE '%held'"_qs)
+                 .toInt(),
+             0); // not touched: no staging table, no table
+
+    other.exec(u"DO RELEASE_LOCK('"_qs + name + u"')"_qs);
+    const RunOutcome after = runSync(m_db->settings, tables);
+    QVERIFY2(after.summary.allSucceeded(), qPrintable(after.log()));
+    QCOMPARE(m_db->target->count(u"held"_qs), 100);
+    // And the run let go of its locks: the other session can take them.
+    QCOMPARE(other.scalar(u"SELECT GET_LOCK(?, 0)"_qs, {name}).toInt(), 1);
+}
+
+// Two engines (two processes' worth: each its own pools and connections) syncing one target at
+// once, a full refresh large enough to overlap and an incremental table: each table is done by
+// one of them at a time, the other leaves it, and the target ends up exactly the source.
+void TestFullRefresh::twoEnginesAtOnceNeverMixTheirWork()
+{
+    TestDb &src = *m_db->source;
+    src.exec(u"CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(10), pad VARCHAR(200))"_qs);
+    src.exec(u"INSERT INTO big SELECT seq, 'x', REPEAT('p', 150) FROM seq_1_to_80000"_qs);
+    src.exec(u"CREATE TABLE items (id INT PRIMARY KEY, updated_at DATETIME(6) NOT NULL, KEY (updated_at))"_qs);
+    src.exec(u"INSERT INTO items SELECT seq, TIMESTAMPADD(SECOND, seq, '2024-01-01') FROM seq_1_to_30000"_qs);
+    src.exec(u"ANALYZE TABLE big, items"_qs);
+    Settings settings = m_db->settings;
+    settings.tables = {tableSpec(u"big"_qs, {u"id"_qs}, QString(), 2000),
+                       tableSpec(u"items"_qs, {u"id"_qs}, u"updated_at"_qs, 2000)};
+    for (int round = 0; round < 3; ++round) {
+        SyncEngine first(settings);
+        SyncEngine second(settings);
+        QList<RunSummary> summaries;
+        for (SyncEngine *engine : {&first, &second})
+            QObject::connect(engine, &SyncEngine::runFinished, [&](const RunSummary &s) { summaries << s; });
+        first.runOnce();
+        second.runOnce();
+        QTRY_COMPARE_WITH_TIMEOUT(summaries.size(), 2, 120000);
+        int leftToTheOther = 0;
+        for (const RunSummary &summary : std::as_const(summaries)) {
+            for (const TableResult &table : summary.tables) {
+                if (table.outcome == TableOutcome::Failed) {
+                    QVERIFY2(table.error.contains(u"another tablesync is working on target table"_qs),
+                             qPrintable(table.table + u": "_qs + table.error));
+                    ++leftToTheOther;
+                }
+            }
+        }
+        QVERIFY(leftToTheOther <= 2); // each table done by one of them at least
+        for (const auto &[table, key] : {std::pair{u"big"_qs, u"id"_qs}, std::pair{u"items"_qs, u"id"_qs}})
+            QVERIFY(m_db->target->dump(table, key) == src.dump(table, key));
+        src.exec(u"UPDATE big SET v = 'y' WHERE id % 7 = 0"_qs);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestFullRefresh)
