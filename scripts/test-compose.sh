@@ -526,6 +526,8 @@ check_sigterm() {
     warnings=$(podman logs "$c" 2>&1 | grep -Ei 'warning|error|failed' | grep -v ' 0 failed' | cut -c1-160 || true)
     say "the runner's log: $(grep -c . <<<"$warnings") line(s) with warning/error/failed${warnings:+:}"
     [ -z "$warnings" ] || head -n 10 <<<"$warnings" | sed 's/^/    | /'
+    # The seed grants the source user PROCESS: the safe start must not be missing it.
+    ! grep -q 'lacks the PROCESS privilege' <<<"$warnings" || die "the source user lacks PROCESS (seed-source.sh grants it)"
     # restart: unless-stopped must not bring a stopped runner back.
     sleep 5
     state=$(podman inspect --format '{{.State.Status}}' "$c")

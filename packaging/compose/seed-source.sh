@@ -5,3 +5,8 @@
 # mounted as a .sql file so that the client's character set is utf8mb4 for certain: for a .sql file
 # it would follow the image's locale, and the demo data holds 4-byte characters (emoji).
 docker_process_sql --default-character-set=utf8mb4 </tablesync-demo/demo-schema.sql
+# PROCESS lets tablesync see the source's open transactions, so rows an application commits late
+# are never skipped (docs/how-sync-works.md, "Late commits"); without it the runner warns every run.
+user_literal=${MARIADB_USER//\\/\\\\}
+user_literal=${user_literal//\'/\'\'}
+docker_process_sql <<<"GRANT PROCESS ON *.* TO '${user_literal}'@'%';"
