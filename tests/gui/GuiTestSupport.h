@@ -13,10 +13,13 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMap>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 namespace tablesync::test {
 
@@ -68,5 +71,26 @@ inline QByteArray envFor(const Settings &settings)
     values.insert(u"HEALTH_PORT"_qs, QString::number(freePort())); // the headless service's port
     return u"# written by a GUI test\n"_qs.toUtf8() + ProfileWriter::renderEnv({}, values);
 }
+
+// Presses Enter in the next modal message box, as a person in a hurry would, and remembers which
+// button that chose (the box's default): for checking that Enter gives the safe answer. Create it
+// just before the action that opens the box; it must outlive that action.
+class EnterInNextMessageBox
+{
+public:
+    explicit EnterInNextMessageBox(QObject *context)
+    {
+        QTimer::singleShot(0, context, [this] {
+            QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            m_pressed = box->standardButton(box->defaultButton());
+            QTest::keyClick(box, Qt::Key_Return);
+        });
+    }
+    QMessageBox::StandardButton pressed() const { return m_pressed; }
+
+private:
+    QMessageBox::StandardButton m_pressed = QMessageBox::NoButton;
+};
 
 } // namespace tablesync::test

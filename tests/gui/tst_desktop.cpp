@@ -4,6 +4,7 @@
 // notifications (read back from dunst's own history); the tray icon is embedded in the tray.
 #include "GuiTestSupport.h"
 #include "TestSandbox.h"
+#include "TestWindow.h"
 
 #include "MainWindow.h"
 #include "RunController.h"
@@ -93,11 +94,7 @@ void TestDesktop::initTestCase()
 void TestDesktop::init()
 {
     test::useTemporarySettings(m_settings);
-    m_window = std::make_unique<MainWindow>(m_env, m_tables);
-    m_window->setConfirmHandler(
-        [](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    test::openWindow(m_window, m_env, m_tables, test::discardEverything(), QSize()); // the desktop's own size
 }
 
 void TestDesktop::cleanup()

@@ -3,6 +3,7 @@
 // row estimates and likely modifiers, explains tables without a key, and adds tables with a click.
 #include "GuiTestSupport.h"
 #include "TestSandbox.h"
+#include "TestWindow.h"
 
 #include "ConnectionsPage.h"
 #include "DiscoveryModel.h"
@@ -75,11 +76,7 @@ void TestDiscovery::init()
     const QString tables = m_dir.filePath(u"tables.json"_qs);
     test::writeText(env, test::envFor(m_sandbox->settings));
     test::writeText(tables, "[{\"table\": \"orders\", \"primary_key\": \"id\"}]\n");
-    m_window = std::make_unique<MainWindow>(env, tables);
-    m_window->setConfirmHandler(
-        [](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
-    m_window->resize(1024, 700);
-    m_window->show();
+    test::openWindow(m_window, env, tables);
 }
 
 void TestDiscovery::cleanup()

@@ -3,6 +3,7 @@
 // a Secret Service that answers but has no collection to store into, where a save must lose
 // nothing. What the keychain holds is read back with secret-tool, not through tablesync's code.
 #include "GuiTestSupport.h"
+#include "TestWindow.h"
 
 #include "MainWindow.h"
 #include "MessageBanner.h"
@@ -88,13 +89,13 @@ void TestKeychain::init()
     test::writeText(m_env, kEnv);
     test::writeText(m_tables, kTables);
     m_asked.clear();
-    m_window = std::make_unique<MainWindow>(m_env, m_tables);
-    m_window->setConfirmHandler([this](const QString &title, const QString &, QMessageBox::StandardButtons) {
-        m_asked << title;
-        return m_answer;
-    });
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    test::openWindow(
+        m_window, m_env, m_tables,
+        [this](const QString &title, const QString &, QMessageBox::StandardButtons) {
+            m_asked << title;
+            return m_answer;
+        },
+        QSize());
 }
 
 void TestKeychain::cleanup()

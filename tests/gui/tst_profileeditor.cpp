@@ -2,6 +2,7 @@
 // list, editing shows validation where the mistake is, and saving writes both files (0600) so that
 // the headless reader gets exactly what was on screen.
 #include "GuiTestSupport.h"
+#include "TestWindow.h"
 
 #include "ConnectionsPage.h"
 #include "EmptyState.h"
@@ -93,13 +94,7 @@ void TestProfileEditor::init()
     m_tables = m_dir->filePath(u"tables.json"_qs);
     test::writeText(m_env, kEnv);
     test::writeText(m_tables, kTables);
-    m_window = std::make_unique<MainWindow>(m_env, m_tables);
-    m_window->setConfirmHandler([](const QString &, const QString &, QMessageBox::StandardButtons) {
-        return QMessageBox::Discard; // a test never leaves a dialog open
-    });
-    m_window->resize(1024, 700);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    test::openWindow(m_window, m_env, m_tables);
 }
 
 void TestProfileEditor::cleanup()
@@ -454,15 +449,9 @@ void TestProfileEditor::confirmationsDefaultToCancel()
     m_window->setConfirmHandler({}); // the real dialog
     test::writeText(m_dir->filePath(u"other.tables.json"_qs), "[]\n");
     m_window->setSaveFileChooser([&](const QString &) { return m_dir->filePath(u"other.env"_qs); });
-    QMessageBox::StandardButton defaultButton = QMessageBox::NoButton;
-    QTimer::singleShot(0, this, [&] {
-        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        defaultButton = box->standardButton(box->defaultButton());
-        QTest::keyClick(box, Qt::Key_Return);
-    });
+    const test::EnterInNextMessageBox enter(this);
     m_window->saveProfileAsDialog(); // "Replace the tables file?"
-    QCOMPARE(defaultButton, QMessageBox::Cancel);
+    QCOMPARE(enter.pressed(), QMessageBox::Cancel);
     QCOMPARE(test::readText(m_dir->filePath(u"other.tables.json"_qs)), QByteArray("[]\n")); // not replaced
     QVERIFY(!QFileInfo::exists(m_dir->filePath(u"other.env"_qs)));
 }

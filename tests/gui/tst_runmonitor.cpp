@@ -3,6 +3,7 @@
 // failure and recovery notifications.
 #include "GuiTestSupport.h"
 #include "TestSandbox.h"
+#include "TestWindow.h"
 
 #include "GuiSettings.h"
 #include "LogFilterModel.h"
@@ -97,11 +98,7 @@ void TestRunMonitor::initTestCase()
 void TestRunMonitor::init()
 {
     test::useTemporarySettings(m_settings);
-    m_window = std::make_unique<MainWindow>(m_env, m_tables);
-    m_window->setConfirmHandler(
-        [](const QString &, const QString &, QMessageBox::StandardButtons) { return QMessageBox::Discard; });
-    m_window->resize(1024, 700);
-    m_window->show();
+    test::openWindow(m_window, m_env, m_tables);
 }
 
 void TestRunMonitor::cleanup()

@@ -4,6 +4,7 @@
 // turning its event loop while the comparison runs, and syncs and verifications take turns.
 #include "GuiTestSupport.h"
 #include "TestSandbox.h"
+#include "TestWindow.h"
 
 #include "LogModel.h"
 #include "MainWindow.h"
@@ -97,15 +98,13 @@ void TestVerifyPage::init()
     test::useTemporarySettings(m_settings);
     m_confirmations.clear();
     m_repairAnswer = QMessageBox::Yes;
-    m_window = std::make_unique<MainWindow>(m_env, m_tables);
-    m_window->setConfirmHandler([this](const QString &title, const QString &text, QMessageBox::StandardButtons) {
-        if (!title.contains(u"Repair"_qs))
-            return QMessageBox::Discard;
-        m_confirmations << text;
-        return m_repairAnswer;
-    });
-    m_window->resize(1024, 700);
-    m_window->show();
+    test::openWindow(m_window, m_env, m_tables,
+                     [this](const QString &title, const QString &text, QMessageBox::StandardButtons) {
+                         if (!title.contains(u"Repair"_qs))
+                             return QMessageBox::Discard;
+                         m_confirmations << text;
+                         return m_repairAnswer;
+                     });
     QTRY_COMPARE(m_window->verifyReport()->rowCount(), 2);
     QTRY_VERIFY(m_window->verifyActions()->verifyAllAction()->isEnabled());
 }
@@ -233,15 +232,9 @@ void TestVerifyPage::verifyReportsDriftAndRepairFixesIt()
     // Repair asks first, in the real dialog, where Enter answers Cancel: nothing happens.
     QVERIFY(actions->repairAction()->isEnabled());
     m_window->setConfirmHandler({});
-    QMessageBox::StandardButton defaultButton = QMessageBox::NoButton;
-    QTimer::singleShot(0, this, [&] {
-        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        defaultButton = box->standardButton(box->defaultButton());
-        QTest::keyClick(box, Qt::Key_Return);
-    });
+    const test::EnterInNextMessageBox enter(this);
     actions->repairAction()->trigger();
-    QCOMPARE(defaultButton, QMessageBox::Cancel);
+    QCOMPARE(enter.pressed(), QMessageBox::Cancel);
     QVERIFY(!verifier->isRunning());
     QCOMPARE(target.count(u"items"_qs), 60001);
 
