@@ -121,10 +121,11 @@ MainWindow::MainWindow(const QString &envPath, const QString &tablesPath, QWidge
         m_runTables->restoreLastSuccesses(m_history->lastSuccesses());
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateRunActions);
-    // Queued: after the run's own runFinished handlers (history, journal) have seen it.
-    connect(m_controller, &RunController::runFinished, this, &MainWindow::continueAfterRunsStopped,
+    // Once both are idle; queued, so the run's own runFinished handlers (history, journal) have
+    // seen it first (a stopped run finishes before its engine says it stopped).
+    connect(m_controller, &RunController::stateChanged, this, &MainWindow::continueAfterRunsStopped,
             Qt::QueuedConnection);
-    connect(m_verifier, &VerifyController::verificationFinished, this, &MainWindow::continueAfterRunsStopped,
+    connect(m_verifier, &VerifyController::stateChanged, this, &MainWindow::continueAfterRunsStopped,
             Qt::QueuedConnection);
     connect(m_controller, &RunController::scheduleChanged, this, &MainWindow::updateRunActions);
     connect(m_tray, &TrayController::statusChanged, this, &MainWindow::updateStatusBar);
@@ -471,9 +472,16 @@ void MainWindow::fitOnScreen()
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
-    // Once shown, the frame is known (on X11 it may arrive a moment later, hence once more after).
+    // The first time only (coming back from the tray, the window stays where the user put it),
+    // once the frame is known: on X11 it may arrive a moment later, hence once more after.
+    if (m_fittedOnScreen || isMaximized() || isFullScreen())
+        return;
+    m_fittedOnScreen = true;
     fitOnScreen();
-    QTimer::singleShot(0, this, &MainWindow::fitOnScreen);
+    QTimer::singleShot(0, this, [this] {
+        if (!isMaximized() && !isFullScreen())
+            fitOnScreen();
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

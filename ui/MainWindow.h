@@ -178,9 +178,10 @@ private:
     QMenu *m_recentMenu = nullptr;
 
     std::function<void()> m_afterRunsStop; // what waits for the runs being stopped
-    ProfileJournal m_journal;              // the open profile's remembered runs and log
-    bool m_savingToKeychain = false;       // a save waits for the keychain (storePasswordsInKeychain)
-    quint64 m_documentGeneration = 0;      // counts profiles opened or started, to notice a switch
+    bool m_fittedOnScreen = false;
+    ProfileJournal m_journal;         // the open profile's remembered runs and log
+    bool m_savingToKeychain = false;  // a save waits for the keychain (storePasswordsInKeychain)
+    quint64 m_documentGeneration = 0; // counts profiles opened or started, to notice a switch
     Confirm m_confirm;
     ChooseFile m_chooseSaveFile;
     bool m_quitting = false;

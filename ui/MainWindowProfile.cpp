@@ -67,6 +67,7 @@ void MainWindow::newProfile()
 
 bool MainWindow::openProfile(const QString &envPath, const QString &tablesPath)
 {
+    m_afterRunsStop = {}; // whatever waited for a stop, this profile replaces it
     const ConfigErrors errors = m_document->open(envPath, tablesPath);
     GuiSettings::addRecentProfile({QFileInfo(envPath).absoluteFilePath(), QFileInfo(tablesPath).absoluteFilePath()});
     rebuildRecentMenu();
@@ -136,6 +137,10 @@ void MainWindow::afterStoppingRuns(const QString &question, std::function<void()
                 QMessageBox::Yes | QMessageBox::Cancel);
     if (answer != QMessageBox::Yes)
         return;
+    if (!m_controller->isRunning() && !m_verifier->isRunning()) { // it ended while the question was open
+        next();
+        return;
+    }
     m_afterRunsStop = std::move(next);
     statusBar()->showMessage(syncing ? tr("Stopping the sync…") : tr("Stopping the verification…"));
     m_controller->stop();

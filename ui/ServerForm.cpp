@@ -253,6 +253,10 @@ void ServerForm::onTested(int job, const ConnectionProbeResult &result)
             tr("Connected to %1, but %2 lacks %3 there")
                 .arg(result.server, rights.account, rights.missing.join(u", "_qs)),
             tr("A sync needs it. As an administrator of that server, run:\n%1").arg(rights.grantStatement) +
+                (rights.uncertain.isEmpty()
+                     ? QString()
+                     : u"\n"_qs + tr("It may lack %1 too (%2); the GRANT covers them.")
+                                      .arg(rights.uncertain.join(u", "_qs), rights.uncertainWhy)) +
                 u"\n\n"_qs + details.join(u'\n'));
         return;
     }

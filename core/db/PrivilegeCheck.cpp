@@ -71,15 +71,22 @@ public:
             add(pattern, privilege);
     }
 
+    // The names or patterns one of which the server applies: the exact ones if any, else all.
+    QStringList candidates() const
+    {
+        QStringList exact;
+        for (auto it = m_byPattern.cbegin(); it != m_byPattern.cend(); ++it) {
+            if (!hasWildcard(it.key()))
+                exact << it.key();
+        }
+        return exact.isEmpty() ? m_byPattern.keys() : exact;
+    }
+
     void resolveInto(QSet<QString> *sure, QSet<QString> *doubtful) const
     {
         QList<QSet<QString>> candidates;
-        for (auto it = m_byPattern.cbegin(); it != m_byPattern.cend(); ++it) {
-            if (!hasWildcard(it.key()))
-                candidates << it.value();
-        }
-        if (candidates.isEmpty())
-            candidates = m_byPattern.values();
+        for (const QString &pattern : this->candidates())
+            candidates << m_byPattern.value(pattern);
         if (candidates.isEmpty())
             return;
         QSet<QString> all = candidates.first();
@@ -113,9 +120,10 @@ struct Granted
     QSet<QString> some;  // on some tables or columns only
     DatabaseGrants account;
     DatabaseGrants roles;
+    DatabaseGrants toPublic; // MariaDB's PUBLIC: every account has what it grants
 };
 
-// What the enabled roles grant, from SHOW GRANTS (MariaDB lists the enabled roles' grants there).
+// What the enabled roles and PUBLIC grant, from SHOW GRANTS (MariaDB lists them there).
 // Returns the roles whose grants were found; a server that lists none of them (MySQL 8 without
 // USING) leaves them unread.
 QSet<QString> readRoleGrants(DbConnection &connection, const QStringList &roles, const QString &database,
@@ -126,7 +134,9 @@ QSet<QString> readRoleGrants(DbConnection &connection, const QStringList &roles,
         QSqlQuery lines = connection.select(u"SHOW GRANTS"_qs, {}, u"reading the roles' grants"_qs);
         while (lines.next()) {
             const auto grant = GrantStatement::parse(lines.value(0).toString());
-            if (!grant || !grant->granteeIsRole() || !roles.contains(grant->granteeUser))
+            const bool toPublic =
+                grant && grant->granteeIsRole() && grant->granteeUser.compare(u"PUBLIC", Qt::CaseInsensitive) == 0;
+            if (!grant || !grant->granteeIsRole() || (!toPublic && !roles.contains(grant->granteeUser)))
                 continue;
             read.insert(grant->granteeUser);
             if (!grant->coversDatabase(database))
@@ -140,7 +150,7 @@ QSet<QString> readRoleGrants(DbConnection &connection, const QStringList &roles,
                 granted->whole.unite(QSet<QString>(privileges.begin(), privileges.end()));
                 break;
             case GrantStatement::Scope::Database:
-                granted->roles.addAll(grant->databasePattern, privileges);
+                (toPublic ? granted->toPublic : granted->roles).addAll(grant->databasePattern, privileges);
                 break;
             case GrantStatement::Scope::Table:
                 granted->some.unite(QSet<QString>(privileges.begin(), privileges.end()));
@@ -172,6 +182,35 @@ QStringList rolesNotEnabled(DbConnection &connection)
     return roles;
 }
 
+// The GRANT that gives the account `lacking` on the database. It goes into the database grant of
+// the account's the server applies, when that is one: a new grant on the exact name would take
+// that one's place and hide what it gives. With none, on the exact name (wildcards escaped:
+// `shop_prod` unescaped would also be `shopXprod`); with several, on the exact name too, then
+// with every privilege a sync needs, since that grant is the one the server will apply.
+QString grantFor(const QStringList &lacking, const Needs &needs, const Granted &granted, const QString &database,
+                 const QString &account)
+{
+    if (lacking.isEmpty())
+        return {};
+    const QStringList candidates = granted.account.candidates();
+    QString on;
+    QStringList privileges = lacking;
+    if (candidates.size() == 1) {
+        on = candidates.first();
+    } else {
+        on = QString(database).replace(u'\\', u"\\\\"_qs).replace(u'_', u"\\_"_qs).replace(u'%', u"\\%"_qs);
+        if (!candidates.isEmpty()) {
+            privileges = needs.required;
+            for (const QString &optional : needs.optional) {
+                if (optional != u"PROCESS") // global only: it has no place in a database grant
+                    privileges << optional;
+            }
+        }
+    }
+    return QStringLiteral("GRANT %1 ON `%2`.* TO %3;")
+        .arg(privileges.join(u", "_qs), on.replace(u'`', u"``"_qs), account);
+}
+
 } // namespace
 
 PrivilegeReport run(DbConnection &connection, const QString &role)
@@ -187,7 +226,7 @@ PrivilegeReport run(DbConnection &connection, const QString &role)
     QSqlQuery own = connection.select(
         u"SELECT PRIVILEGE_TYPE, 'global', '' FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ? "
         "UNION ALL SELECT PRIVILEGE_TYPE, 'database', TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES "
-        "WHERE GRANTEE = ? AND DATABASE() LIKE TABLE_SCHEMA "
+        "WHERE GRANTEE = ? AND DATABASE() LIKE BINARY TABLE_SCHEMA "
         "UNION ALL SELECT PRIVILEGE_TYPE, 'some', '' FROM information_schema.TABLE_PRIVILEGES "
         "WHERE GRANTEE = ? AND TABLE_SCHEMA = DATABASE() "
         "UNION ALL SELECT PRIVILEGE_TYPE, 'some', '' FROM information_schema.COLUMN_PRIVILEGES "
@@ -204,15 +243,14 @@ PrivilegeReport run(DbConnection &connection, const QString &role)
         else
             granted.some.insert(privilege);
     }
-    bool rolesUnread = false;
-    if (!roles.isEmpty()) {
-        const QSet<QString> read =
-            readRoleGrants(connection, roles, database, needs.required + needs.optional, &granted);
-        rolesUnread = read.size() < QSet<QString>(roles.begin(), roles.end()).size();
-    }
+    QSet<QString> read = readRoleGrants(connection, roles, database, needs.required + needs.optional, &granted);
+    read.remove(u"PUBLIC"_qs);
+    const bool rolesUnread = read.size() < QSet<QString>(roles.begin(), roles.end()).size();
+    // Each grantee's one applied database grant; what any of them grants, the session has.
     QSet<QString> doubtful;
-    granted.account.resolveInto(&granted.whole, &doubtful);
-    granted.roles.resolveInto(&granted.whole, &doubtful);
+    for (const DatabaseGrants *grants : {&granted.account, &granted.roles, &granted.toPublic})
+        grants->resolveInto(&granted.whole, &doubtful);
+    doubtful.subtract(granted.whole);
 
     for (const QString &privilege : needs.required) {
         if (granted.whole.contains(privilege))
@@ -240,12 +278,7 @@ PrivilegeReport run(DbConnection &connection, const QString &role)
         report.optionalAdvice = needs.optionalAdvice;
     if (!report.missing.isEmpty())
         report.rolesNotEnabled = rolesNotEnabled(connection);
-    const QStringList toGrant = report.missing.isEmpty() ? report.uncertain : report.missing;
-    if (!toGrant.isEmpty()) {
-        report.grantStatement =
-            QStringLiteral("GRANT %1 ON `%2`.* TO %3;")
-                .arg(toGrant.join(u", "_qs), QString(database).replace(u'`', u"``"_qs), report.account);
-    }
+    report.grantStatement = grantFor(report.missing + report.uncertain, needs, granted, database, report.account);
     return report;
 }
 

@@ -93,6 +93,7 @@ bool FullRefresh::copyIntoStaging()
         PipelinedCopy copy(*m_context.targetPool, dialect,
                            {m_staging, written, keys, m_context.loadId, /*upsert=*/false, /*bulkLoad=*/true},
                            m_context.copyWriters, m_context.stopRequested, m_context.progress, m_spec.table);
+        copy.setBeforeEachPage([this] { m_context.stillHoldingTheTable(); });
         m_result.rowsWritten = copy.run(reader, m_source.estimatedRows, stopped);
     } else {
         BatchWriter writer(target, dialect, m_staging, written, keys, m_context.loadId, /*upsert=*/false);

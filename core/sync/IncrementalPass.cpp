@@ -327,10 +327,12 @@ qint64 IncrementalPass::estimateBacklog(const CursorPosition &start)
         if (!plan.next())
             return -1;
         const QSqlRecord columns = plan.record();
-        if (plan.value(columns.indexOf(u"type"_qs)).toString() != u"range")
-            return -1;
+        const int type = columns.indexOf(u"type"_qs);
+        const int rowsColumn = columns.indexOf(u"rows"_qs);
+        if (type < 0 || rowsColumn < 0 || plan.value(type).toString() != u"range")
+            return -1; // another plan, or another EXPLAIN format (MySQL's explain_format=JSON)
         bool ok = false;
-        const qint64 rows = plan.value(columns.indexOf(u"rows"_qs)).toLongLong(&ok);
+        const qint64 rows = plan.value(rowsColumn).toLongLong(&ok);
         return ok ? rows : -1;
     } catch (const DbError &) {
         return -1; // only progress depends on it
@@ -347,6 +349,7 @@ bool IncrementalPass::copyPipelined(PageReader &reader, const QString &why, bool
     target.updateOnlyChanged = true;
     PipelinedCopy copy(*m_context.targetPool, m_context.dialect, target, m_context.copyWriters, m_context.stopRequested,
                        m_context.progress, m_spec.table);
+    copy.setBeforeEachPage([this] { m_context.stillHoldingTheTable(); });
     copy.setProgressMark(
         [this](const Page &page) -> QString {
             const CursorPosition position = positionOfLastRow(page);

@@ -74,6 +74,7 @@ KeyOrderFirstLoad::Outcome KeyOrderFirstLoad::run()
         *m_context.targetPool, m_context.dialect,
         {m_input.source.name, m_input.written, m_input.keyIndexes, m_context.loadId, /*upsert=*/true, bulkLoad},
         m_context.copyWriters, m_context.stopRequested, m_context.progress, table);
+    copy.setBeforeEachPage([this] { m_context.stillHoldingTheTable(); });
     copy.setProgressMark(
         [keyIndexes = m_input.keyIndexes](const Page &page) {
             QVariantList key;

@@ -47,7 +47,11 @@ qint64 PipelinedCopy::run(PageReader &reader, qint64 estimatedTotal, bool &stopp
     qint64 sequence = 0;
     try {
         Page page;
-        while (!m_stopRequested.load() && reader.next(page)) {
+        while (!m_stopRequested.load()) {
+            if (m_beforeEachPage)
+                m_beforeEachPage();
+            if (!reader.next(page))
+                break;
             Batch batch;
             batch.sequence = sequence++;
             if (m_markOf)

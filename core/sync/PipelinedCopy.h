@@ -58,6 +58,9 @@ public:
     // Rows of the same table already written before this copy took over: progress reports count
     // on from there (run() still returns only its own).
     void setRowsBefore(qint64 rows) { m_rowsBefore = rows; }
+    // Called on the reading thread before each page is read (TableJob: confirm the table's lock,
+    // which also keeps its otherwise idle connection alive); what it throws ends the copy.
+    void setBeforeEachPage(std::function<void()> check) { m_beforeEachPage = std::move(check); }
 
     // Reads every page from `reader` and writes it. Returns the rows written. Throws the first
     // DbError of any thread after all threads stopped. `stopped` tells whether a stop cut it short.
@@ -100,6 +103,7 @@ private:
     qint64 m_rowsChanged = 0;
     qint64 m_estimatedTotal = 0;
     qint64 m_rowsBefore = 0;
+    std::function<void()> m_beforeEachPage;
     // Mark bookkeeping: committed batches past the contiguous prefix, and the prefix's end.
     std::map<qint64, QString> m_committedAhead;
     qint64 m_nextToSave = 0;

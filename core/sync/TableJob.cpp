@@ -52,6 +52,24 @@ private:
     SyncContext &m_context;
 };
 
+// While it lives, long copies confirm between pages that the table's lock is still held.
+class ConfirmingTheLock
+{
+public:
+    ConfirmingTheLock(SyncContext &context, TableLock *lock)
+        : m_context(context)
+    {
+        if (lock)
+            m_context.confirmTableLock = [lock] { lock->confirmHeld(); };
+    }
+    ~ConfirmingTheLock() { m_context.confirmTableLock = {}; }
+    ConfirmingTheLock(const ConfirmingTheLock &) = delete;
+    ConfirmingTheLock &operator=(const ConfirmingTheLock &) = delete;
+
+private:
+    SyncContext &m_context;
+};
+
 } // namespace
 
 TableJob::TableJob(SyncContext &context, TableSpec spec)
@@ -90,6 +108,12 @@ TableResult TableJob::run()
         TriggerSuspension triggers(m_context.target, m_context.dialect, m_spec.table, m_context.progress);
         if (m_context.settings.runMode != Settings::RunMode::Plan)
             triggers.restoreLeftovers();
+        // A verification only reads: it holds the lock just long enough to put back what a killed
+        // run left suspended, then leaves the table to the syncs while it compares (an hour's
+        // comparison would otherwise fail every scheduled sync of the table meanwhile).
+        if (m_context.settings.runMode == Settings::RunMode::Verify)
+            lock.reset();
+        const ConfirmingTheLock confirming(m_context, lock ? &*lock : nullptr);
         const TableSchema source = checkAgainstSource();
         if (m_context.settings.runMode == Settings::RunMode::Plan) {
             TablePlanner(m_context, m_spec, source, m_result).plan();

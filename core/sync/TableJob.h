@@ -52,6 +52,15 @@ struct SyncContext
         if (beforeWritingRows)
             beforeWritingRows();
     }
+
+    // Set by TableJob while it holds the table's lock (TableLock.h): throws when the lock is gone.
+    // Long copies call it between pages, because their writes go through other connections.
+    std::function<void()> confirmTableLock = {};
+    void stillHoldingTheTable() const
+    {
+        if (confirmTableLock)
+            confirmTableLock();
+    }
 };
 
 // Syncs one table once: checks its configuration against the source, brings the target's

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QString>
 
 namespace tablesync {
@@ -26,15 +27,23 @@ public:
     // connection, when this account may not see the other's).
     QString holder() const { return m_holder; }
 
-    // The lock's name: `tablesync:<database>.<table>`, or a hash of that beyond the 64 characters
-    // MySQL allows in a lock name.
+    // The lock's name: tablesync:`database`.`table` in lower case, or a hash of that beyond the
+    // 64 characters MySQL allows in a lock name.
     static QString nameFor(const QString &database, const QString &table);
+
+    // Throws DbError unless this connection still holds the lock. The lock goes with the
+    // connection: a copy whose writes go through other connections checks between pages that
+    // this one is still there (and, asking, keeps it from idling into wait_timeout). Asks the
+    // server at most every few seconds; in between it answers at once.
+    void confirmHeld();
 
 private:
     DbConnection &m_target;
     QString m_name;
     bool m_acquired = false;
     QString m_holder;
+    QString m_table;
+    QElapsedTimer m_sinceConfirmed;
 };
 
 } // namespace tablesync

@@ -162,6 +162,19 @@ void TestDiscovery::testConnectionNamesTheMissingGrants()
     QVERIFY2(result->details().contains(grant), qPrintable(result->details()));
     QVERIFY2(result->details().contains(u"Without TRIGGER"_qs), qPrintable(result->details()));
 
+    // A grant on the database's name in other letters is another database's: it does not count.
+    // One to PUBLIC (every account) does.
+    const QString database = m_sandbox->settings.target.database;
+    m_sandbox->target->exec(u"GRANT DELETE ON `"_qs + database.toUpper() + u"`.* TO "_qs + account);
+    {
+        m_sandbox->target->exec(u"GRANT ALTER ON `"_qs + database + u"`.* TO PUBLIC"_qs);
+        const auto revokePublic =
+            qScopeGuard([&] { m_sandbox->target->exec(u"REVOKE ALTER ON `"_qs + database + u"`.* FROM PUBLIC"_qs); });
+        target->testConnection();
+        QTRY_VERIFY_WITH_TIMEOUT(!target->isTesting(), 20000);
+        QVERIFY2(result->text().endsWith(u"lacks UPDATE, DELETE, CREATE, DROP there"_qs), qPrintable(result->text()));
+    }
+
     // Granted what it lacked, the same account passes.
     m_sandbox->target->exec(u"GRANT UPDATE, DELETE, CREATE, ALTER, DROP, TRIGGER ON `"_qs +
                             m_sandbox->settings.target.database + u"`.* TO "_qs + account);

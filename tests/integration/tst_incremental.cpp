@@ -322,8 +322,10 @@ void TestIncremental::aBacklogIsEstimatedFromTheModifiersIndex()
     QVERIFY(indexed.size() >= 2);
     const qint64 estimate = indexed.first().second;
     QVERIFY2(estimate >= 3000 && estimate <= 12000, qPrintable(QString::number(estimate)));
-    QCOMPARE(indexed.last().first,
-             second.table(u"indexed"_qs)->rowsWritten + second.table(u"indexed"_qs)->rowsRechecked);
+    qint64 mostSoFar = 0; // writers report in the order they commit, not always in page order
+    for (const auto &[soFar, total] : indexed)
+        mostSoFar = std::max(mostSoFar, soFar);
+    QCOMPARE(mostSoFar, second.table(u"indexed"_qs)->rowsWritten + second.table(u"indexed"_qs)->rowsRechecked);
     const auto &unindexed = second.batches.value(u"unindexed"_qs);
     QVERIFY(!unindexed.isEmpty());
     for (const auto &[soFar, total] : unindexed)
@@ -331,5 +333,5 @@ void TestIncremental::aBacklogIsEstimatedFromTheModifiersIndex()
     expectIdentical(u"indexed"_qs, u"id"_qs);
 }
 
-QTEST_MAIN(TestIncremental)
+QTEST_GUILESS_MAIN(TestIncremental)
 #include "tst_incremental.moc"
