@@ -79,7 +79,7 @@ QString ConnectionsPage::inFormWords(QString message)
         {u"PASS", u"Password"},
         {u"NAME", u"Database"},
     };
-    for (const QString role : {u"SOURCE"_qs, u"TARGET"_qs}) {
+    for (const QString &role : {u"SOURCE"_qs, u"TARGET"_qs}) {
         const QString server = role == u"SOURCE" ? tr("source") : tr("target");
         for (const auto &[suffix, label] : kLabels) {
             const QString key = role + u"_DB_"_qs + QString::fromUtf16(suffix);

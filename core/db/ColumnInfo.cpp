@@ -74,8 +74,8 @@ bool TableSchema::rowsAreUniqueOn(const QStringList &keyColumns) const
 {
     QList<QStringList> notNullKeys;
     for (const QStringList &key : uniqueKeys) {
-        if (std::none_of(key.cbegin(), key.cend(), [&](const QString &name) {
-                const ColumnInfo *c = column(name);
+        if (std::none_of(key.cbegin(), key.cend(), [&](const QString &columnName) {
+                const ColumnInfo *c = column(columnName);
                 return !c || c->nullable;
             }))
             notNullKeys << key;
@@ -88,12 +88,12 @@ QStringList TableSchema::describeUniqueKeys() const
     QStringList described;
     for (qsizetype i = 0; i < uniqueKeys.size(); ++i) {
         const QStringList &key = uniqueKeys.at(i);
-        const QString name = uniqueKeyNames.value(i);
+        const QString indexName = uniqueKeyNames.value(i);
         const bool nullable = std::any_of(key.cbegin(), key.cend(), [&](const QString &n) {
             const ColumnInfo *c = column(n);
             return c && c->nullable;
         });
-        described << (name == u"PRIMARY" ? u"PRIMARY KEY ("_qs : u"UNIQUE KEY "_qs + name + u" ("_qs) +
+        described << (indexName == u"PRIMARY" ? u"PRIMARY KEY ("_qs : u"UNIQUE KEY "_qs + indexName + u" ("_qs) +
                          key.join(u", "_qs) + (nullable ? u"; NULL allowed, so not a key)"_qs : u")"_qs);
     }
     return described;

@@ -103,8 +103,15 @@ SchemaSync::Result SchemaSync::apply(const TableSchema &sourceSchema, const Tabl
         target = sourceSchema;
         target.exists = true;
         if (create.contains(u"`_dlt_id`"_qs)) {
-            target.columns << ColumnInfo{QString::fromLatin1(kLoadIdColumn), u"text"_qs, u"text"_qs};
-            target.columns << ColumnInfo{QString::fromLatin1(kRowIdColumn), u"varchar"_qs, u"varchar(128)"_qs};
+            const auto bookkeepingColumn = [](const char *name, const QString &dataType, const QString &columnType) {
+                ColumnInfo column;
+                column.name = QString::fromLatin1(name);
+                column.dataType = dataType;
+                column.columnType = columnType;
+                return column;
+            };
+            target.columns << bookkeepingColumn(kLoadIdColumn, u"text"_qs, u"text"_qs);
+            target.columns << bookkeepingColumn(kRowIdColumn, u"varchar"_qs, u"varchar(128)"_qs);
         }
     }
 
