@@ -12,6 +12,7 @@
 #include "RunController.h"
 #include "TableListModel.h"
 #include "VerifyController.h"
+#include "config/ProfileFiles.h"
 
 #include <QAction>
 #include <QDir>
@@ -290,7 +291,7 @@ void MainWindow::saveProfileAsDialog()
     if (env.isEmpty())
         return;
     // Each .env gets a tables file of its own: two profiles in one folder never share their tables.
-    const QString tables = ProfilePair::tablesPathFor(env);
+    const QString tables = ProfileFiles::tablesPathFor(env);
     if (QFileInfo::exists(tables) &&
         QFileInfo(tables).absoluteFilePath() != QFileInfo(m_document->tablesPath()).absoluteFilePath()) {
         const auto answer = confirm(

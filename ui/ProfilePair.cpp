@@ -7,14 +7,9 @@
 
 namespace tablesync::ProfilePair {
 
-QString tablesPathFor(const QString &envPath)
-{
-    return ProfileFiles::tablesPathFor(envPath);
-}
-
 QString tablesPathToOpen(const QString &envPath)
 {
-    const QString own = tablesPathFor(envPath);
+    const QString own = ProfileFiles::tablesPathFor(envPath);
     if (QFileInfo::exists(own))
         return own;
     const QString beside = QFileInfo(envPath).dir().filePath(u"tables.json"_qs);

@@ -4,12 +4,10 @@
 
 namespace tablesync::ProfilePair {
 
-// The tables file that belongs to a .env, so that two profiles in one folder never share one:
-// ".env" keeps the old pipeline's "tables.json" beside it; "prod.env" gets "prod.tables.json";
-// any other name N gets "N.tables.json" (leading dots dropped, so it is not hidden).
-QString tablesPathFor(const QString &envPath);
+// The tables file that belongs to a .env is ProfileFiles::tablesPathFor (core: the headless
+// command line pairs files by the same rule).
 
-// The tables file to open with a .env: its own (tablesPathFor) when it exists, else a
+// The tables file to open with a .env: its own (ProfileFiles::tablesPathFor) when it exists, else a
 // "tables.json" beside it (a pipeline folder whose .env was renamed), else its own.
 QString tablesPathToOpen(const QString &envPath);
 

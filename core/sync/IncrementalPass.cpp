@@ -281,12 +281,9 @@ bool IncrementalPass::copyFrom(PageReader &reader, const std::optional<CursorPos
     // A first load knows its size (the table's estimate); a backlog is estimated once a full page
     // shows there is one.
     qint64 estimate = m_hasState ? -1 : m_source.estimatedRows;
-    bool backlogEstimated = false;
     while (reader.next(page)) {
-        if (start && m_hasState && !reader.atEnd() && !backlogEstimated) {
-            backlogEstimated = true;
+        if (start && m_hasState && rowsRead == 0 && !reader.atEnd()) // the first page, and more to come
             estimate = estimateBacklog(*start);
-        }
         const qint64 changedBefore = writer.rowsChanged();
         m_context.aboutToWriteRows(); // an upsert fires triggers even when it changes nothing
         m_context.target.beginTransaction();

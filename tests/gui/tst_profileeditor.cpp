@@ -15,6 +15,7 @@
 #include "TableListModel.h"
 #include "TablesPage.h"
 #include "config/EnvFile.h"
+#include "config/ProfileFiles.h"
 #include "config/TablesFile.h"
 
 #include <QCheckBox>
@@ -426,9 +427,9 @@ void TestProfileEditor::aNewProfileIsProposedANamedPair()
     m_window->saveProfileAsDialog();
     QCOMPARE(proposed, home.filePath(u"tablesync/shop-to-shop_copy.env"_qs));
     QVERIFY(QFileInfo(home.filePath(u"tablesync"_qs)).isDir());
-    QCOMPARE(ProfilePair::tablesPathFor(proposed), home.filePath(u"tablesync/shop-to-shop_copy.tables.json"_qs));
-    QCOMPARE(ProfilePair::tablesPathFor(u"/p/.env"_qs), u"/p/tables.json"_qs);
-    QCOMPARE(ProfilePair::tablesPathFor(u"/p/.env.prod"_qs), u"/p/env.prod.tables.json"_qs);
+    QCOMPARE(ProfileFiles::tablesPathFor(proposed), home.filePath(u"tablesync/shop-to-shop_copy.tables.json"_qs));
+    QCOMPARE(ProfileFiles::tablesPathFor(u"/p/.env"_qs), u"/p/tables.json"_qs);
+    QCOMPARE(ProfileFiles::tablesPathFor(u"/p/.env.prod"_qs), u"/p/env.prod.tables.json"_qs);
 }
 
 void TestProfileEditor::saveAsHasItsShortcut()
